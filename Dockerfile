@@ -1,0 +1,22 @@
+# Brobyg's production image: gunicorn for the web, the same image for the Celery worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=config.settings.production
+
+WORKDIR /app
+
+COPY . .
+# Editable: the code runs from /app, the one copy, and the image holds only its dependencies.
+RUN pip install -e . \
+    && DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
+       python manage.py collectstatic --no-input \
+    && useradd --system --uid 10001 --home /app brobyg \
+    && mkdir -p /app/var && chown brobyg /app/var
+
+USER brobyg
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+     "--access-logfile", "-", "--forwarded-allow-ips", "*"]

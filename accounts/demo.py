@@ -1,0 +1,68 @@
+"""Demo organisations, teams and the five demo users. Idempotent: looks up before it creates."""
+
+from accounts.constants import OrganisationKind, Role, TeamKind
+from accounts.models import Organisation, Team, User
+from accounts.services import (
+    organisation_create,
+    team_add_member,
+    team_create,
+    user_create,
+    user_set_roles,
+)
+
+ORGANISATIONS = [
+    # (name, kind)
+    ("Brobjerg Kommune", OrganisationKind.MUNICIPALITY),
+    ("Frivilligcenter Brobjerg", OrganisationKind.VOLUNTEER_CENTRE),
+    ("Ældrefællesskabet Brobjerg", OrganisationKind.ASSOCIATION),
+    ("Gå-klubben Solsikken", OrganisationKind.ASSOCIATION),
+    ("Lægerne i Torvegade", OrganisationKind.GENERAL_PRACTICE),
+]
+
+TEAMS = [
+    # (organisation, team, kind)
+    ("Brobjerg Kommune", "Brobyggerne", TeamKind.BRIDGE_BUILDERS),
+    ("Brobjerg Kommune", "Hjemmeplejen Nord", TeamKind.HOME_CARE),
+    ("Brobjerg Kommune", "Administration", TeamKind.ADMINISTRATION),
+    ("Frivilligcenter Brobjerg", "Frivilligkoordinering", TeamKind.VOLUNTEER_COORDINATION),
+    ("Lægerne i Torvegade", "Lægepraksis", TeamKind.GENERAL_PRACTICE),
+]
+
+USERS = [
+    # (username, first, last, role, team, lead)
+    ("brobygger", "Bente", "Brobygger", Role.BRIDGE_BUILDER, "Brobyggerne", True),
+    ("hjemmepleje", "Hanne", "Hjemmepleje", Role.HOME_CARE, "Hjemmeplejen Nord", False),
+    ("koordinator", "Karim", "Koordinator", Role.COORDINATOR, "Frivilligkoordinering", True),
+    ("laege", "Lars", "Læge", Role.REFERRER, "Lægepraksis", False),
+    ("admin", "Anna", "Administrator", Role.ADMIN, "Administration", True),
+]
+
+
+def seed_accounts() -> None:
+    from core.demo import DEMO_PASSWORD
+
+    organisations = {}
+    for name, kind in ORGANISATIONS:
+        organisations[name] = Organisation.objects.filter(
+            name=name, kind=kind
+        ).first() or organisation_create(name=name, kind=kind, municipality_code="999")
+    teams = {}
+    for organisation_name, name, kind in TEAMS:
+        organisation = organisations[organisation_name]
+        teams[name] = Team.objects.filter(
+            organisation=organisation, name=name
+        ).first() or team_create(organisation=organisation, name=name, kind=kind)
+    for username, first, last, role, team_name, lead in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@brobyg.invalid",
+                roles=[role],
+            )
+        elif not user.has_role(role):
+            user_set_roles(user=user, roles=[*user.roles, role])
+        team_add_member(team=teams[team_name], user=user, is_lead=lead)

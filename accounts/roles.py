@@ -1,0 +1,73 @@
+"""What each role may do, in one table a data-protection officer can read.
+
+Each role is a permission group named by its code (`Role`). `roles_sync()` makes the groups hold
+exactly the permissions below; it runs after every `migrate`, so a deployment never drifts from
+this file. Permissions are "app_label.codename".
+"""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from accounts.constants import Role
+
+_ADMINISTRATION = [
+    "accounts.view_user",
+    "accounts.add_user",
+    "accounts.change_user",
+    "accounts.view_organisation",
+    "accounts.add_organisation",
+    "accounts.change_organisation",
+    "accounts.view_team",
+    "accounts.add_team",
+    "accounts.change_team",
+    "accounts.delete_team",
+    "accounts.view_membership",
+    "accounts.add_membership",
+    "accounts.change_membership",
+    "accounts.delete_membership",
+    "audit.view_auditevent",
+    # API tokens for the systems that send referrals (GP systems, the care record).
+    "authtoken.view_tokenproxy",
+    "authtoken.add_tokenproxy",
+    "authtoken.delete_tokenproxy",
+    # When the scheduled jobs run.
+    "django_celery_beat.view_periodictask",
+    "django_celery_beat.change_periodictask",
+    "django_celery_beat.view_crontabschedule",
+    "django_celery_beat.add_crontabschedule",
+    "django_celery_beat.change_crontabschedule",
+    "django_celery_beat.view_intervalschedule",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.BRIDGE_BUILDER: [],
+    Role.HOME_CARE: [],
+    Role.COORDINATOR: [],
+    Role.REFERRER: [],
+    Role.ADMIN: _ADMINISTRATION,
+}
+
+# Roles whose holders may use the Django admin (is_staff).
+STAFF_ROLES = {Role.ADMIN}
+
+
+def _permission(label: str) -> Permission:
+    app_label, codename = label.split(".", 1)
+    try:
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    except Permission.DoesNotExist as exc:
+        raise LookupError(f"roles.py names a permission that does not exist: {label}") from exc
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Create one group per role holding exactly the permissions of ROLE_PERMISSIONS."""
+    # Permissions are created per app after migrate; make sure every app's exist before we
+    # look them up, whichever app's post_migrate signal runs first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, labels in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(label) for label in labels])

@@ -1,0 +1,127 @@
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.constants import Language, Role
+from accounts.models import Membership, Organisation, Team, User
+from accounts.roles import STAFF_ROLES
+from audit.constants import AuditAction
+from audit.services import audit_record
+
+
+def _validate_roles(roles: Iterable[str]) -> list[str]:
+    roles = list(roles)
+    unknown = sorted(set(roles) - set(Role.values))
+    if unknown:
+        raise ValidationError(
+            {"roles": _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}}
+        )
+    return roles
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    roles: Iterable[str] = (),
+    preferred_language: str = "da",
+    actor: User | None = None,
+) -> User:
+    roles = _validate_roles(roles)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("A user with this username already exists.")})
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        preferred_language=preferred_language,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_set_roles(user=user, roles=roles, actor=actor)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=user)
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None = None) -> User:
+    """Give the user exactly these roles. Holders of an admin role may use the Django admin."""
+    roles = _validate_roles(roles)
+    user.groups.set(Group.objects.filter(name__in=roles))
+    is_staff = user.is_superuser or any(role in STAFF_ROLES for role in roles)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("_roles_cache", None)
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["groups", "is_staff"])
+    return user
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, kind: str, actor: User | None = None, **fields
+) -> Organisation:
+    organisation = Organisation(name=name, kind=kind, **fields)
+    organisation.full_clean()
+    organisation.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=organisation)
+    return organisation
+
+
+@transaction.atomic
+def team_create(
+    *, organisation: Organisation, name: str, kind: str, email: str = "", actor: User | None = None
+) -> Team:
+    team = Team(organisation=organisation, name=name, kind=kind, email=email)
+    team.full_clean()
+    team.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=team)
+    return team
+
+
+@transaction.atomic
+def team_add_member(
+    *, team: Team, user: User, is_lead: bool = False, actor: User | None = None
+) -> Membership:
+    """Add the user to the team, or change whether they lead it if they are already in it."""
+    membership, created = Membership.objects.get_or_create(
+        team=team, user=user, defaults={"is_lead": is_lead}
+    )
+    if created:
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=membership)
+    elif membership.is_lead != is_lead:
+        membership.is_lead = is_lead
+        membership.save(update_fields=["is_lead", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=membership, fields=["is_lead"])
+    return membership
+
+
+@transaction.atomic
+def team_remove_member(*, team: Team, user: User, actor: User | None = None) -> None:
+    membership = Membership.objects.filter(team=team, user=user).first()
+    if membership is None:
+        return
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=membership)
+    membership.delete()
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """Remember the language a person chose, so reminders and e-mails come in it too."""
+    if language not in Language.values:
+        raise ValidationError({"language": _("Unknown language.")})
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+    return user

@@ -1,0 +1,24 @@
+"""Sign-ins and sign-outs go into the audit trail. Django's auth sends these signals."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from audit.constants import AuditAction
+from audit.services import audit_record
+
+
+@receiver(user_logged_in, dispatch_uid="audit_sign_in")
+def _audit_sign_in(sender, request, user, **kwargs):
+    audit_record(actor=user, action=AuditAction.SIGN_IN, obj=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_sign_out")
+def _audit_sign_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(actor=user, action=AuditAction.SIGN_OUT, obj=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
+def _audit_sign_in_failed(sender, credentials, request=None, **kwargs):
+    # The attempted user name is not stored: it may be a mistyped password.
+    audit_record(actor=None, action=AuditAction.SIGN_IN_FAILED, request=request)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("log-ind/", views.SignInView.as_view(), name="login"),
+    path("log-ud/", views.SignOutView.as_view(), name="logout"),
+    path("adgangskode/", views.PasswordChangeView.as_view(), name="password_change"),
+]

@@ -1,0 +1,9 @@
+"""Every app's API, registered once under /api/v1/."""
+
+from django.urls import include, path
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+]

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.views import set_language
+
+admin.site.site_header = _("Brobyg administration")
+admin.site.site_title = _("Brobyg")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("konto/", include("accounts.urls")),
+    path("revision/", include("audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("django-admin/", admin.site.urls),
+    path("api/v1/", include("config.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"

@@ -1,0 +1,19 @@
+"""The demo municipality. Each app adds its part to DEMO_STEPS; seed_demo runs them in order."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - published in README for the demo data only
+
+
+def _steps() -> list[Callable[[], None]]:
+    from accounts.demo import seed_accounts
+
+    return [seed_accounts]
+
+
+@transaction.atomic
+def seed_demo() -> None:
+    for step in _steps():
+        step()

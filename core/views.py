@@ -1,0 +1,43 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.constants import Role
+from accounts.selectors import role_counts, user_memberships, user_primary_role
+from core.health import run_checks
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page of the user's role (the first in priority, when they hold several)."""
+    role = user_primary_role(user=request.user)
+    template = f"accounts/start/{role}.html" if role else "accounts/start/no_role.html"
+    context = {"role": role, "memberships": user_memberships(user=request.user)}
+    if role == Role.ADMIN:
+        context["role_counts"] = role_counts()
+    return render(request, template, context)
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    healthy, results = run_checks()
+    return JsonResponse(results, status=200 if healthy else 503)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": "Server error."}, status=500)
+    return render(request, "500.html", status=500)

@@ -1,0 +1,58 @@
+"""Before the test suite: are PostgreSQL and Redis answering? If not, say what to start."""
+
+import os
+import sys
+from urllib.parse import urlparse
+
+import psycopg
+import redis
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/brobyg")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def check_postgres() -> str | None:
+    url = urlparse(DATABASE_URL)
+    # The suite creates its own test database, so the server's maintenance database is enough.
+    maintenance = url._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    try:
+        with psycopg.connect(maintenance, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return (
+            f"PostgreSQL does not answer at {url.hostname}:{url.port or 5432} ({exc}).\n"
+            "  Start it, e.g.: "
+            "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"
+            "  or: docker compose up -d db   (then set DATABASE_URL)"
+        )
+    return None
+
+
+def check_redis() -> str | None:
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        return (
+            f"Redis does not answer at {REDIS_URL} ({exc}).\n"
+            "  Start it, e.g.: "
+            'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ""\n'
+            "  or: docker compose up -d redis   (then set REDIS_URL)"
+        )
+    return None
+
+
+def main() -> int:
+    problems = [p for p in (check_postgres(), check_redis()) if p]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(
+            "The test suite runs against real PostgreSQL and Redis; start them and try again.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.constants import Role
+from accounts.models import Organisation, Team, User
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+DEMO_USERS = {
+    "brobygger": Role.BRIDGE_BUILDER,
+    "hjemmepleje": Role.HOME_CARE,
+    "koordinator": Role.COORDINATOR,
+    "laege": Role.REFERRER,
+    "admin": Role.ADMIN,
+}
+
+
+def test_seed_demo_creates_the_demo_municipality_and_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (
+        User.objects.count(),
+        Team.objects.count(),
+        Organisation.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+    call_command("seed_demo")
+
+    assert (
+        User.objects.count(),
+        Team.objects.count(),
+        Organisation.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+    for username, role in DEMO_USERS.items():
+        user = User.objects.get(username=username)
+        assert user.roles == {role}
+        assert user.check_password("brobyg-demo")
+        assert user.teams.exists()
+    kinds = set(Organisation.objects.values_list("kind", flat=True))
+    assert {"municipality", "volunteer_centre", "association", "general_practice"} <= kinds
+    assert Organisation.objects.filter(kind="association").count() == 2
+    assert set(Team.objects.values_list("kind", flat=True)) >= {"home_care", "bridge_builders"}
+
+
+def test_seed_demo_refuses_a_real_installation_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(username="admin").exists()

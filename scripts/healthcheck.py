@@ -12,6 +12,6 @@ request = urllib.request.Request(
 try:
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - fixed local URL
         sys.exit(0 if response.status == 200 else 1)
-except Exception as exc:  # noqa: BLE001
+except Exception as exc:
     print(exc, file=sys.stderr)
     sys.exit(1)

@@ -26,7 +26,7 @@ def machine() -> str:
 
 def revision() -> str:
     try:
-        return subprocess.run(  # noqa: S603
+        return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
             capture_output=True,
             text=True,
@@ -41,8 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=["municipal", "national"], default="municipal")
     args = parser.parse_args(argv)
 
-    print(f"Brobyg benchmark · {date.today():%Y-%m-%d} · {machine()} · {revision()} · "
-          f"scale {args.scale}\n")
+    print(
+        f"Brobyg benchmark · {date.today():%Y-%m-%d} · {machine()} · {revision()} · "
+        f"scale {args.scale}\n"
+    )
     print("| scenario | median | p95 | ratio to floor | target | result |")
     print("|---|---|---|---|---|---|")
     if not SCENARIOS:

@@ -12,7 +12,8 @@ COPY . .
 # Editable: the code runs from /app, the one copy, and the image holds only its dependencies.
 RUN pip install -e . \
     && DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
-       python manage.py collectstatic --no-input \
+       BROBYG_ENCRYPTION_KEY=collectstatic-only DATABASE_URL=postgres://build/none \
+       REDIS_URL=redis://build:6379/0 python manage.py collectstatic --no-input \
     && useradd --system --uid 10001 --home /app brobyg \
     && mkdir -p /app/var && chown brobyg /app/var
 

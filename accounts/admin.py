@@ -1,8 +1,16 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constants import Role
 from accounts.models import Membership, Organisation, Team, User
+from accounts.services import user_set_roles
+from core.admin import AuditedAdminMixin
+
+# Only a superuser (the platform's operator) may hand out these; an administrator in the
+# municipality manages people through the five roles and cannot widen their own access.
+SUPERUSER_ONLY_FIELDS = ["is_superuser", "is_staff", "user_permissions"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,7 +20,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active", "role_list"]
     list_filter = ["groups", "is_active", "is_staff"]
     inlines = [MembershipInline]
@@ -22,7 +30,28 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        users = super().get_queryset(request).prefetch_related("groups")
+        if not request.user.is_superuser:
+            users = users.filter(is_superuser=False)
+        return users
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += SUPERUSER_ONLY_FIELDS
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Roles go through the service, which keeps admin access (is_staff) in step with them.
+        user = form.instance
+        roles = [g.name for g in user.groups.all() if g.name in Role.values]
+        user_set_roles(user=user, roles=roles, actor=request.user)
 
     @admin.display(description=_("roles"))
     def role_list(self, user):
@@ -37,7 +66,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "municipality_code", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
@@ -51,7 +80,7 @@ class TeamMembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "kind"]
     list_filter = ["kind", "organisation"]
     list_select_related = ["organisation"]

@@ -28,10 +28,6 @@ _ADMINISTRATION = [
     "accounts.change_membership",
     "accounts.delete_membership",
     "audit.view_auditevent",
-    # API tokens for the systems that send referrals (GP systems, the care record).
-    "authtoken.view_tokenproxy",
-    "authtoken.add_tokenproxy",
-    "authtoken.delete_tokenproxy",
     # When the scheduled jobs run.
     "django_celery_beat.view_periodictask",
     "django_celery_beat.change_periodictask",
@@ -41,11 +37,38 @@ _ADMINISTRATION = [
     "django_celery_beat.view_intervalschedule",
 ]
 
+_CASE_WORK = [
+    "referrals.view_case",
+    "referrals.change_case",
+    "referrals.add_referral",
+    "referrals.view_referral",
+    "referrals.view_citizen",
+    "referrals.change_citizen",
+    "referrals.add_contact",
+    "referrals.view_contact",
+    "referrals.view_casenote",
+    "referrals.add_casenote",
+    "referrals.view_networkperson",
+    "referrals.add_networkperson",
+    "referrals.delete_networkperson",
+    "referrals.view_planstep",
+    "referrals.add_planstep",
+    "referrals.change_planstep",
+    "referrals.view_consentrecord",
+    "referrals.add_consentrecord",
+    "referrals.change_consentrecord",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.BRIDGE_BUILDER: [],
-    Role.HOME_CARE: [],
+    # Owns citizens' cases in full, on their own teams (the selectors apply the team scope).
+    Role.BRIDGE_BUILDER: _CASE_WORK,
+    # Sees their team's citizens and refers them; never the bridge-builder's case notes.
+    Role.HOME_CARE: ["referrals.add_referral", "referrals.view_citizen"],
+    # Offers, volunteers and match requests arrive with those features.
     Role.COORDINATOR: [],
-    Role.REFERRER: [],
+    # Sends referrals and sees their own, with status only.
+    Role.REFERRER: ["referrals.add_referral", "referrals.view_referral"],
+    # Users, teams and the audit trail; aggregates only, no citizen's record.
     Role.ADMIN: _ADMINISTRATION,
 }
 

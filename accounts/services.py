@@ -50,22 +50,30 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    user_set_roles(user=user, roles=roles, actor=actor)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=user)
+    user_set_roles(user=user, roles=roles, actor=actor)
     return user
 
 
 @transaction.atomic
 def user_set_roles(*, user: User, roles: Iterable[str], actor: User | None = None) -> User:
     """Give the user exactly these roles. Holders of an admin role may use the Django admin."""
-    roles = _validate_roles(roles)
-    user.groups.set(Group.objects.filter(name__in=roles))
+    roles = set(_validate_roles(roles))
+    changed = []
+    current = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    if current != roles:
+        # Groups that are not roles (if an operator made any) are left as they are.
+        others = list(user.groups.exclude(name__in=Role.values))
+        user.groups.set([*others, *Group.objects.filter(name__in=roles)])
+        changed.append("groups")
     is_staff = user.is_superuser or any(role in STAFF_ROLES for role in roles)
     if user.is_staff != is_staff:
         user.is_staff = is_staff
         user.save(update_fields=["is_staff"])
+        changed.append("is_staff")
     user.__dict__.pop("_roles_cache", None)
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["groups", "is_staff"])
+    if changed:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=changed)
     return user
 
 
@@ -117,6 +125,7 @@ def team_remove_member(*, team: Team, user: User, actor: User | None = None) -> 
     membership.delete()
 
 
+@transaction.atomic
 def user_set_language(*, user: User, language: str) -> User:
     """Remember the language a person chose, so reminders and e-mails come in it too."""
     if language not in Language.values:
@@ -124,4 +133,15 @@ def user_set_language(*, user: User, language: str) -> User:
     if user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+        audit_record(actor=user, action=AuditAction.UPDATE, obj=user, fields=["preferred_language"])
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None = None) -> User:
+    """Stop a person signing in; their history (cases, audit trail) stays theirs."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["is_active"])
     return user

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from audit.constants import AuditAction
 from audit.models import AuditEvent
+from core.http import client_ip
 
 
 def _actor_id(actor) -> int | None:
@@ -32,7 +33,7 @@ def _actor_id(actor) -> int | None:
 def _ip_address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def _field_names(obj: models.Model | None, fields: Iterable[str]) -> list[str]:

@@ -11,6 +11,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("referrals.urls")),
     path("konto/", include("accounts.urls")),
     path("revision/", include("audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -9,8 +9,9 @@ DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - published in README for the demo d
 
 def _steps() -> list[Callable[[], None]]:
     from accounts.demo import seed_accounts
+    from referrals.demo import seed_referrals
 
-    return [seed_accounts]
+    return [seed_accounts, seed_referrals]
 
 
 @transaction.atomic

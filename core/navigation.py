@@ -29,6 +29,12 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Start"), "core:home", "house"),
+    NavItem(_("My citizens"), "referrals:caseload", "people", permission="referrals.view_case"),
+    NavItem(_("Team"), "referrals:team_board", "kanban", permission="referrals.view_case"),
+    NavItem(_("Refer"), "referrals:referral_create", "send", permission="referrals.add_referral"),
+    NavItem(
+        _("Referrals"), "referrals:referral_list", "inbox", permission="referrals.view_referral"
+    ),
     NavItem(_("Audit trail"), "audit:list", "journal-text", permission="audit.view_auditevent"),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True),
     NavItem(_("API"), "api-docs", "braces", staff_only=True),
@@ -36,11 +42,19 @@ NAVIGATION: list[NavItem] = [
 
 
 def navigation_for(user, current_path: str = "") -> list[dict]:
-    items = []
-    for item in NAVIGATION:
-        if not item.visible_to(user):
-            continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        for item in NAVIGATION
+        if item.visible_to(user)
+    ]
+    # The active entry is the one whose address is the longest start of the current path, so
+    # /forloeb/team/ marks "Team", not "My citizens" at /forloeb/.
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
+    active = max(matches, key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["active"] = item is active
     return items

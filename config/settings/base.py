@@ -9,6 +9,9 @@ from config.env import BASE_DIR, env
 VAR_DIR = BASE_DIR / "var"
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+# Encrypts CPR numbers at rest and keys their lookup hash. Kept apart from SECRET_KEY so that
+# rotating the one never makes the other's data unreadable. Never change it once data exists.
+BROBYG_ENCRYPTION_KEY = env.str("BROBYG_ENCRYPTION_KEY", default="")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 
@@ -215,6 +218,8 @@ if REDIS_URL:
 else:
     # Celery's file-system transport: no broker to install for `make run`.
     CELERY_BROKER_URL = "filesystem://localhost//"
+    for _folder in ("queue", "processed", "control"):
+        (VAR_DIR / "celery" / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
@@ -238,6 +243,10 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": timedelta(hours=1),
+    },
+    "send-unsent-referrer-feedback": {
+        "task": "referrals.tasks.referral_feedback_sweep",
+        "schedule": timedelta(minutes=10),
     },
 }
 
@@ -263,3 +272,13 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+
+# --- Brobyg -------------------------------------------------------------------------------------
+
+# How many proxies of our own stand in front of Brobyg. The client address (for the audit trail
+# and throttling) is read from X-Forwarded-For only that far; 0 means REMOTE_ADDR is the client.
+BROBYG_NUM_PROXIES = env.int("BROBYG_NUM_PROXIES", default=0)
+REST_FRAMEWORK["NUM_PROXIES"] = BROBYG_NUM_PROXIES
+
+# The address people reach Brobyg on, for links in e-mails.
+BROBYG_BASE_URL = env.str("BROBYG_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -1,18 +1,32 @@
 """Production settings: secrets and hosts must come from the environment, or Brobyg won't start."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import env
 from config.settings.base import *  # noqa: F403
+from config.settings.base import REST_FRAMEWORK
 
 DEBUG = False
 # No defaults: a missing value raises ImproperlyConfigured at start-up.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+BROBYG_ENCRYPTION_KEY = env.str("BROBYG_ENCRYPTION_KEY")
+
+# Production runs on PostgreSQL and Redis: the embedded SQLite and file-system broker of
+# `make run` cannot be shared between the web, worker and beat containers.
+for _name in ("DATABASE_URL", "REDIS_URL"):
+    if not env.str(_name, default=""):
+        raise ImproperlyConfigured(f"Set the {_name} environment variable")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Behind the municipality's TLS proxy: one proxy of our own in front, unless told otherwise.
+BROBYG_NUM_PROXIES = env.int("BROBYG_NUM_PROXIES", default=1)
+REST_FRAMEWORK["NUM_PROXIES"] = BROBYG_NUM_PROXIES
 
 # HTTPS everywhere. Behind a TLS-terminating proxy, the proxy sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

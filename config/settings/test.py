@@ -6,6 +6,7 @@ from config.settings.base import CACHES, DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-brobyg-test-suite-key"  # noqa: S105
+BROBYG_ENCRYPTION_KEY = "test-only-not-secret-brobyg-encryption-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 DATABASES["default"] = env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/brobyg")

@@ -2,7 +2,13 @@ import factory
 
 from accounts.constants import OrganisationKind, Role, TeamKind
 from accounts.models import Organisation, Team, User
-from accounts.services import organisation_create, team_add_member, team_create, user_create
+from accounts.services import (
+    organisation_create,
+    team_add_member,
+    team_create,
+    user_create,
+    user_deactivate,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -59,7 +65,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, role=None, team=None, lead=False, **kwargs):
+        active = kwargs.pop("is_active", True)
         user = user_create(roles=[role] if role else [], **kwargs)
+        if not active:
+            user_deactivate(user=user)
         if team is not None:
             team_add_member(team=team, user=user, is_lead=lead)
         return user

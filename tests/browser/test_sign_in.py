@@ -8,10 +8,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # username → (start page heading, menu entries the role sees)
 EXPECTED = {
-    "brobygger": ("Mine borgere", ["Start"]),
-    "hjemmepleje": ("Screening", ["Start"]),
+    "brobygger": ("Mine borgere", ["Start", "Mine borgere", "Team", "Henvis", "Henvisninger"]),
+    "hjemmepleje": ("Screening", ["Start", "Henvis"]),
     "koordinator": ("Tilbud og frivillige", ["Start"]),
-    "laege": ("Henvisninger", ["Start"]),
+    "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
     "admin": ("Administration", ["Start", "Revisionslog", "Administration", "API"]),
 }
 

@@ -1,0 +1,128 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from referrals.constants import ConsentMethod, LifeTransition, ReferralSource, Urgency
+from referrals.models import Citizen, Referral
+from referrals.services import CITIZEN_FIELDS
+
+
+class CitizenInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    birth_date = serializers.DateField()
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    postcode = serializers.RegexField(
+        r"^\d{4}$",
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid": _("A Danish postcode has four digits.")},
+    )
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    preferred_language = serializers.CharField(max_length=8, required=False, default="da")
+    cpr = serializers.CharField(
+        max_length=11,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="DDMMYY-SSSS; optional. Stored encrypted.",
+    )
+    needs_mobility = serializers.BooleanField(required=False, default=False)
+    needs_hearing = serializers.BooleanField(required=False, default=False)
+    needs_transport = serializers.BooleanField(required=False, default=False)
+    needs_interpreter = serializers.BooleanField(required=False, default=False)
+
+
+class ConsentInputSerializer(serializers.Serializer):
+    given = serializers.BooleanField()
+    given_at = serializers.DateTimeField(required=False)
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+
+
+class ReferralInputSerializer(serializers.Serializer):
+    citizen = CitizenInputSerializer()
+    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    reason = serializers.CharField()
+    life_transitions = serializers.ListField(
+        child=serializers.ChoiceField(choices=LifeTransition.choices), required=False, default=list
+    )
+    citizen_wishes = serializers.CharField(required=False, allow_blank=True, default="")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="normal")
+    consent = ConsentInputSerializer()
+    feedback_consent = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The citizen agrees that the referrer is told what happened.",
+    )
+    team = serializers.UUIDField(
+        required=False,
+        help_text="The bridge-builders' team to send to; the municipality's default if left out.",
+    )
+
+    def validate_consent(self, consent):
+        if not consent.get("given"):
+            raise serializers.ValidationError(
+                _(
+                    "A referral needs the citizen's consent. Ask the citizen first; "
+                    "nothing has been saved."
+                )
+            )
+        return consent
+
+
+class ReferralOutputSerializer(serializers.ModelSerializer):
+    """What a referrer may see of a referral: status and dates, never notes or network."""
+
+    status = serializers.CharField(source="case.status")
+    citizen = serializers.UUIDField(source="citizen_id")
+    first_contact_at = serializers.DateTimeField(source="case.first_contact_at")
+    closed_at = serializers.DateTimeField(source="case.closed_at")
+    close_reason = serializers.CharField(source="case.close_reason")
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "reference",
+            "status",
+            "citizen",
+            "source",
+            "urgency",
+            "created_at",
+            "first_contact_at",
+            "closed_at",
+            "close_reason",
+            "attached_to_existing",
+        ]
+
+
+class ReferralCreatedSerializer(ReferralOutputSerializer):
+    message = serializers.SerializerMethodField()
+
+    class Meta(ReferralOutputSerializer.Meta):
+        fields = [*ReferralOutputSerializer.Meta.fields, "message"]
+
+    def get_message(self, referral) -> str:
+        if referral.attached_to_existing:
+            return str(
+                _("The citizen was already known in Brobyg; the referral was added to them.")
+            )
+        return str(_("The referral has been received."))
+
+
+class CitizenSerializer(serializers.ModelSerializer):
+    age_band = serializers.CharField(read_only=True)
+    open_case = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Citizen
+        fields = ["id", *CITIZEN_FIELDS, "age_band", "open_case"]
+
+    def get_open_case(self, citizen) -> dict | None:
+        case = getattr(citizen, "open_case_list", None)
+        case = case[0] if case else None
+        if case is None:
+            return None
+        return {"id": str(case.pk), "status": case.status}

@@ -1,0 +1,100 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from accounts.constants import TeamKind
+from accounts.models import Team
+from audit.services import audit_read, audit_read_many
+from core.api.permissions import require_perms
+from referrals import selectors, services
+from referrals.api.serializers import (
+    CitizenSerializer,
+    ReferralCreatedSerializer,
+    ReferralInputSerializer,
+    ReferralOutputSerializer,
+)
+from referrals.constants import OPEN_STATUSES
+from referrals.models import Case
+
+
+class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Referrals: send one with the citizen's consent, and follow its status."""
+
+    serializer_class = ReferralOutputSerializer
+
+    def get_queryset(self):
+        return (
+            selectors.referrals_visible_to(user=self.request.user)
+            .select_related("case")
+            .order_by("-created_at")
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        referral = self.get_object()
+        audit_read(actor=request.user, obj=referral, request=request)
+        return Response(self.get_serializer(referral).data)
+
+    @extend_schema(request=ReferralInputSerializer, responses={201: ReferralCreatedSerializer})
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("referrals.add_referral"):
+            raise PermissionDenied
+        serializer = ReferralInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        team = None
+        if data.get("team"):
+            team = Team.objects.filter(pk=data["team"], kind=TeamKind.BRIDGE_BUILDERS).first()
+            if team is None:
+                return Response(
+                    {"team": ["No bridge-builders' team has this id."]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        result = services.referral_create(
+            citizen=data["citizen"],
+            source=data["source"],
+            reason=data["reason"],
+            life_transitions=data["life_transitions"],
+            citizen_wishes=data["citizen_wishes"],
+            urgency=data["urgency"],
+            consent_given=data["consent"]["given"],
+            consent_method=data["consent"]["method"],
+            consent_given_at=data["consent"].get("given_at"),
+            feedback_consent=data["feedback_consent"],
+            referrer=request.user,
+            team=team,
+        )
+        output = ReferralCreatedSerializer(result.referral)
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("q", str, description="Search by name, phone or postcode.")]
+)
+class CitizenViewSet(viewsets.ReadOnlyModelViewSet):
+    """The citizens the caller may see: a bridge-builder's teams' citizens, home care's own."""
+
+    serializer_class = CitizenSerializer
+    permission_classes = [require_perms("referrals.view_citizen")]
+
+    def get_queryset(self):
+        citizens = selectors.citizens_visible_to(user=self.request.user)
+        citizens = selectors.citizen_search(citizens, q=self.request.query_params.get("q", ""))
+        return citizens.prefetch_related(
+            Prefetch(
+                "cases",
+                queryset=Case.objects.filter(status__in=OPEN_STATUSES),
+                to_attr="open_case_list",
+            )
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        audit_read_many(actor=request.user, objs=page, request=request)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        citizen = self.get_object()
+        audit_read(actor=request.user, obj=citizen, request=request)
+        return Response(self.get_serializer(citizen).data)

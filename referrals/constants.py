@@ -1,0 +1,138 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralSource(models.TextChoices):
+    GP = "gp", _("General practitioner")
+    HOME_CARE = "home_care", _("Home care")
+    PREVENTIVE_VISIT = "preventive_visit", _("Preventive home visit")
+    HOSPITAL = "hospital", _("Hospital discharge")
+    JOBCENTRE = "jobcentre", _("Jobcentre")
+    HOUSING = "housing", _("Housing staff")
+    RELATIVE = "relative", _("Relative")
+    SELF = "self", _("The citizen themself")
+    OTHER = "other", _("Other")
+
+
+class LifeTransition(models.TextChoices):
+    BEREAVEMENT = "bereavement", _("Bereavement")
+    DIVORCE = "divorce", _("Divorce or break-up")
+    RETIREMENT = "retirement", _("Retirement")
+    MOVING = "moving", _("Moving")
+    DISCHARGE = "discharge", _("Discharge from hospital")
+    ILLNESS = "illness", _("Illness or reduced function")
+    JOB_LOSS = "job_loss", _("Loss of job")
+    CAREGIVING = "caregiving", _("Caring for a relative")
+    OTHER = "other", _("Other")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    SOON = "soon", _("Soon (within a week)")
+    URGENT = "urgent", _("Urgent (within two days)")
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", _("Verbal")
+    WRITTEN = "written", _("Written")
+    DIGITAL = "digital", _("Digital")
+
+
+class ConsentPurpose(models.TextChoices):
+    REFERRAL = "referral", _("Referral to a bridge-builder")
+    SHARE_VOLUNTEER = "share_volunteer", _("Sharing with a named volunteer")
+    SHARE_OFFER = "share_offer", _("Sharing with a named offer")
+    REFERRER_FEEDBACK = "referrer_feedback", _("Feedback to the referrer")
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CONTACTED = "contacted", _("Contacted")
+    SCREENING = "screening", _("Screening")
+    MATCHING = "matching", _("Matching")
+    FOLLOWING_UP = "following_up", _("Following up")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = [s for s in CaseStatus.values if s != CaseStatus.CLOSED]
+
+# The steps a case may take. Closing is possible from every open status; a step back is allowed
+# where the work really goes back (a match fell through, a new match after follow-up).
+CASE_TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.RECEIVED: {CaseStatus.CONTACTED, CaseStatus.CLOSED},
+    CaseStatus.CONTACTED: {CaseStatus.SCREENING, CaseStatus.CLOSED},
+    CaseStatus.SCREENING: {CaseStatus.MATCHING, CaseStatus.CLOSED},
+    CaseStatus.MATCHING: {CaseStatus.FOLLOWING_UP, CaseStatus.SCREENING, CaseStatus.CLOSED},
+    CaseStatus.FOLLOWING_UP: {CaseStatus.MATCHING, CaseStatus.CLOSED},
+    CaseStatus.CLOSED: set(),
+}
+
+
+class CloseReason(models.TextChoices):
+    LASTING_COMMUNITY = "lasting_community", _("In a lasting community")
+    DECLINED = "declined", _("Declined")
+    MOVED = "moved", _("Moved")
+    OTHER_HELP = "other_help", _("Needs other help")
+    DIED = "died", _("Died")
+    NO_CONTACT = "no_contact", _("No contact")
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", _("Phone call")
+    HOME_VISIT = "home_visit", _("Home visit")
+    MEETING = "meeting", _("Meeting")
+    VIDEO = "video", _("Video call")
+    WRITTEN = "written", _("Letter, e-mail or text")
+
+
+class NetworkKind(models.TextChoices):
+    FAMILY = "family", _("Family")
+    FRIEND = "friend", _("Friend")
+    NEIGHBOUR = "neighbour", _("Neighbour")
+    PROFESSIONAL = "professional", _("Professional")
+    OTHER = "other", _("Other")
+
+
+class Closeness(models.IntegerChoices):
+    CLOSE = 3, _("Close")
+    SOME = 2, _("Some contact")
+    DISTANT = 1, _("Distant or lost")
+
+
+class CaseEventKind(models.TextChoices):
+    REFERRAL = "referral", _("Referral")
+    STATUS = "status", _("Status changed")
+    ASSIGNMENT = "assignment", _("Assigned")
+    CONTACT = "contact", _("Contact")
+    NOTE = "note", _("Note")
+    NETWORK = "network", _("Network")
+    PLAN = "plan", _("Plan")
+    CONSENT = "consent", _("Consent")
+
+
+class AgeBand(models.TextChoices):
+    """The age bands of the national health profile."""
+
+    UNDER_16 = "0-15", _("Under 16")
+    BAND_16_29 = "16-29", "16–29"
+    BAND_30_49 = "30-49", "30–49"
+    BAND_50_64 = "50-64", "50–64"
+    BAND_65_79 = "65-79", "65–79"
+    BAND_80 = "80+", "80+"
+
+
+CITIZEN_LANGUAGES = [
+    ("da", _("Danish")),
+    ("en", _("English")),
+    ("de", _("German")),
+    ("pl", _("Polish")),
+    ("uk", _("Ukrainian")),
+    ("ro", _("Romanian")),
+    ("tr", _("Turkish")),
+    ("ar", _("Arabic")),
+    ("so", _("Somali")),
+    ("fa", _("Persian")),
+    ("ur", _("Urdu")),
+    ("ti", _("Tigrinya")),
+    ("other", _("Other")),
+]

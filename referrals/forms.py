@@ -1,0 +1,253 @@
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.constants import TeamKind
+from accounts.models import Team
+from core.forms import DateInput, DateTimeInput
+from referrals.constants import (
+    CITIZEN_LANGUAGES,
+    CaseStatus,
+    Closeness,
+    CloseReason,
+    ConsentMethod,
+    ContactKind,
+    LifeTransition,
+    NetworkKind,
+    ReferralSource,
+    Urgency,
+)
+from referrals.models import postcode_validator
+from referrals.services import CITIZEN_FIELDS
+
+
+class CitizenFieldsForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    cpr = forms.CharField(
+        label=_("CPR number (optional)"),
+        required=False,
+        max_length=11,
+        help_text=_("DDMMYY-SSSS. Stored encrypted; used only to find the citizen again."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=4, required=False, validators=[postcode_validator]
+    )
+    city = forms.CharField(label=_("Town"), max_length=100, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=CITIZEN_LANGUAGES, initial="da"
+    )
+    needs_mobility = forms.BooleanField(
+        label=_("Mobility needs (wheelchair, walker)"), required=False
+    )
+    needs_hearing = forms.BooleanField(label=_("Hearing needs"), required=False)
+    needs_transport = forms.BooleanField(label=_("Needs transport"), required=False)
+    needs_interpreter = forms.BooleanField(label=_("Needs an interpreter"), required=False)
+
+    def citizen_data(self) -> dict:
+        """The citizen's fields this form has, as the referral service takes them."""
+        names = [*CITIZEN_FIELDS, "cpr"]
+        return {name: self.cleaned_data.get(name) for name in names if name in self.fields}
+
+
+PROFESSIONAL_SOURCES = [
+    (value, label)
+    for value, label in ReferralSource.choices
+    if value not in (ReferralSource.SELF, ReferralSource.RELATIVE)
+]
+
+
+class ReferralForm(CitizenFieldsForm):
+    """A professional's referral: GP, home care, other staff."""
+
+    source = forms.ChoiceField(label=_("Referred by"), choices=PROFESSIONAL_SOURCES)
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("In your own words: what have you noticed?"),
+    )
+    life_transitions = forms.MultipleChoiceField(
+        label=_("Life transitions behind it"),
+        choices=LifeTransition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    citizen_wishes = forms.CharField(
+        label=_("What the citizen wants"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    consent_given = forms.BooleanField(
+        label=_("The citizen has consented to the referral"), required=False
+    )
+    consent_method = forms.ChoiceField(
+        label=_("How was consent given?"), choices=ConsentMethod.choices, initial="verbal"
+    )
+    consent_given_at = forms.DateTimeField(
+        label=_("When was consent given?"), widget=DateTimeInput(), initial=timezone.now
+    )
+    feedback_consent = forms.BooleanField(
+        label=_("The citizen agrees that I am told how it goes"), required=False
+    )
+    team = forms.ModelChoiceField(
+        label=_("Send to"), queryset=Team.objects.none(), required=False, empty_label=None
+    )
+
+    def __init__(self, *args, default_source: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(kind=TeamKind.BRIDGE_BUILDERS).select_related("organisation")
+        self.fields["team"].queryset = teams
+        if len(teams) <= 1:
+            del self.fields["team"]
+        if default_source:
+            self.fields["source"].initial = default_source
+
+
+class SelfReferralForm(CitizenFieldsForm):
+    """The public form: a citizen refers themself, or a relative refers them."""
+
+    who = forms.ChoiceField(
+        label=_("Who are you?"),
+        choices=[
+            (ReferralSource.SELF, _("I am writing about myself")),
+            (ReferralSource.RELATIVE, _("I am a relative or friend")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ReferralSource.SELF,
+    )
+    referrer_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    referrer_phone = forms.CharField(label=_("Your phone"), max_length=32, required=False)
+    referrer_email = forms.EmailField(label=_("Your e-mail"), required=False)
+    reason = forms.CharField(
+        label=_("What would you like help with?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    citizen_wishes = forms.CharField(
+        label=_("What would be good? Interests, wishes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    consent_given = forms.BooleanField(
+        label=_("The person this is about knows and agrees that a bridge-builder contacts them"),
+        required=False,
+    )
+    # Spam protection: a field people never see, and the time the form was shown.
+    website = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
+    )
+    shown_at = forms.CharField(widget=forms.HiddenInput)
+
+    MIN_SECONDS = 3
+    SALT = "brobyg.self-referral"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (
+            "cpr",
+            "needs_mobility",
+            "needs_hearing",
+            "needs_transport",
+            "needs_interpreter",
+        ):
+            del self.fields[name]
+        self.fields["phone"].help_text = _("So the bridge-builder can call.")
+        if not self.is_bound:
+            self.initial["shown_at"] = signing.dumps(timezone.now().timestamp(), salt=self.SALT)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("The form could not be sent. Please try again."))
+        try:
+            shown = signing.loads(cleaned.get("shown_at", ""), salt=self.SALT, max_age=60 * 60 * 6)
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("The form has expired. Please fill it in again.")
+            ) from None
+        if timezone.now().timestamp() - shown < self.MIN_SECONDS:
+            raise forms.ValidationError(_("The form could not be sent. Please try again."))
+        if cleaned.get("who") == ReferralSource.RELATIVE:
+            if not cleaned.get("referrer_name"):
+                self.add_error("referrer_name", _("Write your name, so we know who you are."))
+            if not (cleaned.get("referrer_phone") or cleaned.get("referrer_email")):
+                self.add_error("referrer_phone", _("Give a phone number or an e-mail address."))
+        elif not (cleaned.get("phone") or cleaned.get("email")):
+            self.add_error(
+                "phone", _("Give a phone number or an e-mail address, so we can reach you.")
+            )
+        return cleaned
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Move to"), choices=CaseStatus.choices)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why is the case closed?"), choices=CloseReason.choices)
+    note = forms.CharField(
+        label=_("Onward to (when the citizen needs other help)"), max_length=300, required=False
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Bridge-builder"), queryset=None, required=False, empty_label=_("Nobody (the team)")
+    )
+
+    def __init__(self, *args, bridge_builders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = bridge_builders
+
+
+class ContactForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
+    occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput(), initial=timezone.now)
+    reached = forms.BooleanField(label=_("Reached the citizen"), required=False, initial=True)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NetworkPersonForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Relation"), choices=NetworkKind.choices)
+    name = forms.CharField(label=_("Who"), max_length=100)
+    closeness = forms.TypedChoiceField(
+        label=_("How close"), choices=Closeness.choices, coerce=int, initial=Closeness.SOME
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class PlanStepForm(forms.Form):
+    description = forms.CharField(label=_("Next step"), max_length=300)
+    responsible = forms.CharField(label=_("Who"), max_length=100)
+    due_date = forms.DateField(label=_("By"), required=False, widget=DateInput())
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All open")), *[c for c in CaseStatus.choices if c[0] != "closed"]],
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("oldest", _("Waited longest")),
+            ("newest", _("Newest")),
+            ("next_due", _("Next step due")),
+            ("status", _("Status")),
+            ("name", _("Name")),
+        ],
+    )

@@ -1,0 +1,495 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from core.models import BaseModel
+from referrals.constants import (
+    CITIZEN_LANGUAGES,
+    OPEN_STATUSES,
+    AgeBand,
+    CaseEventKind,
+    CaseStatus,
+    Closeness,
+    CloseReason,
+    ConsentMethod,
+    ConsentPurpose,
+    ContactKind,
+    LifeTransition,
+    NetworkKind,
+    ReferralSource,
+    Urgency,
+)
+
+postcode_validator = RegexValidator(r"^\d{4}$", _("A Danish postcode has four digits."))
+
+
+def age_band_for(birth_date: date, on: date | None = None) -> str:
+    on = on or timezone.localdate()
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    if age < 16:
+        return AgeBand.UNDER_16
+    if age < 30:
+        return AgeBand.BAND_16_29
+    if age < 50:
+        return AgeBand.BAND_30_49
+    if age < 65:
+        return AgeBand.BAND_50_64
+    if age < 80:
+        return AgeBand.BAND_65_79
+    return AgeBand.BAND_80
+
+
+class Citizen(BaseModel):
+    """A person Brobyg helps. Never called a patient or a case in anything they could see."""
+
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    # Case- and accent-folded "first last", to find the same person again by name and birth date.
+    name_key = models.CharField(max_length=201, editable=False)
+    birth_date = models.DateField(_("date of birth"))
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=4, blank=True, validators=[postcode_validator]
+    )
+    city = models.CharField(_("town"), max_length=100, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=CITIZEN_LANGUAGES, default="da"
+    )
+    needs_mobility = models.BooleanField(
+        _("mobility needs"), default=False, help_text=_("Wheelchair, walker, no stairs.")
+    )
+    needs_hearing = models.BooleanField(_("hearing needs"), default=False)
+    needs_transport = models.BooleanField(_("needs transport"), default=False)
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    cpr_encrypted = models.TextField(editable=False, blank=True)
+    # NULL, not "", for "no CPR": the unique constraint must not see two empty values as equal.
+    cpr_hash = models.CharField(max_length=64, editable=False, null=True, blank=True)  # noqa: DJ001
+    home_care_team = models.ForeignKey(
+        Team,
+        verbose_name=_("home-care team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="home_care_citizens",
+        help_text=_("The home-care team that visits the citizen, if any."),
+    )
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cpr_hash"],
+                condition=Q(cpr_hash__isnull=False),
+                name="citizen_unique_cpr",
+                violation_error_message=_("A citizen with this CPR number already exists."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["birth_date", "name_key"], name="citizen_identity_idx"),
+            models.Index(fields=["home_care_team"], name="citizen_home_care_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def age_band(self) -> str:
+        return age_band_for(self.birth_date)
+
+    @property
+    def has_cpr(self) -> bool:
+        return bool(self.cpr_encrypted)
+
+    @property
+    def audit_subject_id(self):
+        return self.id
+
+
+class ConsentRecord(BaseModel):
+    """Consent for one purpose, given and possibly withdrawn, with who recorded it."""
+
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="consents"
+    )
+    purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    recipient = models.CharField(
+        _("shared with"),
+        max_length=200,
+        blank=True,
+        help_text=_("The named volunteer or offer the citizen agreed to share with."),
+    )
+    given_at = models.DateTimeField(_("given"))
+    method = models.CharField(_("how"), max_length=16, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["given_at"]
+        indexes = [
+            models.Index(
+                fields=["citizen", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_active_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_purpose_display())
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id
+
+
+class Case(BaseModel):
+    """A citizen's course (forløb) with a bridge-builders' team, from referral to closing."""
+
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="cases"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="cases"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bridge-builder"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    first_contact_at = models.DateTimeField(_("first contact"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=32, choices=CloseReason.choices, blank=True
+    )
+    close_note = models.CharField(
+        _("onward to"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the citizen was referred on to, when they need other help."),
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen"],
+                condition=~Q(status=CaseStatus.CLOSED),
+                name="case_one_open_per_citizen",
+                violation_error_message=_("The citizen already has an open case."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=CaseStatus.CLOSED, closed_at__isnull=False) & ~Q(close_reason="")
+                )
+                | (~Q(status=CaseStatus.CLOSED) & Q(closed_at__isnull=True, close_reason="")),
+                name="case_closed_has_date_and_reason",
+                violation_error_message=_("A closed case needs a closing date and a reason."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["team", "status"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_open_team_idx",
+            ),
+            models.Index(
+                fields=["assignee", "status"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_open_assignee_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id
+
+
+class Referral(BaseModel):
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    source = models.CharField(_("referred by"), max_length=32, choices=ReferralSource.choices)
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referrer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_sent",
+        help_text=_("Empty for referrals through the public form."),
+    )
+    referrer_name = models.CharField(_("referrer's name"), max_length=200, blank=True)
+    referrer_phone = models.CharField(_("referrer's phone"), max_length=32, blank=True)
+    referrer_email = models.EmailField(_("referrer's e-mail"), blank=True)
+    reason = models.TextField(_("reason, in the referrer's words"))
+    life_transitions = models.JSONField(_("life transitions"), default=list, blank=True)
+    citizen_wishes = models.TextField(_("what the citizen wants"), blank=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    consent = models.ForeignKey(
+        ConsentRecord,
+        verbose_name=_("consent"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    attached_to_existing = models.BooleanField(
+        _("citizen already known"),
+        default=False,
+        help_text=_("The citizen was already in Brobyg; the referral was added to them."),
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["referrer", "-created_at"], name="referral_referrer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id
+
+    @property
+    def life_transition_labels(self) -> list[str]:
+        return [
+            LifeTransition(v).label for v in self.life_transitions if v in LifeTransition.values
+        ]
+
+    @property
+    def reference(self) -> str:
+        """A short reference a referrer can quote on the phone; no personal data in it."""
+        return str(self.id)[:8].upper()
+
+
+class Contact(BaseModel):
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ContactKind.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    reached = models.BooleanField(_("reached the citizen"), default=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["-occurred_at"]
+
+    @property
+    def audit_subject_id(self):
+        return self.case.citizen_id
+
+
+class CaseNote(BaseModel):
+    """The bridge-builder's own notes: never shown to home care, referrers or volunteers."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("note"))
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-created_at"]
+
+    @property
+    def audit_subject_id(self):
+        return self.case.citizen_id
+
+
+class NetworkPerson(BaseModel):
+    """Someone in the citizen's network (the network map, netværkskort)."""
+
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.CASCADE, related_name="network"
+    )
+    kind = models.CharField(_("relation"), max_length=16, choices=NetworkKind.choices)
+    name = models.CharField(
+        _("who"),
+        max_length=100,
+        help_text=_("A first name or a description: “daughter in Aarhus”."),
+    )
+    closeness = models.PositiveSmallIntegerField(
+        _("how close"), choices=Closeness.choices, default=Closeness.SOME
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("person in the network")
+        verbose_name_plural = _("network")
+        ordering = ["kind", "-closeness", "name"]
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id
+
+
+class PlanStep(BaseModel):
+    """A next step agreed with the citizen: what, who, by when."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="plan_steps"
+    )
+    description = models.CharField(_("next step"), max_length=300)
+    responsible = models.CharField(
+        _("who"), max_length=100, help_text=_("The citizen, the bridge-builder, a volunteer …")
+    )
+    due_date = models.DateField(_("by"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan step")
+        verbose_name_plural = _("plan")
+        ordering = ["done_at", "due_date", "created_at"]
+        indexes = [
+            models.Index(
+                fields=["case", "due_date"],
+                condition=Q(done_at__isnull=True),
+                name="planstep_open_idx",
+            ),
+        ]
+
+    @property
+    def audit_subject_id(self):
+        return self.case.citizen_id
+
+
+class CaseEvent(BaseModel):
+    """One line in the case's timeline. Written by the services, in the same transaction."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    status_from = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    status_to = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.ForeignKey(
+        CaseNote, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consent = models.ForeignKey(
+        ConsentRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(
+        _("detail"),
+        max_length=300,
+        blank=True,
+        help_text=_("A short line for the timeline, e.g. the network person or plan step."),
+    )
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["case", "-occurred_at"], name="caseevent_timeline_idx")]
+
+    @property
+    def audit_subject_id(self):
+        return self.case.citizen_id
+
+
+class ReferralFeedback(BaseModel):
+    """The short e-mail that tells a referrer what happened (the closed loop), once per event."""
+
+    referral = models.ForeignKey(
+        Referral, verbose_name=_("referral"), on_delete=models.PROTECT, related_name="feedback"
+    )
+    event = models.CharField(_("event"), max_length=16, choices=CaseStatus.choices)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    skipped_at = models.DateTimeField(
+        _("not sent"),
+        null=True,
+        blank=True,
+        help_text=_("Consent to feedback was withdrawn before the e-mail went out."),
+    )
+
+    class Meta:
+        verbose_name = _("feedback to referrer")
+        verbose_name_plural = _("feedback to referrers")
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "event"], name="feedback_once_per_event"),
+        ]
+
+    @property
+    def audit_subject_id(self):
+        return self.referral.citizen_id

@@ -1,0 +1,160 @@
+"""Every read of citizens, referrals and cases goes through here, scoped to the caller.
+
+Fetching and checking access are one step: a record the caller may not see is simply not found.
+"""
+
+from django.db.models import Case as Conditional
+from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.http import Http404
+
+from accounts.constants import Role
+from accounts.models import Team, User
+from audit.services import audit_read
+from referrals.constants import OPEN_STATUSES, CaseStatus
+from referrals.models import Case, CaseEvent, Citizen, ConsentRecord, PlanStep, Referral
+
+
+def _team_ids(user: User) -> list:
+    if not hasattr(user, "_team_ids_cache"):
+        user._team_ids_cache = list(user.memberships.values_list("team_id", flat=True))
+    return user._team_ids_cache
+
+
+def _citizen_matches(q: str, prefix: str = "") -> Q:
+    """Every word of the search must match the citizen's name, phone or postcode."""
+    condition = Q()
+    for word in q.split():
+        condition &= (
+            Q(**{f"{prefix}first_name__icontains": word})
+            | Q(**{f"{prefix}last_name__icontains": word})
+            | Q(**{f"{prefix}phone__icontains": word})
+            | Q(**{f"{prefix}postcode": word})
+        )
+    return condition
+
+
+def cases_visible_to(*, user: User) -> QuerySet[Case]:
+    """Bridge-builders see their teams' cases in full; no other role sees a case."""
+    if not (user.is_authenticated and user.has_perm("referrals.view_case")):
+        return Case.objects.none()
+    return Case.objects.filter(team_id__in=_team_ids(user))
+
+
+def case_get(*, user: User, case_id, request=None, for_update: bool = False) -> Case:
+    """One case the user may see, or 404. Opening a case page is a read of the citizen's record."""
+    try:
+        case = (
+            cases_visible_to(user=user)
+            .select_related("citizen", "team", "assignee")
+            .get(pk=case_id)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not for_update:
+        audit_read(actor=user, obj=case, request=request)
+    return case
+
+
+def _next_plan_due():
+    return Subquery(
+        PlanStep.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_date__isnull=False)
+        .order_by("due_date")
+        .values("due_date")[:1]
+    )
+
+
+CASELOAD_SORTS = {
+    # "next_due" sorts cases without a due step last; see caseload().
+    "oldest": ("created_at",),
+    "newest": ("-created_at",),
+    "status": ("status", "created_at"),
+    "name": ("citizen__last_name", "citizen__first_name"),
+}
+
+
+def caseload(
+    *, user: User, q: str = "", status: str = "", sort: str = "oldest", mine_only: bool = True
+) -> QuerySet[Case]:
+    """Open cases with what the bridge-builder needs to plan the day, in one query."""
+    cases = (
+        cases_visible_to(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("citizen", "assignee")
+        .annotate(next_due=_next_plan_due())
+    )
+    if mine_only:
+        cases = cases.filter(assignee=user)
+    if status in OPEN_STATUSES:
+        cases = cases.filter(status=status)
+    cases = cases.filter(_citizen_matches(q, prefix="citizen__"))
+    if sort == "next_due":
+        return cases.order_by(F("next_due").asc(nulls_last=True), "created_at")
+    return cases.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["oldest"]))
+
+
+def team_board(*, user: User, team: Team, q: str = "", status: str = "") -> QuerySet[Case]:
+    """The team's open cases, unassigned new referrals first, then the oldest."""
+    cases = caseload(user=user, q=q, status=status, mine_only=False).filter(team=team)
+    return cases.annotate(
+        unassigned_first=Conditional(
+            When(assignee__isnull=True, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("unassigned_first", "created_at")
+
+
+def teams_for_board(*, user: User) -> QuerySet[Team]:
+    if not user.has_perm("referrals.view_case"):
+        return Team.objects.none()
+    return Team.objects.filter(pk__in=_team_ids(user), kind="bridge_builders").order_by("name")
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related(
+        "actor", "referral", "contact", "note", "consent", "assignee"
+    ).order_by("-occurred_at", "-created_at")
+
+
+def case_consents(*, case: Case) -> QuerySet[ConsentRecord]:
+    return case.citizen.consents.select_related("recorded_by", "withdrawn_by").order_by(
+        "purpose", "-given_at"
+    )
+
+
+def team_bridge_builders(*, team: Team) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, memberships__team=team, groups__name=Role.BRIDGE_BUILDER
+    ).order_by("first_name", "last_name")
+
+
+def citizens_visible_to(*, user: User) -> QuerySet[Citizen]:
+    """Bridge-builders: citizens with a case on their teams. Home care: their team's citizens."""
+    if not (user.is_authenticated and user.has_perm("referrals.view_citizen")):
+        return Citizen.objects.none()
+    team_ids = _team_ids(user)
+    scope = Q(pk__in=[])
+    if user.has_role(Role.BRIDGE_BUILDER):
+        scope |= Q(pk__in=Case.objects.filter(team_id__in=team_ids).values("citizen_id"))
+    if user.has_role(Role.HOME_CARE):
+        scope |= Q(home_care_team_id__in=team_ids)
+    return Citizen.objects.filter(scope)
+
+
+def citizen_search(citizens: QuerySet[Citizen], *, q: str = "") -> QuerySet[Citizen]:
+    return citizens.filter(_citizen_matches(q)).order_by("last_name", "first_name", "id")
+
+
+def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
+    """A referrer sees their own referrals; a bridge-builder those that came to their teams."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    scope = Q(referrer=user)
+    if user.has_perm("referrals.view_case"):
+        scope |= Q(case__team_id__in=_team_ids(user))
+    return Referral.objects.filter(scope)
+
+
+def referral_status_for_referrer(*, referral: Referral) -> str:
+    """What the referrer is told: the case's status, never notes or network."""
+    return referral.case.status if referral.case_id else CaseStatus.RECEIVED

@@ -1,0 +1,659 @@
+"""Every change to citizens, referrals and cases. Each validates, runs in one transaction,
+writes its timeline event and audit event there, and schedules e-mails after commit."""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.constants import Role, TeamKind
+from accounts.models import Team, User
+from audit.constants import AuditAction
+from audit.services import audit_record
+from core.db import advisory_xact_lock
+from core.tasks import enqueue_on_commit
+from referrals.constants import (
+    CASE_TRANSITIONS,
+    CaseEventKind,
+    CaseStatus,
+    CloseReason,
+    ConsentMethod,
+    ConsentPurpose,
+    ContactKind,
+    LifeTransition,
+    NetworkKind,
+    ReferralSource,
+    Urgency,
+)
+from referrals.cpr import cpr_encrypt, cpr_hash, cpr_parse
+from referrals.models import (
+    Case,
+    CaseEvent,
+    CaseNote,
+    Citizen,
+    ConsentRecord,
+    Contact,
+    NetworkPerson,
+    PlanStep,
+    Referral,
+    ReferralFeedback,
+)
+
+CITIZEN_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_date",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "city",
+    "preferred_language",
+    "needs_mobility",
+    "needs_hearing",
+    "needs_transport",
+    "needs_interpreter",
+]
+# Contact details a later referral may fill in when the citizen's record lacks them.
+FILLABLE_FIELDS = ["phone", "email", "address", "postcode", "city"]
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """Case- and accent-insensitive "first last", so "Åse  Hansen" finds "åse hansen"."""
+    text = f"{first_name} {last_name}".casefold()
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+def _choice(value: str, choices, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationError({field: _("“%(value)s” is not a valid choice.") % {"value": value}})
+    return value
+
+
+def _event(*, case: Case, kind: str, actor: User | None, **fields) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, actor=actor, **fields)
+
+
+# --- Citizens -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CitizenMatch:
+    citizen: Citizen
+    existed: bool
+
+
+def _citizen_identity(data: dict) -> tuple[str | None, dict]:
+    """Validate the citizen's fields; returns the CPR digits (or None) and the clean fields."""
+    fields = {k: data[k] for k in CITIZEN_FIELDS if k in data and data[k] is not None}
+    cpr = (data.get("cpr") or "").strip()
+    errors = {}
+    digits = None
+    if cpr:
+        try:
+            digits, cpr_birth_date = cpr_parse(cpr)
+        except ValidationError as exc:
+            errors["cpr"] = exc.messages
+        else:
+            if fields.get("birth_date") is None:
+                fields["birth_date"] = cpr_birth_date
+            elif fields["birth_date"] != cpr_birth_date:
+                errors["birth_date"] = [_("The date of birth does not match the CPR number.")]
+    candidate = Citizen(**fields)
+    try:
+        candidate.full_clean(exclude=["name_key", "home_care_team"], validate_unique=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if candidate.birth_date and candidate.birth_date > timezone.localdate():
+        errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
+    if errors:
+        raise ValidationError(errors)
+    return digits, fields
+
+
+def citizen_find_existing(
+    *, cpr_digits: str | None, first_name: str, last_name: str, birth_date: date
+) -> Citizen | None:
+    """The same person: the same CPR number, or the same name and date of birth."""
+    if cpr_digits:
+        found = Citizen.objects.filter(cpr_hash=cpr_hash(cpr_digits)).first()
+        if found:
+            return found
+    return (
+        Citizen.objects.filter(birth_date=birth_date, name_key=name_key(first_name, last_name))
+        .order_by("created_at")
+        .first()
+    )
+
+
+def citizen_get_or_create(*, data: dict, actor: User | None) -> CitizenMatch:
+    """Find the citizen the data describes, or create them. Never creates a second record."""
+    digits, fields = _citizen_identity(data)
+    key = name_key(fields["first_name"], fields["last_name"])
+    # Two referrals of the same new person at the same moment must not both create them.
+    advisory_xact_lock(f"citizen:{fields['birth_date']}:{key}")
+    if digits:
+        advisory_xact_lock(f"citizen-cpr:{cpr_hash(digits)}")
+    existing = citizen_find_existing(
+        cpr_digits=digits,
+        first_name=fields["first_name"],
+        last_name=fields["last_name"],
+        birth_date=fields["birth_date"],
+    )
+    if existing is not None:
+        changed = [f for f in FILLABLE_FIELDS if fields.get(f) and not getattr(existing, f)]
+        for f in changed:
+            setattr(existing, f, fields[f])
+        if digits and not existing.cpr_hash:
+            existing.cpr_encrypted, existing.cpr_hash = cpr_encrypt(digits), cpr_hash(digits)
+            changed += ["cpr_encrypted", "cpr_hash"]
+        if changed:
+            existing.save(update_fields=[*changed, "updated_at"])
+            audit_record(actor=actor, action=AuditAction.UPDATE, obj=existing, fields=changed)
+        return CitizenMatch(existing, existed=True)
+
+    citizen = Citizen(**fields, name_key=key)
+    if digits:
+        citizen.cpr_encrypted, citizen.cpr_hash = cpr_encrypt(digits), cpr_hash(digits)
+    citizen.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=citizen)
+    return CitizenMatch(citizen, existed=False)
+
+
+@transaction.atomic
+def citizen_update(*, citizen: Citizen, data: dict, actor: User) -> Citizen:
+    changed = []
+    for field in CITIZEN_FIELDS:
+        if field in data and getattr(citizen, field) != data[field]:
+            setattr(citizen, field, data[field])
+            changed.append(field)
+    if not changed:
+        return citizen
+    citizen.name_key = name_key(citizen.first_name, citizen.last_name)
+    citizen.full_clean(exclude=["name_key", "home_care_team"], validate_unique=False)
+    citizen.save(update_fields=[*changed, "name_key", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=citizen, fields=changed)
+    return citizen
+
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+def consent_give(
+    *,
+    citizen: Citizen,
+    purpose: str,
+    method: str,
+    given_at: datetime | None = None,
+    recipient: str = "",
+    actor: User | None,
+    case: Case | None = None,
+) -> ConsentRecord:
+    _choice(purpose, ConsentPurpose, "purpose")
+    _choice(method, ConsentMethod, "method")
+    given_at = given_at or timezone.now()
+    if given_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
+    if purpose in (ConsentPurpose.SHARE_VOLUNTEER, ConsentPurpose.SHARE_OFFER) and not recipient:
+        raise ValidationError({"recipient": _("Name the volunteer or offer to share with.")})
+    consent = ConsentRecord.objects.create(
+        citizen=citizen,
+        purpose=purpose,
+        method=method,
+        given_at=given_at,
+        recipient=recipient,
+        recorded_by=actor if actor and actor.is_authenticated else None,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=consent)
+    if case is not None:
+        _event(case=case, kind=CaseEventKind.CONSENT, actor=actor, consent=consent)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: ConsentRecord, actor: User) -> ConsentRecord:
+    """Withdrawn consent stops what it allowed at once; it is kept, marked withdrawn."""
+    consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=consent, fields=["withdrawn_at", "withdrawn_by"]
+    )
+    case = (
+        consent.citizen.cases.filter(status__in=CASE_TRANSITIONS.keys())
+        .order_by("-created_at")
+        .first()
+    )
+    if case is not None:
+        _event(
+            case=case,
+            kind=CaseEventKind.CONSENT,
+            actor=actor,
+            consent=consent,
+            detail=_("withdrawn"),
+        )
+    return consent
+
+
+def consent_is_active(*, citizen_id, purpose: str) -> bool:
+    return ConsentRecord.objects.filter(
+        citizen_id=citizen_id, purpose=purpose, withdrawn_at__isnull=True
+    ).exists()
+
+
+# --- Referrals ----------------------------------------------------------------------------------
+
+
+def team_for_referrals() -> Team | None:
+    """The bridge-builders' team new referrals land with when the referrer names none."""
+    return Team.objects.filter(kind=TeamKind.BRIDGE_BUILDERS).order_by("created_at").first()
+
+
+@dataclass
+class ReferralResult:
+    referral: Referral
+    attached_to_existing: bool
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    citizen: dict,
+    source: str,
+    reason: str,
+    consent_given: bool,
+    consent_method: str,
+    consent_given_at: datetime | None = None,
+    life_transitions: list[str] | None = None,
+    citizen_wishes: str = "",
+    urgency: str = Urgency.NORMAL,
+    feedback_consent: bool = False,
+    referrer: User | None = None,
+    referrer_name: str = "",
+    referrer_phone: str = "",
+    referrer_email: str = "",
+    team: Team | None = None,
+) -> ReferralResult:
+    """Record a referral with the citizen's consent, attached to the citizen if already known."""
+    if not consent_given:
+        raise ValidationError(
+            {
+                "consent": _(
+                    "A referral needs the citizen's consent. Ask the citizen first; "
+                    "nothing has been saved."
+                )
+            }
+        )
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("Describe the reason for the referral.")]
+    for value, choices, field in [
+        (source, ReferralSource, "source"),
+        (consent_method, ConsentMethod, "consent"),
+        (urgency, Urgency, "urgency"),
+    ]:
+        if value not in choices.values:
+            errors[field] = [_("“%(value)s” is not a valid choice.") % {"value": value}]
+    transitions = list(dict.fromkeys(life_transitions or []))
+    unknown = [t for t in transitions if t not in LifeTransition.values]
+    if unknown:
+        errors["life_transitions"] = [
+            _("Unknown life transition: %(values)s") % {"values": ", ".join(unknown)}
+        ]
+    team = team or team_for_referrals()
+    if team is None or team.kind != TeamKind.BRIDGE_BUILDERS:
+        errors["team"] = [_("No bridge-builders' team receives referrals yet.")]
+    if errors:
+        raise ValidationError(errors)
+
+    match = citizen_get_or_create(data=citizen, actor=referrer)
+    case = (
+        Case.objects.select_for_update()
+        .filter(citizen=match.citizen)
+        .exclude(status=CaseStatus.CLOSED)
+        .first()
+    )
+    if case is None:
+        case = Case.objects.create(citizen=match.citizen, team=team)
+        audit_record(actor=referrer, action=AuditAction.CREATE, obj=case)
+
+    consent = consent_give(
+        citizen=match.citizen,
+        purpose=ConsentPurpose.REFERRAL,
+        method=consent_method,
+        given_at=consent_given_at,
+        actor=referrer,
+    )
+    if referrer is not None:
+        referrer_name = referrer_name or referrer.get_full_name()
+        referrer_email = referrer_email or referrer.email
+    referral = Referral.objects.create(
+        citizen=match.citizen,
+        case=case,
+        source=source,
+        referrer=referrer,
+        referrer_name=referrer_name,
+        referrer_phone=referrer_phone,
+        referrer_email=referrer_email,
+        reason=reason.strip(),
+        life_transitions=transitions,
+        citizen_wishes=citizen_wishes.strip(),
+        urgency=urgency,
+        consent=consent,
+        attached_to_existing=match.existed,
+    )
+    if feedback_consent:
+        consent_give(
+            citizen=match.citizen,
+            purpose=ConsentPurpose.REFERRER_FEEDBACK,
+            method=consent_method,
+            given_at=consent_given_at,
+            actor=referrer,
+        )
+    audit_record(actor=referrer, action=AuditAction.CREATE, obj=referral)
+    _event(case=case, kind=CaseEventKind.REFERRAL, actor=referrer, referral=referral)
+    return ReferralResult(referral, attached_to_existing=match.existed)
+
+
+# --- The case -----------------------------------------------------------------------------------
+
+FEEDBACK_STATUSES = {CaseStatus.MATCHING, CaseStatus.CLOSED}
+
+
+def _set_status(*, case: Case, status: str, actor: User | None, extra_fields=()) -> Case:
+    previous = case.status
+    case.status = status
+    case.status_changed_at = timezone.now()
+    case.save(update_fields=["status", "status_changed_at", *extra_fields, "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, fields=["status", *extra_fields])
+    _event(
+        case=case, kind=CaseEventKind.STATUS, actor=actor, status_from=previous, status_to=status
+    )
+    if status in FEEDBACK_STATUSES:
+        _referrer_feedback_schedule(case=case, status=status)
+    return case
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("citizen").get(pk=case.pk)
+
+
+@transaction.atomic
+def case_change_status(*, case: Case, status: str, actor: User) -> Case:
+    """Move the case one step along its path. Closing has its own service (it needs a reason)."""
+    case = _lock(case)
+    _choice(status, CaseStatus, "status")
+    if status == CaseStatus.CLOSED:
+        raise ValidationError({"status": _("Close the case with a reason.")})
+    if status not in CASE_TRANSITIONS[case.status]:
+        raise ValidationError(
+            {
+                "status": _("A case cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": case.get_status_display(), "to": CaseStatus(status).label}
+            }
+        )
+    return _set_status(case=case, status=status, actor=actor)
+
+
+@transaction.atomic
+def case_close(*, case: Case, reason: str, actor: User, note: str = "") -> Case:
+    """Close the case. This ends the bridge-builder's role: the case leaves every caseload."""
+    case = _lock(case)
+    if not case.is_open:
+        raise ValidationError({"status": _("The case is already closed.")})
+    if reason not in CloseReason.values:
+        raise ValidationError({"reason": _("Choose why the case is closed.")})
+    note = note.strip()
+    if reason == CloseReason.OTHER_HELP and not note:
+        raise ValidationError({"note": _("Say where the citizen was referred on to.")})
+    case.closed_at = timezone.now()
+    case.close_reason = reason
+    case.close_note = note
+    return _set_status(
+        case=case,
+        status=CaseStatus.CLOSED,
+        actor=actor,
+        extra_fields=["closed_at", "close_reason", "close_note"],
+    )
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee: User | None, actor: User) -> Case:
+    """Give the case to a bridge-builder on its team (or to nobody: back to the team)."""
+    case = _lock(case)
+    if not case.is_open:
+        raise ValidationError({"assignee": _("A closed case cannot be assigned.")})
+    if assignee is not None and not (
+        assignee.is_active
+        and assignee.has_role(Role.BRIDGE_BUILDER)
+        and assignee.memberships.filter(team_id=case.team_id).exists()
+    ):
+        raise ValidationError(
+            {"assignee": _("Only a bridge-builder on the case's team can take the case.")}
+        )
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return case
+    case.assignee = assignee
+    case.save(update_fields=["assignee", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, fields=["assignee"])
+    _event(case=case, kind=CaseEventKind.ASSIGNMENT, actor=actor, assignee=assignee)
+    return case
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    case: Case,
+    kind: str,
+    actor: User,
+    occurred_at: datetime | None = None,
+    reached: bool = True,
+    note: str = "",
+) -> Contact:
+    """A contact with the citizen. The first one that reaches them is the first contact."""
+    case = _lock(case)
+    if not case.is_open:
+        raise ValidationError({"kind": _("The case is closed.")})
+    _choice(kind, ContactKind, "kind")
+    occurred_at = occurred_at or timezone.now()
+    if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("A contact cannot be in the future.")})
+    if occurred_at < case.created_at - timezone.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("The contact is before the referral.")})
+    contact = Contact.objects.create(
+        case=case,
+        kind=kind,
+        occurred_at=occurred_at,
+        reached=reached,
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=contact)
+    _event(
+        case=case, kind=CaseEventKind.CONTACT, actor=actor, contact=contact, occurred_at=occurred_at
+    )
+    if reached and case.first_contact_at is None:
+        case.first_contact_at = occurred_at
+        case.save(update_fields=["first_contact_at", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, fields=["first_contact_at"])
+    if reached and case.status == CaseStatus.RECEIVED:
+        _set_status(case=case, status=CaseStatus.CONTACTED, actor=actor)
+    return contact
+
+
+@transaction.atomic
+def note_add(*, case: Case, text: str, actor: User) -> CaseNote:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first.")})
+    note = CaseNote.objects.create(case=case, author=actor, text=text)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=note)
+    _event(case=case, kind=CaseEventKind.NOTE, actor=actor, note=note)
+    return note
+
+
+@transaction.atomic
+def network_person_add(
+    *, case: Case, kind: str, name: str, closeness: int, actor: User, note: str = ""
+) -> NetworkPerson:
+    _choice(kind, NetworkKind, "kind")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Write who the person is.")})
+    person = NetworkPerson(
+        citizen=case.citizen, kind=kind, name=name, closeness=closeness, note=note.strip()
+    )
+    person.full_clean()
+    person.save(force_insert=True)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=person)
+    _event(
+        case=case,
+        kind=CaseEventKind.NETWORK,
+        actor=actor,
+        detail=f"{person.get_kind_display()}: {person.name}",
+    )
+    return person
+
+
+@transaction.atomic
+def network_person_remove(*, case: Case, person: NetworkPerson, actor: User) -> None:
+    if person.citizen_id != case.citizen_id:
+        raise ValidationError({"person": _("The person is not in this citizen's network.")})
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=person)
+    _event(
+        case=case,
+        kind=CaseEventKind.NETWORK,
+        actor=actor,
+        detail=_("removed: %(name)s") % {"name": person.name},
+    )
+    person.delete()
+
+
+@transaction.atomic
+def plan_step_add(
+    *, case: Case, description: str, responsible: str, actor: User, due_date: date | None = None
+) -> PlanStep:
+    description, responsible = description.strip(), responsible.strip()
+    errors = {}
+    if not description:
+        errors["description"] = [_("Describe the next step.")]
+    if not responsible:
+        errors["responsible"] = [_("Say who does it.")]
+    if due_date and due_date < timezone.localdate():
+        errors["due_date"] = [_("The date has passed.")]
+    if errors:
+        raise ValidationError(errors)
+    step = PlanStep.objects.create(
+        case=case, description=description, responsible=responsible, due_date=due_date
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=step)
+    _event(case=case, kind=CaseEventKind.PLAN, actor=actor, detail=description)
+    return step
+
+
+@transaction.atomic
+def plan_step_complete(*, step: PlanStep, actor: User) -> PlanStep:
+    if step.done_at is not None:
+        return step
+    step.done_at = timezone.now()
+    step.save(update_fields=["done_at", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=step, fields=["done_at"])
+    _event(
+        case=step.case,
+        kind=CaseEventKind.PLAN,
+        actor=actor,
+        detail=_("done: %(step)s") % {"step": step.description},
+    )
+    return step
+
+
+# --- Closed loop: telling the referrer ------------------------------------------------------------
+
+
+def _referrer_feedback_schedule(*, case: Case, status: str) -> None:
+    """Queue one e-mail per referral and event, sent after commit, if the citizen consented."""
+    from referrals.tasks import referral_feedback_send
+
+    if not consent_is_active(citizen_id=case.citizen_id, purpose=ConsentPurpose.REFERRER_FEEDBACK):
+        return
+    for referral in case.referrals.exclude(referrer_email=""):
+        feedback, created = ReferralFeedback.objects.get_or_create(referral=referral, event=status)
+        if created:
+            enqueue_on_commit(referral_feedback_send, str(feedback.pk))
+
+
+def referral_feedback_deliver(*, feedback_id) -> bool:
+    """Send one feedback e-mail if it is still due and still consented to. True if sent."""
+    with transaction.atomic():
+        feedback = (
+            ReferralFeedback.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("referral__referrer", "referral__case")
+            .filter(pk=feedback_id, sent_at__isnull=True, skipped_at__isnull=True)
+            .first()
+        )
+        if feedback is None:
+            return False
+        referral = feedback.referral
+        if not consent_is_active(
+            citizen_id=referral.citizen_id, purpose=ConsentPurpose.REFERRER_FEEDBACK
+        ):
+            feedback.skipped_at = timezone.now()
+            feedback.save(update_fields=["skipped_at", "updated_at"])
+            return False
+        language = referral.referrer.preferred_language if referral.referrer else "da"
+        with translation.override(language):
+            context = {
+                "referral": referral,
+                "event": feedback.event,
+                "close_reason": referral.case.get_close_reason_display(),
+                "url": settings.BROBYG_BASE_URL
+                + reverse("referrals:referral_detail", args=[referral.pk]),
+            }
+            subject = _("Brobyg: news about your referral %(reference)s") % {
+                "reference": referral.reference
+            }
+            body = render_to_string("referrals/email/referrer_feedback.txt", context)
+        send_mail(subject, body, None, [referral.referrer_email])
+        feedback.sent_at = timezone.now()
+        feedback.save(update_fields=["sent_at", "updated_at"])
+        audit_record(actor=None, action=AuditAction.EXPORT, obj=feedback)
+    return True
+
+
+@transaction.atomic
+def citizen_set_home_care_team(
+    *, citizen: Citizen, team: Team | None, actor: User | None
+) -> Citizen:
+    """The home-care team that visits the citizen (whose staff then see and screen them)."""
+    if team is not None and team.kind != TeamKind.HOME_CARE:
+        raise ValidationError({"home_care_team": _("Choose a home-care team.")})
+    if citizen.home_care_team_id == (team.pk if team else None):
+        return citizen
+    citizen.home_care_team = team
+    citizen.save(update_fields=["home_care_team", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=citizen, fields=["home_care_team"])
+    return citizen
+
+
+def referral_feedback_due() -> list:
+    """Feedback rows still to send, oldest first (for the sweep after a broker outage)."""
+    cutoff = timezone.now() - timezone.timedelta(minutes=5)
+    return list(
+        ReferralFeedback.objects.filter(
+            sent_at__isnull=True, skipped_at__isnull=True, created_at__lt=cutoff
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )

@@ -1,0 +1,442 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.constants import Role
+from audit.services import audit_read, audit_read_many
+from core.forms import form_add_service_errors
+from core.http import client_ip
+from referrals import selectors, services
+from referrals.constants import CASE_TRANSITIONS, CaseStatus, ReferralSource
+from referrals.forms import (
+    AssignForm,
+    CaseloadFilterForm,
+    CloseForm,
+    ContactForm,
+    NetworkPersonForm,
+    NoteForm,
+    PlanStepForm,
+    ReferralForm,
+    SelfReferralForm,
+    StatusForm,
+)
+from referrals.models import ConsentRecord, NetworkPerson, PlanStep
+
+PAGE_SIZE = 25
+
+# --- Referral intake ----------------------------------------------------------------------------
+
+DEFAULT_SOURCE_BY_ROLE = {
+    Role.REFERRER: ReferralSource.GP,
+    Role.HOME_CARE: ReferralSource.HOME_CARE,
+}
+
+
+def _default_source(user) -> str:
+    for role, source in DEFAULT_SOURCE_BY_ROLE.items():
+        if user.has_role(role):
+            return source
+    return ReferralSource.OTHER
+
+
+@login_required
+@permission_required("referrals.add_referral", raise_exception=True)
+def referral_create(request):
+    form = ReferralForm(request.POST or None, default_source=_default_source(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.referral_create(
+                citizen=form.citizen_data(),
+                source=data["source"],
+                reason=data["reason"],
+                life_transitions=data["life_transitions"],
+                citizen_wishes=data["citizen_wishes"],
+                urgency=data["urgency"],
+                consent_given=data["consent_given"],
+                consent_method=data["consent_method"],
+                consent_given_at=data["consent_given_at"],
+                feedback_consent=data["feedback_consent"],
+                referrer=request.user,
+                team=data.get("team"),
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc, aliases={"consent": "consent_given"})
+        else:
+            if result.attached_to_existing:
+                messages.info(
+                    request,
+                    _(
+                        "The citizen was already known in Brobyg. Your referral has been added "
+                        "to them; nothing was duplicated."
+                    ),
+                )
+            messages.success(
+                request,
+                _("The referral has been sent. Reference: %(reference)s")
+                % {"reference": result.referral.reference},
+            )
+            return redirect("referrals:referral_detail", result.referral.pk)
+    return render(request, "referrals/referral_form.html", {"form": form})
+
+
+SELF_REFERRAL_LIMIT = 5  # per hour and address
+SELF_REFERRAL_WINDOW = 60 * 60
+
+
+def _self_referral_throttled(request) -> bool:
+    key = f"self-referral:{client_ip(request)}"
+    cache.add(key, 0, SELF_REFERRAL_WINDOW)
+    return cache.incr(key) > SELF_REFERRAL_LIMIT
+
+
+def self_referral(request):
+    """The public form at /henvis/: no sign-in, throttled, and protected against spam."""
+    form = SelfReferralForm(request.POST or None)
+    if request.method == "POST":
+        if _self_referral_throttled(request):
+            return render(request, "referrals/self_referral_throttled.html", status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.referral_create(
+                    citizen=form.citizen_data(),
+                    source=data["who"],
+                    reason=data["reason"],
+                    citizen_wishes=data["citizen_wishes"],
+                    consent_given=data["consent_given"],
+                    consent_method="digital",
+                    referrer_name=data["referrer_name"]
+                    if data["who"] == ReferralSource.RELATIVE
+                    else "",
+                    referrer_phone=data["referrer_phone"],
+                    referrer_email=data["referrer_email"],
+                )
+            except ValidationError as exc:
+                form_add_service_errors(form, exc, aliases={"consent": "consent_given"})
+            else:
+                return redirect("referrals:self_referral_thanks")
+    return render(request, "referrals/self_referral.html", {"form": form})
+
+
+def self_referral_thanks(request):
+    return render(request, "referrals/self_referral_thanks.html")
+
+
+@login_required
+@permission_required("referrals.view_referral", raise_exception=True)
+def referral_list(request):
+    referrals = (
+        selectors.referrals_visible_to(user=request.user)
+        .select_related("case", "citizen")
+        .order_by("-created_at")
+    )
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_read_many(actor=request.user, objs=list(page), request=request)
+    return render(request, "referrals/referral_list.html", {"page": page})
+
+
+@login_required
+def referral_detail(request, referral_id):
+    referral = get_object_or_404(
+        selectors.referrals_visible_to(user=request.user).select_related("case", "citizen"),
+        pk=referral_id,
+    )
+    audit_read(actor=request.user, obj=referral, request=request)
+    return render(request, "referrals/referral_detail.html", {"referral": referral})
+
+
+# --- Caseload and team board --------------------------------------------------------------------
+
+
+def _paged(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+@login_required
+@permission_required("referrals.view_case", raise_exception=True)
+def caseload(request):
+    form = CaseloadFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.caseload(
+        user=request.user,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        sort=filters.get("sort") or "oldest",
+    )
+    page, query = _paged(request, cases)
+    audit_read_many(actor=request.user, objs=list(page), request=request)
+    return render(request, "referrals/caseload.html", {"form": form, "page": page, "query": query})
+
+
+@login_required
+@permission_required("referrals.view_case", raise_exception=True)
+def team_board(request):
+    teams = list(selectors.teams_for_board(user=request.user))
+    if not teams:
+        raise Http404
+    team = next((t for t in teams if str(t.pk) == request.GET.get("team")), teams[0])
+    form = CaseloadFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.team_board(
+        user=request.user, team=team, q=filters.get("q", ""), status=filters.get("status", "")
+    )
+    page, query = _paged(request, cases)
+    audit_read_many(actor=request.user, objs=list(page), request=request)
+    is_lead = request.user.memberships.filter(team=team, is_lead=True).exists()
+    return render(
+        request,
+        "referrals/team_board.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "team": team,
+            "teams": teams,
+            "is_lead": is_lead,
+            "bridge_builders": selectors.team_bridge_builders(team=team) if is_lead else [],
+        },
+    )
+
+
+# --- The case page and its actions --------------------------------------------------------------
+
+
+def _case_context(request, case, **forms):
+    bridge_builders = selectors.team_bridge_builders(team=case.team)
+    allowed = [s for s in CASE_TRANSITIONS[case.status] if s != CaseStatus.CLOSED]
+    status_form = StatusForm()
+    status_form.fields["status"].choices = [
+        (s, label) for s, label in CaseStatus.choices if s in allowed
+    ]
+    context = {
+        "case": case,
+        "citizen": case.citizen,
+        "referrals": case.referrals.select_related("referrer").order_by("created_at"),
+        "timeline": selectors.case_timeline(case=case),
+        "consents": selectors.case_consents(case=case),
+        "network": case.citizen.network.all(),
+        "plan": case.plan_steps.all(),
+        "status_form": status_form,
+        "close_form": CloseForm(),
+        "assign_form": AssignForm(
+            bridge_builders=bridge_builders, initial={"assignee": case.assignee_id}
+        ),
+        "contact_form": ContactForm(),
+        "note_form": NoteForm(),
+        "network_form": NetworkPersonForm(),
+        "plan_form": PlanStepForm(),
+    }
+    context.update(forms)
+    return context
+
+
+@login_required
+@permission_required("referrals.view_case", raise_exception=True)
+def case_detail(request, case_id):
+    case = selectors.case_get(user=request.user, case_id=case_id, request=request)
+    return render(request, "referrals/case_detail.html", _case_context(request, case))
+
+
+def _case_action(request, case_id, form_class, form_key, perform, success, form_kwargs=None):
+    """Shared shape of the case page's small forms: validate, call the service, come back."""
+    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    form = form_class(request.POST, **form_kwargs(case) if form_kwargs else {})
+    if form.is_valid():
+        try:
+            perform(case, form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(reverse("referrals:case_detail", args=[case.pk]) + f"#{form_key}")
+    messages.error(request, _("Please correct the errors below."))
+    context = _case_context(request, case, **{f"{form_key}_form": form})
+    return render(request, "referrals/case_detail.html", context, status=400)
+
+
+def _case_post(permission):
+    def decorator(view):
+        return login_required(
+            permission_required(permission, raise_exception=True)(require_POST(view))
+        )
+
+    return decorator
+
+
+@_case_post("referrals.change_case")
+def case_status(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        StatusForm,
+        "status",
+        lambda case, data: services.case_change_status(
+            case=case, status=data["status"], actor=request.user
+        ),
+        _("The status has been changed."),
+    )
+
+
+@_case_post("referrals.change_case")
+def case_close(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        CloseForm,
+        "close",
+        lambda case, data: services.case_close(
+            case=case, reason=data["reason"], note=data["note"], actor=request.user
+        ),
+        _("The case has been closed."),
+    )
+
+
+@_case_post("referrals.change_case")
+def case_assign(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        AssignForm,
+        "assign",
+        lambda case, data: services.case_assign(
+            case=case, assignee=data["assignee"], actor=request.user
+        ),
+        _("The case has been assigned."),
+        form_kwargs=lambda case: {
+            "bridge_builders": selectors.team_bridge_builders(team=case.team)
+        },
+    )
+
+
+@_case_post("referrals.change_case")
+def case_take(request, case_id):
+    """One tap on the team board: the bridge-builder takes an unassigned case."""
+    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    try:
+        services.case_assign(case=case, assignee=request.user, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("referrals:team_board")
+    messages.success(request, _("The case is now yours."))
+    return redirect("referrals:case_detail", case.pk)
+
+
+@_case_post("referrals.add_contact")
+def case_contact(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        ContactForm,
+        "contact",
+        lambda case, data: services.contact_record(
+            case=case,
+            kind=data["kind"],
+            occurred_at=data["occurred_at"],
+            reached=data["reached"],
+            note=data["note"],
+            actor=request.user,
+        ),
+        _("The contact has been recorded."),
+    )
+
+
+@_case_post("referrals.add_casenote")
+def case_note(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        NoteForm,
+        "note",
+        lambda case, data: services.note_add(case=case, text=data["text"], actor=request.user),
+        _("The note has been saved."),
+    )
+
+
+@_case_post("referrals.add_networkperson")
+def case_network_add(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        NetworkPersonForm,
+        "network",
+        lambda case, data: services.network_person_add(case=case, actor=request.user, **data),
+        _("The person has been added to the network."),
+    )
+
+
+def _case_record_action(request, case_id, model, record_id, perform, success, anchor):
+    """A one-tap action on a record that belongs to the case's citizen (not found otherwise)."""
+    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    record = get_object_or_404(
+        model,
+        Q(case=case) if hasattr(model, "case") else Q(citizen_id=case.citizen_id),
+        pk=record_id,
+    )
+    perform(case, record)
+    messages.success(request, success)
+    return redirect(reverse("referrals:case_detail", args=[case.pk]) + f"#{anchor}")
+
+
+@_case_post("referrals.delete_networkperson")
+def case_network_remove(request, case_id, person_id):
+    return _case_record_action(
+        request,
+        case_id,
+        NetworkPerson,
+        person_id,
+        lambda case, person: services.network_person_remove(
+            case=case, person=person, actor=request.user
+        ),
+        _("The person has been removed from the network."),
+        "network",
+    )
+
+
+@_case_post("referrals.add_planstep")
+def case_plan_add(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        PlanStepForm,
+        "plan",
+        lambda case, data: services.plan_step_add(case=case, actor=request.user, **data),
+        _("The step has been added to the plan."),
+    )
+
+
+@_case_post("referrals.change_planstep")
+def case_plan_done(request, case_id, step_id):
+    return _case_record_action(
+        request,
+        case_id,
+        PlanStep,
+        step_id,
+        lambda case, step: services.plan_step_complete(step=step, actor=request.user),
+        _("The step is done."),
+        "plan",
+    )
+
+
+@_case_post("referrals.change_consentrecord")
+def case_consent_withdraw(request, case_id, consent_id):
+    return _case_record_action(
+        request,
+        case_id,
+        ConsentRecord,
+        consent_id,
+        lambda case, consent: services.consent_withdraw(consent=consent, actor=request.user),
+        _("The consent has been withdrawn."),
+        "consent",
+    )

@@ -7,6 +7,14 @@ from django.views.decorators.http import require_GET
 from accounts.constants import Role
 from accounts.selectors import role_counts, user_memberships, user_primary_role
 from core.health import run_checks
+from referrals import selectors as referral_selectors
+
+# What each role's start page shows besides its teams.
+START_PAGE_CONTEXT = {
+    Role.ADMIN: lambda user: {"role_counts": role_counts()},
+    Role.BRIDGE_BUILDER: lambda user: referral_selectors.bridge_builder_summary(user=user),
+    Role.REFERRER: lambda user: {"recent": referral_selectors.referrals_recent(user=user)},
+}
 
 
 @login_required
@@ -15,8 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
     role = user_primary_role(user=request.user)
     template = f"accounts/start/{role}.html" if role else "accounts/start/no_role.html"
     context = {"role": role, "memberships": user_memberships(user=request.user)}
-    if role == Role.ADMIN:
-        context["role_counts"] = role_counts()
+    extra = START_PAGE_CONTEXT.get(role)
+    if extra is not None:
+        context.update(extra(request.user))
     return render(request, template, context)
 
 

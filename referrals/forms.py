@@ -12,6 +12,7 @@ from referrals.constants import (
     Closeness,
     CloseReason,
     ConsentMethod,
+    ConsentPurpose,
     ContactKind,
     LifeTransition,
     NetworkKind,
@@ -212,6 +213,31 @@ class ContactForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class CitizenEditForm(CitizenFieldsForm):
+    """The citizen's details, for the bridge-builder to correct. The CPR number is never shown."""
+
+    def __init__(self, *args, citizen, **kwargs):
+        initial = {name: getattr(citizen, name) for name in CITIZEN_FIELDS}
+        super().__init__(*args, initial=initial, **kwargs)
+        if citizen.has_cpr:
+            self.fields["cpr"].help_text = _(
+                "A CPR number is recorded. Leave empty to keep it; type one to correct it."
+            )
+
+
+CONSENT_PURPOSES_ON_CASE = [
+    (value, label) for value, label in ConsentPurpose.choices if value != ConsentPurpose.REFERRAL
+]
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Consent to"), choices=CONSENT_PURPOSES_ON_CASE)
+    recipient = forms.CharField(
+        label=_("Shared with (the named volunteer or offer)"), max_length=200, required=False
+    )
+    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices, initial="verbal")
 
 
 class NoteForm(forms.Form):

@@ -158,3 +158,21 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
 def referral_status_for_referrer(*, referral: Referral) -> str:
     """What the referrer is told: the case's status, never notes or network."""
     return referral.case.status if referral.case_id else CaseStatus.RECEIVED
+
+
+def bridge_builder_summary(*, user: User) -> dict:
+    """The figures on a bridge-builder's start page: their open cases and the team's waiting."""
+    open_cases = cases_visible_to(user=user).filter(status__in=OPEN_STATUSES)
+    return {
+        "my_open": open_cases.filter(assignee=user).count(),
+        "team_unassigned": open_cases.filter(assignee__isnull=True).count(),
+        "my_new": open_cases.filter(assignee=user, status=CaseStatus.RECEIVED).count(),
+    }
+
+
+def referrals_recent(*, user: User, limit: int = 5) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(referrer=user)
+        .select_related("case", "citizen")
+        .order_by("-created_at")[:limit]
+    )

@@ -171,15 +171,25 @@ def citizen_get_or_create(*, data: dict, actor: User | None) -> CitizenMatch:
 
 @transaction.atomic
 def citizen_update(*, citizen: Citizen, data: dict, actor: User) -> Citizen:
-    changed = []
-    for field in CITIZEN_FIELDS:
-        if field in data and getattr(citizen, field) != data[field]:
-            setattr(citizen, field, data[field])
-            changed.append(field)
+    """Correct the citizen's details. A CPR number given here is checked and stored encrypted;
+    left empty, the stored one (if any) stays."""
+    digits, fields = _citizen_identity({**{f: getattr(citizen, f) for f in CITIZEN_FIELDS}, **data})
+    changed = [f for f in CITIZEN_FIELDS if f in fields and getattr(citizen, f) != fields[f]]
+    if digits:
+        new_hash = cpr_hash(digits)
+        if Citizen.objects.filter(cpr_hash=new_hash).exclude(pk=citizen.pk).exists():
+            raise ValidationError(
+                {"cpr": _("Another citizen has this CPR number. Ask the team to merge them.")}
+            )
+        if new_hash != citizen.cpr_hash:
+            citizen.cpr_encrypted, citizen.cpr_hash = cpr_encrypt(digits), new_hash
+            changed += ["cpr_encrypted", "cpr_hash"]
     if not changed:
         return citizen
+    for field in changed:
+        if field in fields:
+            setattr(citizen, field, fields[field])
     citizen.name_key = name_key(citizen.first_name, citizen.last_name)
-    citizen.full_clean(exclude=["name_key", "home_care_team"], validate_unique=False)
     citizen.save(update_fields=[*changed, "name_key", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=citizen, fields=changed)
     return citizen

@@ -19,6 +19,8 @@ urlpatterns = [
     path("forloeb/<uuid:case_id>/tag/", views.case_take, name="case_take"),
     path("forloeb/<uuid:case_id>/kontakt/", views.case_contact, name="case_contact"),
     path("forloeb/<uuid:case_id>/notat/", views.case_note, name="case_note"),
+    path("forloeb/<uuid:case_id>/borger/", views.case_citizen_edit, name="case_citizen_edit"),
+    path("forloeb/<uuid:case_id>/samtykke/", views.case_consent_add, name="case_consent_add"),
     path("forloeb/<uuid:case_id>/netvaerk/", views.case_network_add, name="case_network_add"),
     path(
         "forloeb/<uuid:case_id>/netvaerk/<uuid:person_id>/fjern/",

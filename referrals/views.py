@@ -19,7 +19,9 @@ from referrals.constants import CASE_TRANSITIONS, CaseStatus, ReferralSource
 from referrals.forms import (
     AssignForm,
     CaseloadFilterForm,
+    CitizenEditForm,
     CloseForm,
+    ConsentForm,
     ContactForm,
     NetworkPersonForm,
     NoteForm,
@@ -235,6 +237,7 @@ def _case_context(request, case, **forms):
         ),
         "contact_form": ContactForm(),
         "note_form": NoteForm(),
+        "consent_form": ConsentForm(),
         "network_form": NetworkPersonForm(),
         "plan_form": PlanStepForm(),
     }
@@ -362,6 +365,43 @@ def case_note(request, case_id):
         lambda case, data: services.note_add(case=case, text=data["text"], actor=request.user),
         _("The note has been saved."),
     )
+
+
+@_case_post("referrals.add_consentrecord")
+def case_consent_add(request, case_id):
+    return _case_action(
+        request,
+        case_id,
+        ConsentForm,
+        "consent",
+        lambda case, data: services.consent_give(
+            citizen=case.citizen,
+            purpose=data["purpose"],
+            method=data["method"],
+            recipient=data["recipient"],
+            actor=request.user,
+            case=case,
+        ),
+        _("The consent has been recorded."),
+    )
+
+
+@login_required
+@permission_required("referrals.change_citizen", raise_exception=True)
+def case_citizen_edit(request, case_id):
+    case = selectors.case_get(user=request.user, case_id=case_id, request=request)
+    form = CitizenEditForm(request.POST or None, citizen=case.citizen)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.citizen_update(
+                citizen=case.citizen, data=form.citizen_data(), actor=request.user
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The citizen's details have been saved."))
+            return redirect("referrals:case_detail", case.pk)
+    return render(request, "referrals/citizen_edit.html", {"case": case, "form": form})
 
 
 @_case_post("referrals.add_networkperson")

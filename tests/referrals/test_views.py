@@ -56,6 +56,8 @@ PERMISSIONS = {
     "case page": [200, 404, 403, 403, 403, 403, 302],
     "add note": [302, 404, 403, 403, 403, 403, 302],
     "add to network": [302, 404, 403, 403, 403, 403, 302],
+    "edit citizen": [200, 404, 403, 403, 403, 403, 302],
+    "record consent": [302, 404, 403, 403, 403, 403, 302],
     "caseload": [200, 200, 403, 403, 403, 403, 302],
     "team board": [200, 200, 403, 403, 403, 403, 302],
     "referral form": [200, 200, 200, 403, 200, 403, 302],
@@ -83,6 +85,11 @@ def _call(endpoint, user, case):
         "add note": lambda: web.post(f"/forloeb/{case.pk}/notat/", {"text": "Hej"}),
         "add to network": lambda: web.post(
             f"/forloeb/{case.pk}/netvaerk/", {"kind": "friend", "name": "Ib", "closeness": 2}
+        ),
+        "edit citizen": lambda: web.get(f"/forloeb/{case.pk}/borger/"),
+        "record consent": lambda: web.post(
+            f"/forloeb/{case.pk}/samtykke/",
+            {"purpose": "referrer_feedback", "method": "verbal"},
         ),
         "caseload": lambda: web.get("/forloeb/"),
         "team board": lambda: web.get("/forloeb/team/"),
@@ -417,3 +424,91 @@ def test_the_public_form_is_throttled(team, client):
     response = client.post("/henvis/", _self_referral(first_name="Lise9"))
     assert response.status_code == 429
     assert Referral.objects.count() == 5
+
+
+# --- Correcting the citizen's details and recording consent -------------------------------------
+
+
+def _citizen_form(citizen, **changes):
+    data = {
+        "first_name": citizen.first_name,
+        "last_name": citizen.last_name,
+        "birth_date": citizen.birth_date.isoformat(),
+        "cpr": "",
+        "phone": citizen.phone,
+        "email": citizen.email,
+        "address": citizen.address,
+        "postcode": citizen.postcode,
+        "city": citizen.city,
+        "preferred_language": citizen.preferred_language,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_bridge_builder_corrects_the_citizens_details(team, case, builder):
+    client = Client()
+    client.force_login(builder)
+    url = f"/forloeb/{case.pk}/borger/"
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url, _citizen_form(case.citizen, phone="+45 99 88 77 66", needs_transport="on")
+    )
+
+    assert response.status_code == 302
+    case.citizen.refresh_from_db()
+    assert case.citizen.phone == "+45 99 88 77 66"
+    assert case.citizen.needs_transport
+    assert AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, object_id=str(case.citizen_id), fields__contains=["phone"]
+    ).exists()
+
+
+def test_a_cpr_number_that_belongs_to_someone_else_is_refused(team, case, builder):
+    from datetime import date
+
+    make_referral(team=team, cpr="010150-1234", birth_date=date(1950, 1, 1))
+    client = Client()
+    client.force_login(builder)
+    response = client.post(
+        f"/forloeb/{case.pk}/borger/",
+        _citizen_form(case.citizen, cpr="010150-1234", birth_date="1950-01-01"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["cpr"]
+    case.citizen.refresh_from_db()
+    assert not case.citizen.has_cpr
+
+
+def test_consent_to_share_is_recorded_with_whom_and_explained_when_missing(team, case, builder):
+    client = Client()
+    client.force_login(builder)
+    url = f"/forloeb/{case.pk}/samtykke/"
+
+    response = client.post(url, {"purpose": "share_volunteer", "method": "verbal"})
+    assert response.status_code == 400
+    assert response.context["consent_form"].errors["recipient"]
+
+    response = client.post(
+        url, {"purpose": "share_volunteer", "method": "verbal", "recipient": "Besøgsven Ole"}
+    )
+    assert response.status_code == 302
+    consent = case.citizen.consents.get(purpose="share_volunteer")
+    assert consent.recipient == "Besøgsven Ole"
+    assert consent.recorded_by == builder
+
+
+def test_start_pages_show_the_work_waiting(team, builder):
+    mine = make_referral(team=team).referral.case
+    services.case_assign(case=mine, assignee=builder, actor=builder)
+    make_referral(team=team)
+    client = Client()
+    client.force_login(builder)
+    response = client.get("/")
+    assert (response.context["my_open"], response.context["team_unassigned"]) == (1, 1)
+
+    gp = UserFactory(referrer=True)
+    referral = make_referral(team=team, referrer=gp).referral
+    client.force_login(gp)
+    assert list(client.get("/").context["recent"]) == [referral]

@@ -35,7 +35,29 @@ _ADMINISTRATION = [
     "django_celery_beat.add_crontabschedule",
     "django_celery_beat.change_crontabschedule",
     "django_celery_beat.view_intervalschedule",
+    # Triage schemes, the screening instrument's wording, and each team's scheme.
+    "screening.view_triagescheme",
+    "screening.add_triagescheme",
+    "screening.change_triagescheme",
+    "screening.view_triagecolour",
+    "screening.add_triagecolour",
+    "screening.change_triagecolour",
+    "screening.delete_triagecolour",
+    "screening.view_teamscreeningsettings",
+    "screening.add_teamscreeningsettings",
+    "screening.change_teamscreeningsettings",
+    "screening.view_instrument",
+    "screening.add_instrument",
+    "screening.change_instrument",
 ]
+
+_SCREENING = [
+    "screening.add_screening",
+    "screening.view_screening",
+    "screening.delete_screening",  # discarding one's own drafts
+]
+
+_TASKS = ["followups.view_task", "followups.add_task", "followups.change_task"]
 
 _CASE_WORK = [
     "referrals.view_case",
@@ -61,9 +83,17 @@ _CASE_WORK = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Owns citizens' cases in full, on their own teams (the selectors apply the team scope).
-    Role.BRIDGE_BUILDER: _CASE_WORK,
+    Role.BRIDGE_BUILDER: [*_CASE_WORK, *_SCREENING, *_TASKS],
     # Sees their team's citizens and refers them; never the bridge-builder's case notes.
-    Role.HOME_CARE: ["referrals.add_referral", "referrals.view_citizen"],
+    Role.HOME_CARE: [
+        "referrals.add_referral",
+        "referrals.view_citizen",
+        "referrals.add_citizen",
+        *_SCREENING,
+        "screening.view_triage_board",
+        "screening.view_team_citizens",
+        *_TASKS,
+    ],
     # Offers, volunteers and match requests arrive with those features.
     Role.COORDINATOR: [],
     # Sends referrals and sees their own, with status only.

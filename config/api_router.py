@@ -7,4 +7,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("referrals.api.urls")),
+    path("", include("screening.api.urls")),
 ]

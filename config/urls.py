@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import set_language
+from screening import views as screening_views
 
 admin.site.site_header = _("Brobyg administration")
 admin.site.site_title = _("Brobyg")
@@ -12,6 +13,8 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("", include("core.urls")),
     path("", include("referrals.urls")),
+    path("screening/", include("screening.urls")),
+    path("sw.js", screening_views.service_worker, name="service_worker"),
     path("konto/", include("accounts.urls")),
     path("revision/", include("audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

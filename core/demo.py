@@ -10,8 +10,9 @@ DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - published in README for the demo d
 def _steps() -> list[Callable[[], None]]:
     from accounts.demo import seed_accounts
     from referrals.demo import seed_referrals
+    from screening.demo import seed_screening
 
-    return [seed_accounts, seed_referrals]
+    return [seed_accounts, seed_referrals, seed_screening]
 
 
 @transaction.atomic

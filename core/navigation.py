@@ -31,6 +31,15 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Start"), "core:home", "house"),
     NavItem(_("My citizens"), "referrals:caseload", "people", permission="referrals.view_case"),
     NavItem(_("Team"), "referrals:team_board", "kanban", permission="referrals.view_case"),
+    NavItem(
+        _("Screening"),
+        "screening:citizen_list",
+        "clipboard-check",
+        permission="screening.view_team_citizens",
+    ),
+    NavItem(
+        _("Board"), "screening:board", "grid-3x3-gap", permission="screening.view_triage_board"
+    ),
     NavItem(_("Refer"), "referrals:referral_create", "send", permission="referrals.add_referral"),
     NavItem(
         _("Referrals"), "referrals:referral_list", "inbox", permission="referrals.view_referral"

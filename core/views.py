@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -50,3 +50,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"detail": "Server error."}, status=500)
     return render(request, "500.html", status=500)
+
+
+def team_from_request(request: HttpRequest, teams) -> tuple:
+    """The team chosen with ?team=<id> among the user's `teams` (the first by default).
+
+    Returns (team, teams); 404 when the user has no such team at all.
+    """
+    teams = list(teams)
+    if not teams:
+        raise Http404
+    chosen = next((t for t in teams if str(t.pk) == request.GET.get("team")), teams[0])
+    return chosen, teams

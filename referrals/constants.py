@@ -108,6 +108,7 @@ class CaseEventKind(models.TextChoices):
     NETWORK = "network", _("Network")
     PLAN = "plan", _("Plan")
     CONSENT = "consent", _("Consent")
+    SCREENING = "screening", _("Screening")
 
 
 class AgeBand(models.TextChoices):

@@ -14,7 +14,7 @@ from referrals.constants import OPEN_STATUSES, CaseStatus
 from referrals.models import Case, CaseEvent, Citizen, ConsentRecord, PlanStep, Referral
 
 
-def _team_ids(user: User) -> list:
+def user_team_ids(user: User) -> list:
     if not hasattr(user, "_team_ids_cache"):
         user._team_ids_cache = list(user.memberships.values_list("team_id", flat=True))
     return user._team_ids_cache
@@ -37,7 +37,7 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     """Bridge-builders see their teams' cases in full; no other role sees a case."""
     if not (user.is_authenticated and user.has_perm("referrals.view_case")):
         return Case.objects.none()
-    return Case.objects.filter(team_id__in=_team_ids(user))
+    return Case.objects.filter(team_id__in=user_team_ids(user))
 
 
 def case_get(*, user: User, case_id, request=None, for_update: bool = False) -> Case:
@@ -107,7 +107,7 @@ def team_board(*, user: User, team: Team, q: str = "", status: str = "") -> Quer
 def teams_for_board(*, user: User) -> QuerySet[Team]:
     if not user.has_perm("referrals.view_case"):
         return Team.objects.none()
-    return Team.objects.filter(pk__in=_team_ids(user), kind="bridge_builders").order_by("name")
+    return Team.objects.filter(pk__in=user_team_ids(user), kind="bridge_builders").order_by("name")
 
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
@@ -132,7 +132,7 @@ def citizens_visible_to(*, user: User) -> QuerySet[Citizen]:
     """Bridge-builders: citizens with a case on their teams. Home care: their team's citizens."""
     if not (user.is_authenticated and user.has_perm("referrals.view_citizen")):
         return Citizen.objects.none()
-    team_ids = _team_ids(user)
+    team_ids = user_team_ids(user)
     scope = Q(pk__in=[])
     if user.has_role(Role.BRIDGE_BUILDER):
         scope |= Q(pk__in=Case.objects.filter(team_id__in=team_ids).values("citizen_id"))
@@ -151,7 +151,7 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
         return Referral.objects.none()
     scope = Q(referrer=user)
     if user.has_perm("referrals.view_case"):
-        scope |= Q(case__team_id__in=_team_ids(user))
+        scope |= Q(case__team_id__in=user_team_ids(user))
     return Referral.objects.filter(scope)
 
 

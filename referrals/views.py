@@ -4,7 +4,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from accounts.constants import Role
 from audit.services import audit_read, audit_read_many
 from core.forms import form_add_service_errors
 from core.http import client_ip
+from core.views import team_from_request
 from referrals import selectors, services
 from referrals.constants import CASE_TRANSITIONS, CaseStatus, ReferralSource
 from referrals.forms import (
@@ -185,10 +185,7 @@ def caseload(request):
 @login_required
 @permission_required("referrals.view_case", raise_exception=True)
 def team_board(request):
-    teams = list(selectors.teams_for_board(user=request.user))
-    if not teams:
-        raise Http404
-    team = next((t for t in teams if str(t.pk) == request.GET.get("team")), teams[0])
+    team, teams = team_from_request(request, selectors.teams_for_board(user=request.user))
     form = CaseloadFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = selectors.team_board(

@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _install_defaults(sender, **kwargs):
+    from screening.defaults import install_defaults
+    from screening.models import Instrument, TriageColour, TriageScheme
+
+    install_defaults(Instrument, TriageScheme, TriageColour)
 
 
 class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = _("Screening")
+
+    def ready(self):
+        post_migrate.connect(_install_defaults, sender=self, dispatch_uid="screening_defaults")

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import psycopg
 import redis
+from psycopg import sql
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/brobyg")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -13,11 +14,15 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 def check_postgres() -> str | None:
     url = urlparse(DATABASE_URL)
-    # The suite creates its own test database, so the server's maintenance database is enough.
+    # Connect to the server's maintenance database; the suite makes its own test database, and
+    # the configured one is created here if missing (manage.py check and makemigrations use it).
     maintenance = url._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    name = url.path.lstrip("/") or "brobyg"
     try:
-        with psycopg.connect(maintenance, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
+        with psycopg.connect(maintenance, connect_timeout=3, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as exc:
         return (
             f"PostgreSQL does not answer at {url.hostname}:{url.port or 5432} ({exc}).\n"

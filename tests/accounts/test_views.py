@@ -78,7 +78,7 @@ PUBLIC_PAGES = {"/api/docs/"}
             Role.BRIDGE_BUILDER,
             {"/", "/forloeb/", "/forloeb/team/", "/henvisninger/ny/", "/henvisninger/"},
         ),
-        (Role.HOME_CARE, {"/", "/henvisninger/ny/"}),
+        (Role.HOME_CARE, {"/", "/screening/", "/screening/tavle/", "/henvisninger/ny/"}),
         (Role.COORDINATOR, {"/"}),
         (Role.REFERRER, {"/", "/henvisninger/ny/", "/henvisninger/"}),
         (Role.ADMIN, {"/", "/revision/", "/django-admin/", "/api/docs/"}),
@@ -88,7 +88,8 @@ def test_navigation_shows_each_role_only_what_it_may_open(client, role, visible)
     from core.navigation import NAVIGATION
     from tests.referrals.factories import bridge_team
 
-    user = UserFactory(role=role, team=bridge_team())
+    team = TeamFactory(home_care=True) if role == Role.HOME_CARE else bridge_team()
+    user = UserFactory(role=role, team=team)
     client.force_login(user)
     body = client.get("/").content.decode()
     nav = body.split('data-testid="main-nav"')[1].split("</ul>")[0]

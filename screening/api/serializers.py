@@ -1,0 +1,85 @@
+from rest_framework import serializers
+
+from screening.constants import DirectAnswer, ScreeningSetting
+from screening.models import Screening
+
+
+class ScreeningInputSerializer(serializers.Serializer):
+    citizen = serializers.UUIDField()
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text='{"lack_companionship": 1-3, "left_out": 1-3, "isolated": 1-3}: '
+        "1 = næsten aldrig, 2 = en gang imellem, 3 = ofte.",
+    )
+    direct_question = serializers.ChoiceField(
+        choices=DirectAnswer.choices, required=False, allow_blank=True, default=""
+    )
+    setting = serializers.ChoiceField(
+        choices=ScreeningSetting.choices, required=False, default=ScreeningSetting.HOME_VISIT
+    )
+    observations = serializers.CharField(required=False, allow_blank=True, default="")
+    wants_help = serializers.BooleanField(required=False, allow_null=True, default=None)
+    triage = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A colour code, for schemes whose colours are set by hand.",
+    )
+    draft = serializers.BooleanField(
+        required=False, default=False, help_text="Keep an unfinished screening; it gets no score."
+    )
+    draft_id = serializers.UUIDField(
+        required=False, allow_null=True, default=None, help_text="The draft this completes."
+    )
+    idempotency_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Sent again with the same key, the screening is saved once.",
+    )
+    screened_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class TriageSerializer(serializers.Serializer):
+    code = serializers.CharField(source="triage_code")
+    label = serializers.CharField(source="triage_label")
+    colour = serializers.CharField(source="triage_hex")
+
+
+class ScreeningSerializer(serializers.ModelSerializer):
+    citizen = serializers.UUIDField(source="citizen_id")
+    instrument = serializers.SerializerMethodField()
+    triage = serializers.SerializerMethodField()
+    next_step = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Screening
+        fields = [
+            "id",
+            "citizen",
+            "instrument",
+            "is_draft",
+            "answers",
+            "score",
+            "triage",
+            "next_step",
+            "direct_question",
+            "setting",
+            "observations",
+            "wants_help",
+            "screened_at",
+        ]
+
+    def get_instrument(self, screening) -> str:
+        return f"{screening.instrument.code}/{screening.instrument.version}"
+
+    def get_triage(self, screening) -> dict | None:
+        if not screening.triage_code:
+            return None
+        return TriageSerializer(screening).data
+
+    def get_next_step(self, screening) -> dict | None:
+        task = self.context.get("task")
+        if task is None:
+            return None
+        return {"task": str(task.pk), "what": task.title, "due": task.due.isoformat()}

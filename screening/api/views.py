@@ -1,0 +1,72 @@
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from audit.services import audit_read_many
+from core.api.permissions import require_perms
+from referrals.selectors import citizens_visible_to
+from screening import services
+from screening.api.serializers import ScreeningInputSerializer, ScreeningSerializer
+from screening.models import Screening
+
+
+class ScreeningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """UCLA-3 screenings of the citizens the caller may see."""
+
+    serializer_class = ScreeningSerializer
+    permission_classes = [require_perms("screening.view_screening")]
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [require_perms("screening.add_screening")()]
+        return super().get_permissions()
+
+    def get_queryset(self):
+        screenings = Screening.objects.filter(
+            citizen__in=citizens_visible_to(user=self.request.user)
+        ).select_related("instrument")
+        citizen = self.request.query_params.get("citizen")
+        if citizen:
+            screenings = screenings.filter(citizen_id=citizen)
+        return screenings.order_by("-screened_at", "id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        audit_read_many(actor=request.user, objs=page, request=request)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=ScreeningInputSerializer, responses={201: ScreeningSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ScreeningInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        citizen = citizens_visible_to(user=request.user).filter(pk=data["citizen"]).first()
+        if citizen is None:
+            return Response(
+                {"citizen": ["No citizen you may screen has this id."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        draft_of = None
+        if data["draft_id"]:
+            draft_of = Screening.objects.filter(pk=data["draft_id"], citizen=citizen).first()
+            if draft_of is None:
+                raise Http404
+        result = services.screening_record(
+            citizen=citizen,
+            answers=data["answers"],
+            screened_by=request.user,
+            direct_question=data["direct_question"],
+            setting=data["setting"],
+            observations=data["observations"],
+            wants_help=data["wants_help"],
+            triage=data["triage"],
+            draft=data["draft"],
+            draft_of=draft_of,
+            idempotency_key=data["idempotency_key"],
+            screened_at=data["screened_at"],
+        )
+        output = ScreeningSerializer(result.screening, context={"task": result.task})
+        return Response(
+            output.data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )

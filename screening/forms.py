@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from referrals.forms import CitizenFieldsForm
+
+
+class HomeCareCitizenForm(CitizenFieldsForm):
+    team = forms.ModelChoiceField(label=_("Home-care team"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        if len(teams) == 1:
+            self.fields["team"].widget = forms.HiddenInput()
+            self.fields["team"].initial = teams[0].pk
+
+
+class ReferFromScreeningForm(forms.Form):
+    consent_given = forms.BooleanField(
+        label=_("The citizen wants to be contacted by a bridge-builder"), required=False
+    )
+    feedback_consent = forms.BooleanField(
+        label=_("The citizen agrees that we are told how it goes"), required=False
+    )
+    note = forms.CharField(
+        label=_("Anything the bridge-builder should know"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class RescreenAssignForm(forms.Form):
+    citizen = forms.UUIDField(widget=forms.HiddenInput)
+    assignee = forms.ModelChoiceField(label=_("Who screens"), queryset=None)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = members

@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from audit.services import audit_read_many
+from config.env import BASE_DIR
+from core.forms import form_add_service_errors
+from core.views import team_from_request
+from followups.models import Task
+from followups.services import task_complete
+from screening import selectors, services
+from screening.charts import score_chart
+from screening.constants import DirectAnswer, ScreeningSetting
+from screening.forms import HomeCareCitizenForm, ReferFromScreeningForm, RescreenAssignForm
+from screening.models import Screening
+
+PAGE_SIZE = 25
+
+# Conversation hints from the municipalities' experience (see the domain notes): how to open
+# the talk, and how to make the feeling normal to speak about.
+CONVERSATION_HINTS = [
+    _lazy("Start with the everyday: ask about family, friends and what the days are like."),
+    _lazy("Many people feel alone at times, also with family around them. Say so: it is normal."),
+    _lazy("Notice small openings, like holidays spent alone or never getting out of the house."),
+    _lazy("“No” is the easiest answer to give. Take your time, and ask again in your own words."),
+]
+
+
+@login_required
+@permission_required("screening.view_team_citizens", raise_exception=True)
+def citizen_list(request):
+    q = request.GET.get("q", "").strip()
+    citizens = selectors.screening_citizens(user=request.user, q=q)
+    page = Paginator(citizens, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_read_many(actor=request.user, objs=list(page), request=request)
+    return render(
+        request,
+        "screening/citizen_list.html",
+        {"page": page, "q": q, "query": f"q={q}" if q else ""},
+    )
+
+
+@login_required
+@permission_required("referrals.add_citizen", raise_exception=True)
+def citizen_add(request):
+    teams = list(selectors.home_care_teams(user=request.user))
+    if not teams:
+        raise Http404
+    form = HomeCareCitizenForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            match = services.home_care_citizen_add(
+                data=form.citizen_data(), team=form.cleaned_data["team"], actor=request.user
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            if match.existed:
+                messages.info(request, _("The citizen was already known and is now on your list."))
+            return redirect("screening:citizen_detail", match.citizen.pk)
+    return render(request, "screening/citizen_add.html", {"form": form})
+
+
+@login_required
+@permission_required("screening.view_screening", raise_exception=True)
+def citizen_detail(request, citizen_id):
+    citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id, request=request)
+    history = selectors.screening_history(citizen=citizen)
+    return render(
+        request,
+        "screening/citizen_detail.html",
+        {
+            "citizen": citizen,
+            "history": list(reversed(history)),
+            "chart": score_chart(history) if history else None,
+            "drafts": selectors.screening_drafts(citizen=citizen),
+            "tasks": Task.objects.filter(citizen=citizen, done_at__isnull=True)
+            .select_related("assignee")
+            .order_by("due"),
+        },
+    )
+
+
+@login_required
+@permission_required("screening.add_screening", raise_exception=True)
+def screen(request, citizen_id):
+    """The tablet flow: three questions, big buttons, kept on the tablet when offline."""
+    citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id, request=request)
+    draft = None
+    if request.GET.get("kladde"):
+        draft = get_object_or_404(
+            Screening, pk=request.GET["kladde"], citizen=citizen, is_draft=True
+        )
+    instrument = draft.instrument if draft else services.instrument_active()
+    scheme, _team = services.scheme_for_citizen(citizen)
+    by_hand = [c for c in scheme.colours.order_by("rank") if c.set_by_hand]
+    return render(
+        request,
+        "screening/screen.html",
+        {
+            "citizen": citizen,
+            "instrument": instrument.localised(),
+            "draft": draft,
+            "draft_answers": draft.answers if draft else {},
+            "scheme": scheme,
+            "by_hand_colours": by_hand,
+            "direct_answers": DirectAnswer.choices,
+            "settings": ScreeningSetting.choices,
+            "hints": CONVERSATION_HINTS,
+            "refer_form": ReferFromScreeningForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("referrals.add_referral", raise_exception=True)
+@require_POST
+def refer(request, citizen_id, screening_id):
+    citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id)
+    screening = get_object_or_404(Screening, pk=screening_id, citizen=citizen, is_draft=False)
+    form = ReferFromScreeningForm(request.POST)
+    if form.is_valid():
+        try:
+            result = services.screening_refer(
+                screening=screening,
+                actor=request.user,
+                consent_given=form.cleaned_data["consent_given"],
+                feedback_consent=form.cleaned_data["feedback_consent"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("screening:citizen_detail", citizen.pk)
+        messages.success(
+            request,
+            _("%(name)s has been referred to a bridge-builder. Reference: %(reference)s")
+            % {"name": citizen.first_name, "reference": result.referral.reference},
+        )
+    return redirect("screening:citizen_detail", citizen.pk)
+
+
+@login_required
+@permission_required("followups.change_task", raise_exception=True)
+@require_POST
+def task_done(request, citizen_id, task_id):
+    citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id)
+    task = get_object_or_404(Task, pk=task_id, citizen=citizen)
+    task_complete(task=task, actor=request.user)
+    messages.success(request, _("The task is done."))
+    return redirect("screening:citizen_detail", citizen.pk)
+
+
+@login_required
+@permission_required("screening.view_triage_board", raise_exception=True)
+def board(request):
+    team, teams = team_from_request(request, selectors.home_care_teams(user=request.user))
+    interval = selectors.rescreen_interval(team)
+    groups = selectors.triage_board(team=team, interval=interval)
+    members = selectors.team_members(team=team)
+    return render(
+        request,
+        "screening/board.html",
+        {
+            "team": team,
+            "teams": teams,
+            "groups": groups,
+            "members": members,
+            "interval": interval,
+            "today": timezone.localdate(),
+            "week_end": services.end_of_week(timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@permission_required("screening.view_triage_board", raise_exception=True)
+@require_POST
+def board_assign(request):
+    teams = {str(t.pk): t for t in selectors.home_care_teams(user=request.user)}
+    team = teams.get(request.POST.get("team", ""))
+    if team is None:
+        raise Http404
+    form = RescreenAssignForm(request.POST, members=selectors.team_members(team=team))
+    if form.is_valid():
+        citizen = selectors.citizen_get(user=request.user, citizen_id=form.cleaned_data["citizen"])
+        try:
+            services.rescreen_assign(
+                citizen=citizen,
+                team=team,
+                assignee=form.cleaned_data["assignee"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(who)s screens %(name)s this week.")
+                % {"who": form.cleaned_data["assignee"].first_name, "name": citizen.full_name},
+            )
+    else:
+        messages.error(request, _("Choose who screens the citizen."))
+    return redirect(f"{request.path.rsplit('tildel/', 1)[0]}?team={team.pk}")
+
+
+@never_cache
+def service_worker(request):
+    """The service worker, served from the site root so it may look after every page."""
+    response = FileResponse(
+        open(BASE_DIR / "static" / "js" / "sw.js", "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type="application/javascript",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response

@@ -1,0 +1,144 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from followups.constants import TaskKind
+from followups.models import Task
+from referrals.models import Referral
+from tests.accounts.factories import TeamFactory, UserFactory
+from tests.referrals.factories import bridge_team
+from tests.screening.factories import home_care_citizen, screen
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    return TeamFactory(home_care=True, name="Hjemmeplejen Nord")
+
+
+@pytest.fixture
+def worker(team):
+    return UserFactory(home_care=True, team=team, first_name="Hanne")
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+def test_the_board_groups_by_latest_colour_with_what_the_meeting_needs(team, worker, client_for):
+    red = home_care_citizen(team=team, first_name="Rød")
+    screen(citizen=red, by=worker, answers=(1, 1, 1))
+    screen(citizen=red, by=worker, answers=(3, 3, 3))  # the latest colour counts
+    home_care_citizen(team=team, first_name="Uscreenet")
+    green = home_care_citizen(team=team, first_name="Grøn")
+    screen(citizen=green, by=worker, answers=(1, 1, 1))
+
+    response = client_for(worker).get("/screening/tavle/")
+
+    groups = response.context["groups"]
+    assert [g.code for g in groups] == ["red", "green", ""]
+    assert [c.first_name for c in groups[0].citizens] == ["Rød"]
+    assert groups[2].citizens[0].rescreen_due_now  # never screened: due
+
+
+def test_board_query_count_does_not_grow_with_the_team(
+    team, worker, client_for, django_assert_num_queries
+):
+    client = client_for(worker)
+    citizen = home_care_citizen(team=team)
+    screen(citizen=citizen, by=worker, answers=(3, 3, 3))
+
+    # 1 session, 2 user, 3-4 permissions, 5 the user's team ids, 6 their home-care teams,
+    # 7 the team's settings, 8 the citizens with latest screening, overdue steps and pending
+    # "screen again" in one query, 9 the team's members for the assign lists,
+    # 10-12 saving the session
+    with django_assert_num_queries(12):
+        client.get("/screening/tavle/")
+    for index in range(60):
+        extra = home_care_citizen(team=team)
+        if index % 2:
+            screen(citizen=extra, by=worker, answers=(1 + index % 3, 2, 2))
+    with django_assert_num_queries(12):
+        response = client.get("/screening/tavle/")
+    assert sum(len(g.citizens) for g in response.context["groups"]) == 61
+
+
+def test_screen_this_week_is_assigned_at_the_board(team, worker, client_for):
+    citizen = home_care_citizen(team=team)
+    colleague = UserFactory(home_care=True, team=team, first_name="Sara")
+    response = client_for(worker).post(
+        "/screening/tavle/tildel/",
+        {"team": str(team.pk), "citizen": str(citizen.pk), "assignee": colleague.pk},
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(kind=TaskKind.RESCREEN)
+    assert (task.citizen, task.assignee) == (citizen, colleague)
+
+
+def test_refer_from_the_tablet_needs_consent(team, worker, client_for):
+    bridge_team()
+    citizen = home_care_citizen(team=team)
+    screening = screen(citizen=citizen, by=worker, answers=(3, 3, 3))
+    url = f"/screening/borgere/{citizen.pk}/screeninger/{screening.pk}/henvis/"
+    client = client_for(worker)
+
+    client.post(url, {"note": "Vil gerne ud"})
+    assert not Referral.objects.exists()
+
+    client.post(url, {"consent_given": "on", "note": "Vil gerne ud"})
+    referral = Referral.objects.get()
+    assert referral.source == "home_care"
+    assert referral.referrer == worker
+    assert "score 9" in referral.reason
+    assert "Vil gerne ud" in referral.reason
+
+
+def test_the_citizen_page_draws_the_score_history(team, worker, client_for):
+    citizen = home_care_citizen(team=team)
+    for answers in [(1, 1, 1), (2, 2, 2), (3, 3, 3)]:
+        screen(citizen=citizen, by=worker, answers=answers)
+    body = client_for(worker).get(f"/screening/borgere/{citizen.pk}/").content.decode()
+    assert body.count("<circle") >= 3
+    assert 'cx="36.0"' in body  # coordinates with a decimal point, never a Danish comma
+
+
+ROLES = ["home_care", "other_home_care", "bridge_builder", "coordinator", "referrer", "admin"]
+PAGES = {
+    # page → expected status per role, in the order of ROLES
+    "list": [200, 200, 403, 403, 403, 403],
+    "board": [200, 200, 403, 403, 403, 403],
+    "citizen": [200, 404, 404, 403, 403, 403],
+    "screen": [200, 404, 404, 403, 403, 403],
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_table(team, worker, client_for, page, role):
+    citizen = home_care_citizen(team=team)
+    user = {
+        "home_care": lambda: worker,
+        "other_home_care": lambda: UserFactory(home_care=True, team=TeamFactory(home_care=True)),
+        "bridge_builder": lambda: UserFactory(bridge_builder=True, team=bridge_team()),
+    }.get(role, lambda: UserFactory(role=role, team=team))()
+    url = {
+        "list": reverse("screening:citizen_list"),
+        "board": reverse("screening:board"),
+        "citizen": reverse("screening:citizen_detail", args=[citizen.pk]),
+        "screen": reverse("screening:screen", args=[citizen.pk]),
+    }[page]
+    assert client_for(user).get(url).status_code == PAGES[page][ROLES.index(role)]
+
+
+def test_the_service_worker_is_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Service-Worker-Allowed"] == "/"
+    assert response["Content-Type"] == "application/javascript"

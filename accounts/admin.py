@@ -55,7 +55,8 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     @admin.display(description=_("roles"))
     def role_list(self, user):
-        return ", ".join(sorted(group.name for group in user.groups.all()))
+        labels = dict(Role.choices)
+        return ", ".join(sorted(str(labels.get(g.name, g.name)) for g in user.groups.all()))
 
 
 class TeamInline(admin.TabularInline):

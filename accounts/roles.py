@@ -87,6 +87,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Sees their team's citizens and refers them; never the bridge-builder's case notes.
     Role.HOME_CARE: [
         "referrals.add_referral",
+        "referrals.view_referral",  # their own referrals' status: the closed loop
         "referrals.view_citizen",
         "referrals.add_citizen",
         *_SCREENING,

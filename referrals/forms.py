@@ -56,6 +56,11 @@ class CitizenFieldsForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in names if name in self.fields}
 
 
+CONSENT_NEEDED = _(
+    "A bridge-builder may only make contact with the citizen's consent. Tick the box when the "
+    "citizen has agreed."
+)
+
 PROFESSIONAL_SOURCES = [
     (value, label)
     for value, label in ReferralSource.choices
@@ -99,6 +104,13 @@ class ReferralForm(CitizenFieldsForm):
     team = forms.ModelChoiceField(
         label=_("Send to"), queryset=Team.objects.none(), required=False, empty_label=None
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Said together with every other error, not only once the rest is right.
+        if not cleaned.get("consent_given"):
+            self.add_error("consent_given", CONSENT_NEEDED)
+        return cleaned
 
     def __init__(self, *args, default_source: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,7 +184,11 @@ class SelfReferralForm(CitizenFieldsForm):
                 _("The form has expired. Please fill it in again.")
             ) from None
         if timezone.now().timestamp() - shown < self.MIN_SECONDS:
-            raise forms.ValidationError(_("The form could not be sent. Please try again."))
+            raise forms.ValidationError(
+                _("The form was sent very quickly. Wait a moment, and send it again.")
+            )
+        if not cleaned.get("consent_given"):
+            self.add_error("consent_given", CONSENT_NEEDED)
         if cleaned.get("who") == ReferralSource.RELATIVE:
             if not cleaned.get("referrer_name"):
                 self.add_error("referrer_name", _("Write your name, so we know who you are."))
@@ -190,7 +206,10 @@ class StatusForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why is the case closed?"), choices=CloseReason.choices)
+    # No reason is chosen in advance: the reason is statistics, and a default would be guessed.
+    reason = forms.ChoiceField(
+        label=_("Why is the case closed?"), choices=[("", _("Choose …")), *CloseReason.choices]
+    )
     note = forms.CharField(
         label=_("Onward to (when the citizen needs other help)"), max_length=300, required=False
     )
@@ -227,9 +246,7 @@ class CitizenEditForm(CitizenFieldsForm):
             )
 
 
-CONSENT_PURPOSES_ON_CASE = [
-    (value, label) for value, label in ConsentPurpose.choices if value != ConsentPurpose.REFERRAL
-]
+CONSENT_PURPOSES_ON_CASE = ConsentPurpose.choices
 
 
 class ConsentForm(forms.Form):
@@ -260,11 +277,13 @@ class PlanStepForm(forms.Form):
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
+    q = forms.CharField(
+        label=_("Search"),
         required=False,
-        choices=[("", _("All open")), *[c for c in CaseStatus.choices if c[0] != "closed"]],
+        widget=forms.TextInput(attrs={"placeholder": _("Name, phone, postcode or town")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All open")), *CaseStatus.choices]
     )
     sort = forms.ChoiceField(
         label=_("Order"),

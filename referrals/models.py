@@ -107,6 +107,12 @@ class Citizen(BaseModel):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
     def age_band(self) -> str:
         return age_band_for(self.birth_date)
 

@@ -21,7 +21,7 @@ def user_team_ids(user: User) -> list:
 
 
 def _citizen_matches(q: str, prefix: str = "") -> Q:
-    """Every word of the search must match the citizen's name, phone or postcode."""
+    """Every word of the search must match the citizen's name, phone, postcode or town."""
     condition = Q()
     for word in q.split():
         condition &= (
@@ -29,6 +29,7 @@ def _citizen_matches(q: str, prefix: str = "") -> Q:
             | Q(**{f"{prefix}last_name__icontains": word})
             | Q(**{f"{prefix}phone__icontains": word})
             | Q(**{f"{prefix}postcode": word})
+            | Q(**{f"{prefix}city__icontains": word})
         )
     return condition
 
@@ -63,11 +64,17 @@ def _next_plan_due():
     )
 
 
+# The path's order, for sorting by status (the codes' alphabetical order means nothing).
+_STATUS_ORDER = Conditional(
+    *[When(status=s, then=Value(i)) for i, s in enumerate(CaseStatus.values)],
+    output_field=IntegerField(),
+)
+
 CASELOAD_SORTS = {
     # "next_due" sorts cases without a due step last; see caseload().
     "oldest": ("created_at",),
     "newest": ("-created_at",),
-    "status": ("status", "created_at"),
+    "status": ("status_order", "created_at"),
     "name": ("citizen__last_name", "citizen__first_name"),
 }
 
@@ -78,14 +85,25 @@ def caseload(
     """Open cases with what the bridge-builder needs to plan the day, in one query."""
     cases = (
         cases_visible_to(user=user)
-        .filter(status__in=OPEN_STATUSES)
         .select_related("citizen", "assignee")
-        .annotate(next_due=_next_plan_due())
+        .annotate(
+            next_due=_next_plan_due(),
+            status_order=_STATUS_ORDER,
+            urgency=Subquery(
+                Referral.objects.filter(case=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("urgency")[:1]
+            ),
+        )
     )
     if mine_only:
         cases = cases.filter(assignee=user)
-    if status in OPEN_STATUSES:
-        cases = cases.filter(status=status)
+    # Open cases unless asked for another status (closed cases stay findable this way).
+    cases = (
+        cases.filter(status=status)
+        if status in CaseStatus.values
+        else cases.filter(status__in=OPEN_STATUSES)
+    )
     cases = cases.filter(_citizen_matches(q, prefix="citizen__"))
     if sort == "next_due":
         return cases.order_by(F("next_due").asc(nulls_last=True), "created_at")

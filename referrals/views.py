@@ -15,7 +15,7 @@ from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.views import team_from_request
 from referrals import selectors, services
-from referrals.constants import CASE_TRANSITIONS, CaseStatus, ReferralSource
+from referrals.constants import CASE_TRANSITIONS, CaseStatus, ConsentPurpose, ReferralSource
 from referrals.forms import (
     AssignForm,
     CaseloadFilterForm,
@@ -215,7 +215,7 @@ def team_board(request):
 def _case_context(request, case, **forms):
     bridge_builders = selectors.team_bridge_builders(team=case.team)
     allowed = [s for s in CASE_TRANSITIONS[case.status] if s != CaseStatus.CLOSED]
-    status_form = StatusForm()
+    status_form = forms.get("status_form") or StatusForm(prefix="status")
     status_form.fields["status"].choices = [
         (s, label) for s, label in CaseStatus.choices if s in allowed
     ]
@@ -225,18 +225,25 @@ def _case_context(request, case, **forms):
         "referrals": case.referrals.select_related("referrer").order_by("created_at"),
         "timeline": selectors.case_timeline(case=case),
         "consents": selectors.case_consents(case=case),
+        "referral_consent_active": services.consent_is_active(
+            citizen_id=case.citizen_id, purpose=ConsentPurpose.REFERRAL
+        ),
         "network": case.citizen.network.all(),
         "plan": case.plan_steps.all(),
         "status_form": status_form,
-        "close_form": CloseForm(),
+        # Each form has a prefix of its own: the page holds eight, and their field ids
+        # (and so their labels) must not collide.
+        "close_form": CloseForm(prefix="close"),
         "assign_form": AssignForm(
-            bridge_builders=bridge_builders, initial={"assignee": case.assignee_id}
+            prefix="assign",
+            bridge_builders=bridge_builders,
+            initial={"assignee": case.assignee_id},
         ),
-        "contact_form": ContactForm(),
-        "note_form": NoteForm(),
-        "consent_form": ConsentForm(),
-        "network_form": NetworkPersonForm(),
-        "plan_form": PlanStepForm(),
+        "contact_form": ContactForm(prefix="contact"),
+        "note_form": NoteForm(prefix="note"),
+        "consent_form": ConsentForm(prefix="consent"),
+        "network_form": NetworkPersonForm(prefix="network"),
+        "plan_form": PlanStepForm(prefix="plan"),
     }
     context.update(forms)
     return context
@@ -252,7 +259,7 @@ def case_detail(request, case_id):
 def _case_action(request, case_id, form_class, form_key, perform, success, form_kwargs=None):
     """Shared shape of the case page's small forms: validate, call the service, come back."""
     case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
-    form = form_class(request.POST, **form_kwargs(case) if form_kwargs else {})
+    form = form_class(request.POST, prefix=form_key, **form_kwargs(case) if form_kwargs else {})
     if form.is_valid():
         try:
             perform(case, form.cleaned_data)
@@ -261,7 +268,6 @@ def _case_action(request, case_id, form_class, form_key, perform, success, form_
         else:
             messages.success(request, success)
             return redirect(reverse("referrals:case_detail", args=[case.pk]) + f"#{form_key}")
-    messages.error(request, _("Please correct the errors below."))
     context = _case_context(request, case, **{f"{form_key}_form": form})
     return render(request, "referrals/case_detail.html", context, status=400)
 

@@ -1,6 +1,22 @@
 // Brobyg's own script: no inline scripts anywhere, so a strict Content-Security-Policy holds.
 (function () {
   "use strict";
+  // Irreversible actions ask first: <form data-confirm="Are you sure …?">.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  // A page that comes back with errors shows the first one, wherever it is on the page.
+  document.addEventListener("DOMContentLoaded", function () {
+    var invalid = document.querySelector("main .is-invalid, main .invalid-feedback");
+    if (!invalid) { return; }
+    var target = invalid.closest("section, fieldset, form") || invalid;
+    target.scrollIntoView({ block: "start" });
+    var field = target.querySelector(".is-invalid");
+    if (field) { field.focus({ preventScroll: true }); }
+  });
+
   // After an htmx swap, move focus to an element that asks for it, for keyboard and screen-reader users.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target.querySelector("[data-autofocus]");

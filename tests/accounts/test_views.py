@@ -78,7 +78,10 @@ PUBLIC_PAGES = {"/api/docs/"}
             Role.BRIDGE_BUILDER,
             {"/", "/forloeb/", "/forloeb/team/", "/henvisninger/ny/", "/henvisninger/"},
         ),
-        (Role.HOME_CARE, {"/", "/screening/", "/screening/tavle/", "/henvisninger/ny/"}),
+        (
+            Role.HOME_CARE,
+            {"/", "/screening/", "/screening/tavle/", "/henvisninger/ny/", "/henvisninger/"},
+        ),
         (Role.COORDINATOR, {"/"}),
         (Role.REFERRER, {"/", "/henvisninger/ny/", "/henvisninger/"}),
         (Role.ADMIN, {"/", "/revision/", "/django-admin/", "/api/docs/"}),

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # username → (start page heading, menu entries the role sees)
 EXPECTED = {
     "brobygger": ("Mine borgere", ["Start", "Mine borgere", "Team", "Henvis", "Henvisninger"]),
-    "hjemmepleje": ("Screening", ["Start", "Screening", "Tavle", "Henvis"]),
+    "hjemmepleje": ("Screening", ["Start", "Screening", "Tavle", "Henvis", "Henvisninger"]),
     "koordinator": ("Tilbud og frivillige", ["Start"]),
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
     "admin": ("Administration", ["Start", "Revisionslog", "Administration", "API"]),

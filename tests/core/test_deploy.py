@@ -25,7 +25,12 @@ def _without(name):
 
 
 def _manage(*args, env_extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # Only what the test gives: nothing from the caller's shell (DATABASE_URL, keys, …).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and not k.startswith("DJANGO_")
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_extra})
     return subprocess.run(
         [sys.executable, "manage.py", *args],

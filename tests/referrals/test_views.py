@@ -82,14 +82,15 @@ def _call(endpoint, user, case):
         api.force_authenticate(user)
     return {
         "case page": lambda: web.get(f"/forloeb/{case.pk}/"),
-        "add note": lambda: web.post(f"/forloeb/{case.pk}/notat/", {"text": "Hej"}),
+        "add note": lambda: web.post(f"/forloeb/{case.pk}/notat/", {"note-text": "Hej"}),
         "add to network": lambda: web.post(
-            f"/forloeb/{case.pk}/netvaerk/", {"kind": "friend", "name": "Ib", "closeness": 2}
+            f"/forloeb/{case.pk}/netvaerk/",
+            {"network-kind": "friend", "network-name": "Ib", "network-closeness": 2},
         ),
         "edit citizen": lambda: web.get(f"/forloeb/{case.pk}/borger/"),
         "record consent": lambda: web.post(
             f"/forloeb/{case.pk}/samtykke/",
-            {"purpose": "referrer_feedback", "method": "verbal"},
+            {"consent-purpose": "referrer_feedback", "consent-method": "verbal"},
         ),
         "caseload": lambda: web.get("/forloeb/"),
         "team board": lambda: web.get("/forloeb/team/"),
@@ -160,34 +161,28 @@ def test_case_page_actions_change_the_case_and_come_back(team, case, builder):
     url = f"/forloeb/{case.pk}/"
 
     assert client.post(url + "tag/").status_code == 302
-    response = client.post(url + "kontakt/", {"kind": "phone", "occurred_at": "", "reached": "on"})
+
+    def contact(when):
+        return {"contact-kind": "phone", "contact-occurred_at": when, "contact-reached": "on"}
+
+    response = client.post(url + "kontakt/", contact(""))
     assert response.status_code == 400  # the time is required
-    response = client.post(
-        url + "kontakt/",
-        {"kind": "phone", "occurred_at": "2020-01-01T10:00", "reached": "on"},
-    )
+    response = client.post(url + "kontakt/", contact("2020-01-01T10:00"))
     assert response.status_code == 400
     assert "før henvisningen" in response.content.decode()
     from django.utils import timezone
 
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    assert (
-        client.post(
-            url + "kontakt/", {"kind": "phone", "occurred_at": now, "reached": "on"}
-        ).status_code
-        == 302
-    )
-    assert client.post(url + "status/", {"status": "screening"}).status_code == 302
-    response = client.post(url + "status/", {"status": "following_up"})
+    assert client.post(url + "kontakt/", contact(now)).status_code == 302
+    assert client.post(url + "status/", {"status-status": "screening"}).status_code == 302
+    response = client.post(url + "status/", {"status-status": "following_up"})
     assert response.status_code == 400
-    assert client.post(url + "notat/", {"text": "Glad for opkaldet"}).status_code == 302
-    assert (
-        client.post(
-            url + "plan/", {"description": "Ring til kortklubben", "responsible": "Borgeren"}
-        ).status_code
-        == 302
-    )
-    assert client.post(url + "luk/", {"reason": "other_help", "note": ""}).status_code == 400
+    assert client.post(url + "notat/", {"note-text": "Glad for opkaldet"}).status_code == 302
+    plan = {"plan-description": "Ring til kortklubben", "plan-responsible": "Borgeren"}
+    assert client.post(url + "plan/", plan).status_code == 302
+    response = client.post(url + "luk/", {"close-reason": "other_help", "close-note": ""})
+    assert response.status_code == 400
+    assert client.post(url + "luk/", {"close-reason": ""}).status_code == 400
 
     case.refresh_from_db()
     assert case.assignee == builder
@@ -486,13 +481,12 @@ def test_consent_to_share_is_recorded_with_whom_and_explained_when_missing(team,
     client.force_login(builder)
     url = f"/forloeb/{case.pk}/samtykke/"
 
-    response = client.post(url, {"purpose": "share_volunteer", "method": "verbal"})
+    data = {"consent-purpose": "share_volunteer", "consent-method": "verbal"}
+    response = client.post(url, data)
     assert response.status_code == 400
     assert response.context["consent_form"].errors["recipient"]
 
-    response = client.post(
-        url, {"purpose": "share_volunteer", "method": "verbal", "recipient": "Besøgsven Ole"}
-    )
+    response = client.post(url, {**data, "consent-recipient": "Besøgsven Ole"})
     assert response.status_code == 302
     consent = case.citizen.consents.get(purpose="share_volunteer")
     assert consent.recipient == "Besøgsven Ole"
@@ -512,3 +506,71 @@ def test_start_pages_show_the_work_waiting(team, builder):
     referral = make_referral(team=team, referrer=gp).referral
     client.force_login(gp)
     assert list(client.get("/").context["recent"]) == [referral]
+
+
+# --- What a first walk-through found ------------------------------------------------------------
+
+
+def test_missing_consent_is_said_together_with_every_other_error(team):
+    gp = UserFactory(referrer=True)
+    client = Client()
+    client.force_login(gp)
+    data = _referral_form(first_name="")
+    del data["consent_given"]
+    errors = client.post("/henvisninger/ny/", data).context["form"].errors
+    assert {"first_name", "consent_given"} <= set(errors)
+
+
+def test_closed_cases_stay_findable_and_status_sorts_in_the_paths_order(team, builder):
+    from referrals.constants import CloseReason
+
+    cases = {}
+    for name, step in [("Anna", None), ("Bo", "contacted"), ("Carl", "closed")]:
+        case = make_referral(team=team, first_name=name, city="Odense SØ").referral.case
+        services.case_assign(case=case, assignee=builder, actor=builder)
+        if step == "contacted":
+            services.contact_record(case=case, kind="phone", actor=builder)
+        if step == "closed":
+            services.case_close(case=case, reason=CloseReason.DECLINED, actor=builder)
+        cases[name] = case
+    client = Client()
+    client.force_login(builder)
+
+    closed = client.get("/forloeb/", {"status": "closed"}).context["page"]
+    assert [c.citizen.first_name for c in closed] == ["Carl"]
+    by_status = client.get("/forloeb/", {"sort": "status"}).context["page"]
+    assert [c.status for c in by_status] == ["received", "contacted"]  # received comes first
+    by_town = client.get("/forloeb/", {"q": "odense sø"}).context["page"]
+    assert by_town.paginator.count == 2
+
+
+def test_the_case_page_warns_when_the_referral_consent_is_withdrawn(team, case, builder):
+    client = Client()
+    client.force_login(builder)
+    body = client.get(f"/forloeb/{case.pk}/").content.decode()
+    assert 'data-testid="consent-warning"' not in body
+    assert body.count("data-confirm=") == 2  # withdrawing consent and closing ask first
+
+    services.consent_withdraw(consent=case.referrals.get().consent, actor=builder)
+
+    body = client.get(f"/forloeb/{case.pk}/").content.decode()
+    assert 'data-testid="consent-warning"' in body
+
+
+def test_the_team_board_shows_urgency(team, builder):
+    from referrals.services import referral_create
+    from tests.referrals.factories import citizen_data
+
+    referral_create(
+        citizen=citizen_data(first_name="Ingrid"),
+        source="gp",
+        reason="Meget alene",
+        urgency="urgent",
+        consent_given=True,
+        consent_method="verbal",
+        team=team,
+    )
+    client = Client()
+    client.force_login(builder)
+    assert "Ingrid" in client.get("/forloeb/team/").content.decode()
+    assert client.get("/forloeb/team/").context["page"][0].urgency == "urgent"

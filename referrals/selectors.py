@@ -5,6 +5,7 @@ Fetching and checking access are one step: a record the caller may not see is si
 
 from django.db.models import Case as Conditional
 from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 
 from accounts.constants import Role
@@ -56,11 +57,31 @@ def case_get(*, user: User, case_id, request=None, for_update: bool = False) -> 
     return case
 
 
-def _next_plan_due():
-    return Subquery(
+def _next_due():
+    """The earliest open plan step or follow-up task of the case's citizen."""
+    from followups.models import Task
+
+    step = Subquery(
         PlanStep.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_date__isnull=False)
         .order_by("due_date")
         .values("due_date")[:1]
+    )
+    task = Subquery(
+        Task.objects.filter(citizen=OuterRef("citizen_id"), done_at__isnull=True)
+        .order_by("due")
+        .values("due")[:1]
+    )
+    # LEAST ignores NULL on PostgreSQL but not on SQLite; coalescing each side works on both.
+    return Least(Coalesce(step, task), Coalesce(task, step))
+
+
+def _latest_colour(field_name: str):
+    from screening.models import Screening
+
+    return Subquery(
+        Screening.objects.filter(citizen=OuterRef("citizen_id"), is_draft=False)
+        .order_by("-screened_at")
+        .values(field_name)[:1]
     )
 
 
@@ -87,7 +108,10 @@ def caseload(
         cases_visible_to(user=user)
         .select_related("citizen", "assignee")
         .annotate(
-            next_due=_next_plan_due(),
+            next_due=_next_due(),
+            triage_code=_latest_colour("triage_code"),
+            triage_label=_latest_colour("triage_label"),
+            triage_hex=_latest_colour("triage_hex"),
             status_order=_STATUS_ORDER,
             urgency=Subquery(
                 Referral.objects.filter(case=OuterRef("pk"))

@@ -142,3 +142,33 @@ def test_the_service_worker_is_served_from_the_root(client):
     assert response.status_code == 200
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Content-Type"] == "application/javascript"
+
+
+def test_the_administrator_edits_triage_schemes_and_team_settings_in_the_admin(client_for):
+    from screening.models import TriageScheme
+
+    admin = UserFactory(admin=True)
+    client = client_for(admin)
+    scheme = TriageScheme.objects.get(name="Trafiklys")
+    page = client.get(f"/django-admin/screening/triagescheme/{scheme.pk}/change/")
+    assert page.status_code == 200
+    assert "Tilbyd en henvisning" in page.content.decode()
+    assert client.get("/django-admin/screening/teamscreeningsettings/add/").status_code == 200
+    home_carer = UserFactory(home_care=True)
+    assert client_for(home_carer).get("/django-admin/screening/triagescheme/").status_code == 302
+
+
+def test_the_caseload_shows_the_latest_colour_and_the_next_task(team, worker, client_for):
+    from referrals.services import case_assign
+
+    b_team = bridge_team()
+    builder = UserFactory(bridge_builder=True, team=b_team)
+    from tests.referrals.factories import make_referral
+
+    case = make_referral(team=b_team).referral.case
+    case_assign(case=case, assignee=builder, actor=builder)
+    screen(citizen=case.citizen, by=builder, answers=(3, 3, 3))
+
+    [row] = client_for(builder).get("/forloeb/").context["page"]
+    assert (row.triage_code, row.triage_label) == ("red", "Rød")
+    assert row.next_due == Task.objects.get(citizen=case.citizen).due

@@ -1,0 +1,16 @@
+"""Settings for `make bench`: production-like (DEBUG off, gunicorn, real PostgreSQL and Redis),
+but on plain HTTP on loopback, with a trivial view to measure the floor against."""
+
+from config.env import env
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "bench-only-not-secret-brobyg-benchmark-key-0123456789"  # noqa: S105
+BROBYG_ENCRYPTION_KEY = "bench-only-not-secret-brobyg-encryption-key"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+ROOT_URLCONF = "bench.urls"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+LOGGING["root"]["level"] = env.str("DJANGO_LOG_LEVEL", default="WARNING")  # noqa: F405
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "100000/min"}  # noqa: F405

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from bench.seed import SCALES, load_dataset
+from referrals.models import Citizen
+
+
+class Command(BaseCommand):
+    help = "Load the benchmark data set (PostgreSQL COPY; deterministic for a given --seed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="municipal")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark data set is loaded with COPY: use PostgreSQL.")
+        if Citizen.objects.exists():
+            raise CommandError(
+                "This database already holds citizens. seed_bench fills a database of its own "
+                "(make bench makes one); it never adds to real data."
+            )
+        scale = options["scale"]
+        counts = load_dataset(scale, seed_value=options["seed"], out=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"Loaded the {scale} data set: {counts}"))

@@ -93,3 +93,41 @@ def test_a_screening_finished_offline_is_sent_once_when_the_connection_is_back(h
     assert Screening.objects.count() == 1
     assert Screening.objects.get().score == 5
     assert page.evaluate("BrobygOutbox.all().then(function (e) { return e.length; })") == 0
+
+
+def test_the_board_meeting_on_a_tablet_gives_a_screening_and_prints_a_colour_a_page(home_care):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from screening.services import screening_record
+
+    page, citizen, _context = home_care
+    worker = citizen.home_care_team.members.get()
+    screening_record(
+        citizen=citizen,
+        answers={"lack_companionship": 3, "left_out": 3, "isolated": 3},
+        screened_by=worker,
+        screened_at=timezone.now() - timedelta(days=120),
+    )
+    home_care_citizen(team=citizen.home_care_team, first_name="Aldrig")
+
+    page.goto("/screening/tavle/")
+    groups = page.get_by_test_id("board-group")
+    expect(groups).to_have_count(2)
+    red = groups.first
+    expect(red).to_have_attribute("data-code", "red")
+    expect(red).to_contain_text("Edith")
+    expect(red).to_contain_text("Skal screenes")  # 120 days: due again
+    red.get_by_role("button", name="Giv").tap()
+    expect(page.get_by_text("Hanne screener Edith")).to_be_visible()
+    assert Task.objects.filter(citizen=citizen, kind="rescreen", done_at__isnull=True).exists()
+
+    # Printed, each colour starts a page and the assign controls are left out.
+    page.emulate_media(media="print")
+    assert page.locator(".board-assign").first.is_hidden()
+    breaks = page.evaluate(
+        "Array.from(document.querySelectorAll('[data-testid=board-group]'))"
+        ".map(function (g) { return getComputedStyle(g).breakAfter; })"
+    )
+    assert breaks == ["page", "auto"]

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -29,9 +31,26 @@ class ReferFromScreeningForm(forms.Form):
     )
 
 
+class CitizensField(forms.MultipleChoiceField):
+    """Citizen ids ticked on a page; any well-formed UUID (the selector checks access)."""
+
+    def valid_value(self, value) -> bool:
+        try:
+            uuid.UUID(str(value))
+        except ValueError:
+            return False
+        return True
+
+
 class RescreenAssignForm(forms.Form):
-    citizen = forms.UUIDField(widget=forms.HiddenInput)
-    assignee = forms.ModelChoiceField(label=_("Who screens"), queryset=None)
+    citizens = CitizensField(
+        error_messages={"required": _("Tick the citizens to be screened this week.")}
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Who screens"),
+        queryset=None,
+        error_messages={"required": _("Choose who screens the citizens.")},
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -134,5 +134,9 @@ def triage_board(
     )
 
 
+def citizens_of_team(*, user: User, team: Team) -> QuerySet[Citizen]:
+    return citizens_visible_to(user=user).filter(home_care_team=team)
+
+
 def team_members(*, team: Team) -> QuerySet[User]:
     return User.objects.filter(memberships__team=team, is_active=True).order_by("first_name")

@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -184,31 +186,43 @@ def board(request):
 @permission_required("screening.view_triage_board", raise_exception=True)
 @require_POST
 def board_assign(request):
+    """At the board meeting: the ticked citizens are screened this week by one worker."""
     teams = {str(t.pk): t for t in selectors.home_care_teams(user=request.user)}
     team = teams.get(request.POST.get("team", ""))
     if team is None:
         raise Http404
     form = RescreenAssignForm(request.POST, members=selectors.team_members(team=team))
-    if form.is_valid():
-        citizen = selectors.citizen_get(user=request.user, citizen_id=form.cleaned_data["citizen"])
-        try:
-            services.rescreen_assign(
-                citizen=citizen,
-                team=team,
-                assignee=form.cleaned_data["assignee"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("%(who)s screens %(name)s this week.")
-                % {"who": form.cleaned_data["assignee"].first_name, "name": citizen.full_name},
-            )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(f"{reverse('screening:board')}?team={team.pk}")
+    assignee = form.cleaned_data["assignee"]
+    citizens = list(
+        selectors.citizens_of_team(user=request.user, team=team).filter(
+            pk__in=form.cleaned_data["citizens"]
+        )
+    )
+    try:
+        with transaction.atomic():
+            for citizen in citizens:
+                services.rescreen_assign(
+                    citizen=citizen, team=team, assignee=assignee, actor=request.user
+                )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, _("Choose who screens the citizen."))
-    return redirect(f"{request.path.rsplit('tildel/', 1)[0]}?team={team.pk}")
+        if len(citizens) == 1:
+            text = _("%(who)s screens %(name)s this week.") % {
+                "who": assignee.first_name,
+                "name": citizens[0].full_name,
+            }
+        else:
+            text = _("%(who)s screens %(count)s citizens this week.") % {
+                "who": assignee.first_name,
+                "count": len(citizens),
+            }
+        messages.success(request, text)
+    return redirect(f"{reverse('screening:board')}?team={team.pk}")
 
 
 @never_cache

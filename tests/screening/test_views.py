@@ -70,16 +70,32 @@ def test_board_query_count_does_not_grow_with_the_team(
     assert sum(len(g.citizens) for g in response.context["groups"]) == 61
 
 
-def test_screen_this_week_is_assigned_at_the_board(team, worker, client_for):
-    citizen = home_care_citizen(team=team)
+def test_the_ticked_citizens_are_given_to_one_worker_at_the_board(team, worker, client_for):
+    first, second, other = (home_care_citizen(team=team) for _ in range(3))
+    stranger = home_care_citizen(team=TeamFactory(home_care=True))
     colleague = UserFactory(home_care=True, team=team, first_name="Sara")
-    response = client_for(worker).post(
+    client = client_for(worker)
+
+    response = client.post(
         "/screening/tavle/tildel/",
-        {"team": str(team.pk), "citizen": str(citizen.pk), "assignee": colleague.pk},
+        {
+            "team": str(team.pk),
+            "citizens": [str(first.pk), str(second.pk), str(stranger.pk)],
+            "assignee": colleague.pk,
+        },
+        follow=True,
     )
-    assert response.status_code == 302
-    task = Task.objects.get(kind=TaskKind.RESCREEN)
-    assert (task.citizen, task.assignee) == (citizen, colleague)
+
+    tasks = Task.objects.filter(kind=TaskKind.RESCREEN)
+    assert {t.citizen for t in tasks} == {first, second}  # never a citizen of another team
+    assert {t.assignee for t in tasks} == {colleague}
+    assert "Sara screener 2 borgere i denne uge." in response.content.decode()
+
+    response = client.post(
+        "/screening/tavle/tildel/", {"team": str(team.pk), "assignee": colleague.pk}, follow=True
+    )
+    assert "Sæt kryds ved de borgere" in response.content.decode()
+    assert not Task.objects.filter(citizen=other).exists()
 
 
 def test_refer_from_the_tablet_needs_consent(team, worker, client_for):

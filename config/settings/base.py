@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, env
@@ -36,6 +37,7 @@ THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
 ]
 LOCAL_APPS = [
     "core",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -248,6 +251,27 @@ CELERY_BEAT_SCHEDULE = {
     "send-unsent-referrer-feedback": {
         "task": "referrals.tasks.referral_feedback_sweep",
         "schedule": timedelta(minutes=10),
+    },
+}
+
+# --- Content-Security-Policy ---------------------------------------------------------------------
+
+# Scripts come from Brobyg's own static files only: no inline script, no CDN. Inline *styles*
+# are allowed because Bootstrap's and the Django admin's markup use style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
     },
 }
 

@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
 
 from accounts.constants import ROLE_PRIORITY, Role
-from accounts.models import Membership, Team, User
+from accounts.models import Membership, User
 
 
 def user_primary_role(*, user: User) -> str | None:
@@ -19,10 +19,6 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
         .select_related("team__organisation")
         .order_by("team__organisation__name", "team__name")
     )
-
-
-def teams_led_by(*, user: User) -> QuerySet[Team]:
-    return Team.objects.filter(memberships__user=user, memberships__is_lead=True)
 
 
 def role_counts() -> list[tuple[str, int]]:

@@ -12,12 +12,10 @@ PAGE_SIZE = 50
 def audit_event_list(request):
     events = audit_events_visible_to(user=request.user)
     form = AuditFilterForm(request.GET or None)
-    if form.is_bound and form.is_valid():
-        events = audit_events_filter(events, **form.filters())
-    elif not form.is_bound:
-        events = audit_events_filter(events)
+    if form.is_bound and not form.is_valid():
+        events = events.none()  # the form shows what is wrong
     else:
-        events = events.none()
+        events = audit_events_filter(events, **(form.filters() if form.is_bound else {}))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

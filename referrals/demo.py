@@ -299,4 +299,3 @@ def seed_referrals() -> None:
             Case.objects.filter(pk=case.pk).update(
                 first_contact_at=shifted + timedelta(days=min(days, 2))
             )
-        citizen.refresh_from_db()

@@ -75,14 +75,11 @@ def _next_due():
     return Least(Coalesce(step, task), Coalesce(task, step))
 
 
-def _latest_colour(field_name: str):
-    from screening.models import Screening
+def _latest_colour(field_name: str) -> Subquery:
+    # screening's selectors build on these; imported here to keep the dependency one-way.
+    from screening.selectors import latest_screening
 
-    return Subquery(
-        Screening.objects.filter(citizen=OuterRef("citizen_id"), is_draft=False)
-        .order_by("-screened_at")
-        .values(field_name)[:1]
-    )
+    return latest_screening(field_name, citizen="citizen_id")
 
 
 # The path's order, for sorting by status (the codes' alphabetical order means nothing).
@@ -195,11 +192,6 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
     if user.has_perm("referrals.view_case"):
         scope |= Q(case__team_id__in=user_team_ids(user))
     return Referral.objects.filter(scope)
-
-
-def referral_status_for_referrer(*, referral: Referral) -> str:
-    """What the referrer is told: the case's status, never notes or network."""
-    return referral.case.status if referral.case_id else CaseStatus.RECEIVED
 
 
 def bridge_builder_summary(*, user: User) -> dict:

@@ -241,11 +241,8 @@ def consent_withdraw(*, consent: ConsentRecord, actor: User) -> ConsentRecord:
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=consent, fields=["withdrawn_at", "withdrawn_by"]
     )
-    case = (
-        consent.citizen.cases.filter(status__in=CASE_TRANSITIONS.keys())
-        .order_by("-created_at")
-        .first()
-    )
+    # On the timeline of the citizen's latest case (open, or the one it ended with).
+    case = consent.citizen.cases.order_by("-created_at").first()
     if case is not None:
         _event(
             case=case,

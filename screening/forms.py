@@ -12,9 +12,10 @@ class HomeCareCitizenForm(CitizenFieldsForm):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
-        if len(teams) == 1:
+        only = list(teams[:2])
+        if len(only) == 1:
             self.fields["team"].widget = forms.HiddenInput()
-            self.fields["team"].initial = teams[0].pk
+            self.fields["team"].initial = only[0].pk
 
 
 class ReferFromScreeningForm(forms.Form):

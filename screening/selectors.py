@@ -22,8 +22,10 @@ from referrals.selectors import citizen_search, citizens_visible_to, user_team_i
 from screening.models import Screening, TeamScreeningSettings
 
 
-def _latest(field_name: str, output_field=None):
-    latest = Screening.objects.filter(citizen=OuterRef("pk"), is_draft=False).order_by(
+def latest_screening(field_name: str, output_field=None, citizen: str = "pk") -> Subquery:
+    """A field of the citizen's latest complete screening, as a subquery; `citizen` names the
+    outer column that holds the citizen's id ("pk" on citizens, "citizen_id" on cases)."""
+    latest = Screening.objects.filter(citizen=OuterRef(citizen), is_draft=False).order_by(
         "-screened_at"
     )
     return Subquery(latest.values(field_name)[:1], output_field=output_field)
@@ -33,12 +35,12 @@ def with_latest_screening(citizens: QuerySet[Citizen]) -> QuerySet[Citizen]:
     """Each citizen with their latest complete screening's date, score and colour, in one query
     (the partial index on (citizen, -screened_at) serves every subquery)."""
     return citizens.annotate(
-        last_screened_at=_latest("screened_at", DateTimeField()),
-        last_score=_latest("score", IntegerField()),
-        last_code=_latest("triage_code"),
-        last_label=_latest("triage_label"),
-        last_hex=_latest("triage_hex"),
-        last_rank=_latest("triage_rank", IntegerField()),
+        last_screened_at=latest_screening("screened_at", DateTimeField()),
+        last_score=latest_screening("score", IntegerField()),
+        last_code=latest_screening("triage_code"),
+        last_label=latest_screening("triage_label"),
+        last_hex=latest_screening("triage_hex"),
+        last_rank=latest_screening("triage_rank", IntegerField()),
     )
 
 

@@ -335,6 +335,16 @@ def rescreen_assign(*, citizen: Citizen, team: Team, assignee: User, actor: User
 
 
 @transaction.atomic
+def rescreen_assign_many(*, citizens, team: Team, assignee: User, actor: User) -> list[Task]:
+    """The board meeting's decision: these citizens are screened this week by one worker.
+    All or none: a citizen who may not be given leaves the others unchanged too."""
+    return [
+        rescreen_assign(citizen=citizen, team=team, assignee=assignee, actor=actor)
+        for citizen in citizens
+    ]
+
+
+@transaction.atomic
 def home_care_citizen_add(*, data: dict, team: Team, actor: User):
     """Put a citizen on a home-care team's list (found again if already known)."""
     from referrals.services import citizen_get_or_create, citizen_set_home_care_team

@@ -15,6 +15,11 @@ urlpatterns = [
         name="refer",
     ),
     path(
+        "borgere/<uuid:citizen_id>/kladder/<uuid:screening_id>/kasser/",
+        views.draft_discard,
+        name="draft_discard",
+    ),
+    path(
         "borgere/<uuid:citizen_id>/opgaver/<uuid:task_id>/udfoert/",
         views.task_done,
         name="task_done",

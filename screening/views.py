@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -53,8 +52,8 @@ def citizen_list(request):
 @login_required
 @permission_required("referrals.add_citizen", raise_exception=True)
 def citizen_add(request):
-    teams = list(selectors.home_care_teams(user=request.user))
-    if not teams:
+    teams = selectors.home_care_teams(user=request.user)
+    if not teams.exists():
         raise Http404
     form = HomeCareCitizenForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
@@ -150,6 +149,17 @@ def refer(request, citizen_id, screening_id):
 
 
 @login_required
+@permission_required("screening.delete_screening", raise_exception=True)
+@require_POST
+def draft_discard(request, citizen_id, screening_id):
+    citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id)
+    draft = get_object_or_404(Screening, pk=screening_id, citizen=citizen, is_draft=True)
+    services.screening_discard_draft(screening=draft, actor=request.user)
+    messages.success(request, _("The unfinished screening has been discarded."))
+    return redirect("screening:citizen_detail", citizen.pk)
+
+
+@login_required
 @permission_required("followups.change_task", raise_exception=True)
 @require_POST
 def task_done(request, citizen_id, task_id):
@@ -203,11 +213,9 @@ def board_assign(request):
         )
     )
     try:
-        with transaction.atomic():
-            for citizen in citizens:
-                services.rescreen_assign(
-                    citizen=citizen, team=team, assignee=assignee, actor=request.user
-                )
+        services.rescreen_assign_many(
+            citizens=citizens, team=team, assignee=assignee, actor=request.user
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

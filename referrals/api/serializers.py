@@ -61,16 +61,6 @@ class ReferralInputSerializer(serializers.Serializer):
         help_text="The bridge-builders' team to send to; the municipality's default if left out.",
     )
 
-    def validate_consent(self, consent):
-        if not consent.get("given"):
-            raise serializers.ValidationError(
-                _(
-                    "A referral needs the citizen's consent. Ask the citizen first; "
-                    "nothing has been saved."
-                )
-            )
-        return consent
-
 
 class ReferralOutputSerializer(serializers.ModelSerializer):
     """What a referrer may see of a referral: status and dates, never notes or network."""

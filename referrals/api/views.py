@@ -31,6 +31,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .order_by("-created_at")
         )
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        audit_read_many(actor=request.user, objs=page, request=request)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         referral = self.get_object()
         audit_read(actor=request.user, obj=referral, request=request)

@@ -26,10 +26,18 @@ def _pages():
     home_citizen = citizen or Citizen.objects.filter(home_care_team__isnull=False).first()
     return {
         None: ["/konto/log-ind/", "/henvis/", "/api/docs/"],
-        "brobygger": ["/", "/forloeb/", "/forloeb/team/", f"/forloeb/{case.pk}/", "/henvisninger/"],
+        "brobygger": [
+            "/",
+            "/forloeb/",
+            "/forloeb/team/",
+            f"/forloeb/{case.pk}/",
+            f"/forloeb/{case.pk}/borger/",
+            "/henvisninger/",
+        ],
         "hjemmepleje": [
             "/screening/",
             "/screening/tavle/",
+            "/screening/borgere/ny/",
             f"/screening/borgere/{home_citizen.pk}/",
             f"/screening/borgere/{home_citizen.pk}/screen/",
         ],

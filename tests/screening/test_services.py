@@ -286,3 +286,13 @@ def test_shipped_defaults_never_undo_an_admins_edits():
     assert not TriageScheme.objects.filter(name="Trafiklys").exists()
     assert TriageScheme.objects.filter(is_default=True).count() == 1
     assert Instrument.objects.filter(code="ucla3").count() == 1
+
+
+def test_screen_this_week_for_several_is_all_or_none(team, worker):
+    first = home_care_citizen(team=team)
+    stranger = home_care_citizen(team=TeamFactory(home_care=True))
+    with pytest.raises(ValidationError):
+        services.rescreen_assign_many(
+            citizens=[first, stranger], team=team, assignee=worker, actor=worker
+        )
+    assert not Task.objects.exists()

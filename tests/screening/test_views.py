@@ -5,6 +5,7 @@ from django.urls import reverse
 from followups.constants import TaskKind
 from followups.models import Task
 from referrals.models import Referral
+from screening.models import Screening
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.referrals.factories import bridge_team
 from tests.screening.factories import home_care_citizen, screen
@@ -188,3 +189,59 @@ def test_the_caseload_shows_the_latest_colour_and_the_next_task(team, worker, cl
     [row] = client_for(builder).get("/forloeb/").context["page"]
     assert (row.triage_code, row.triage_label) == ("red", "Rød")
     assert row.next_due == Task.objects.get(citizen=case.citizen).due
+
+
+def test_home_care_adds_a_citizen_to_the_teams_list_and_is_told_about_errors(
+    team, worker, client_for
+):
+    from referrals.models import Citizen
+
+    client = client_for(worker)
+    assert client.get("/screening/borgere/ny/").status_code == 200
+    data = {
+        "first_name": "Gudrun",
+        "last_name": "Olsen",
+        "birth_date": "1929-12-01",
+        "postcode": "5000",
+        "preferred_language": "da",
+        "team": str(team.pk),
+    }
+
+    for wrong, field in [
+        ({"first_name": ""}, "first_name"),
+        ({"birth_date": "2099-01-01"}, "birth_date"),
+        ({"postcode": "50"}, "postcode"),
+        ({"cpr": "310250-1234"}, "cpr"),
+    ]:
+        response = client.post("/screening/borgere/ny/", {**data, **wrong})
+        assert response.status_code == 200
+        assert field in response.context["form"].errors, wrong
+    assert not Citizen.objects.exists()
+
+    response = client.post("/screening/borgere/ny/", data)
+    citizen = Citizen.objects.get()
+    assert response["Location"] == f"/screening/borgere/{citizen.pk}/"
+    assert citizen.home_care_team == team
+
+    # The same person again is found, not added twice.
+    response = client.post("/screening/borgere/ny/", data, follow=True)
+    assert Citizen.objects.count() == 1
+    assert "allerede kendt" in response.content.decode()
+
+
+def test_an_unfinished_screening_can_be_discarded(team, worker, client_for):
+    from screening.services import screening_record
+
+    citizen = home_care_citizen(team=team)
+    draft = screening_record(
+        citizen=citizen, answers={"left_out": 2}, screened_by=worker, draft=True
+    ).screening
+    done = screen(citizen=citizen, by=worker)
+    client = client_for(worker)
+
+    url = f"/screening/borgere/{citizen.pk}/kladder/{{}}/kasser/"
+    assert client.post(url.format(done.pk)).status_code == 404  # only drafts
+    assert client.post(url.format(draft.pk)).status_code == 302
+    assert list(Screening.objects.values_list("pk", flat=True)) == [done.pk]
+    referrer = UserFactory(referrer=True)
+    assert client_for(referrer).post(url.format(done.pk)).status_code == 403

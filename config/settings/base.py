@@ -45,6 +45,7 @@ LOCAL_APPS = [
     "audit",
     "referrals",
     "screening",
+    "places",
     "offers",
     "volunteers",
     "followups",
@@ -307,3 +308,36 @@ REST_FRAMEWORK["NUM_PROXIES"] = BROBYG_NUM_PROXIES
 
 # The address people reach Brobyg on, for links in e-mails.
 BROBYG_BASE_URL = env.str("BROBYG_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Offers, volunteers and matching --------------------------------------------------------------
+
+# An offer nobody has confirmed for this many months is flagged to its coordinator.
+BROBYG_OFFER_STALE_MONTHS = env.int("BROBYG_OFFER_STALE_MONTHS", default=6)
+# A volunteer's certificate must be renewed this many years after it was seen.
+BROBYG_VETTING_RENEWAL_YEARS = env.int("BROBYG_VETTING_RENEWAL_YEARS", default=2)
+# Coordinators are warned this many days before a certificate must be renewed.
+BROBYG_VETTING_WARN_DAYS = env.int("BROBYG_VETTING_WARN_DAYS", default=60)
+# How much each part counts when suggestions are ranked (the sum need not be 1).
+BROBYG_MATCH_WEIGHTS = {
+    "interests": env.float("BROBYG_MATCH_WEIGHT_INTERESTS", default=3.0),
+    "activity": env.float("BROBYG_MATCH_WEIGHT_ACTIVITY", default=2.0),
+    "distance": env.float("BROBYG_MATCH_WEIGHT_DISTANCE", default=3.0),
+    "schedule": env.float("BROBYG_MATCH_WEIGHT_SCHEDULE", default=2.0),
+    "age": env.float("BROBYG_MATCH_WEIGHT_AGE", default=1.0),
+    "target_group": env.float("BROBYG_MATCH_WEIGHT_TARGET_GROUP", default=1.0),
+    "places": env.float("BROBYG_MATCH_WEIGHT_PLACES", default=0.5),
+    "load": env.float("BROBYG_MATCH_WEIGHT_LOAD", default=1.0),
+}
+# How many suggestions of each kind the case page and the API show.
+BROBYG_SUGGESTIONS_PER_KIND = env.int("BROBYG_SUGGESTIONS_PER_KIND", default=5)
+# Geocoding of addresses: empty uses the postcode's centre; "dawa" asks the Danish address
+# register (needs internet) at BROBYG_GEOCODER_URL.
+BROBYG_GEOCODER = env.str("BROBYG_GEOCODER", default="")
+BROBYG_GEOCODER_URL = env.str(
+    "BROBYG_GEOCODER_URL", default="https://api.dataforsyningen.dk/adresser"
+)
+# The public directory's map: tiles from this server (empty: the list without a map).
+BROBYG_MAP_TILE_URL = env.str(
+    "BROBYG_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+BROBYG_MAP_ATTRIBUTION = env.str("BROBYG_MAP_ATTRIBUTION", default="© OpenStreetMap contributors")

@@ -1,0 +1,182 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Strategy(models.TextChoices):
+    """The five intervention strategies: the top level of the offer taxonomy."""
+
+    SOCIAL_NETWORK = "social_network", _("Social network")
+    PERSONAL_SUPPORT = "personal_support", _("Personal social support")
+    SKILLS_TRAINING = "skills_training", _("Social and emotional skills training")
+    PSYCHOLOGICAL_TREATMENT = "psychological_treatment", _("Psychological treatment")
+    PSYCHOEDUCATION = "psychoeducation", _("Psychoeducation")
+
+
+class ActivityKind(models.TextChoices):
+    """What people do together: the second level of the taxonomy."""
+
+    NATURE = "nature", _("Nature and outdoor life")
+    EXERCISE = "exercise", _("Sport and exercise")
+    ART = "art", _("Art and creativity")
+    CULTURE = "culture", _("Culture, music and reading")
+    FOOD = "food", _("Food and meals together")
+    CRAFTS = "crafts", _("Crafts and making things")
+    DIGITAL = "digital", _("Digital help and games")
+    TRIPS = "trips", _("Trips and outings")
+    PEER_GROUP = "peer_group", _("Peer group")
+    SELF_HELP = "self_help", _("Self-help group")
+    VOLUNTEERING = "volunteering", _("Doing something for others")
+    NETWORK_CAFE = "network_cafe", _("Network café")
+    VISITING_FRIEND = "visiting_friend", _("Visiting friend")
+    MENTOR = "mentor", _("Mentor")
+    COURSE = "course", _("Course")
+    COUNSELLING = "counselling", _("Counselling and talks")
+
+
+# Activity kinds where people meet as a group: citizens who want the same may go together.
+GROUP_ACTIVITY_KINDS = {
+    ActivityKind.NATURE,
+    ActivityKind.EXERCISE,
+    ActivityKind.FOOD,
+    ActivityKind.TRIPS,
+    ActivityKind.NETWORK_CAFE,
+    ActivityKind.PEER_GROUP,
+    ActivityKind.CRAFTS,
+    ActivityKind.CULTURE,
+}
+
+
+class TargetGroup(models.TextChoices):
+    SENIORS = "seniors", _("Older people")
+    YOUNG = "young", _("Young people")
+    BEREAVED = "bereaved", _("Bereaved")
+    NEWLY_RETIRED = "newly_retired", _("Newly retired")
+    CARERS = "carers", _("Relatives and carers")
+    DISABILITY = "disability", _("People with a disability")
+    MENTAL_HEALTH = "mental_health", _("People with mental health problems")
+    NEW_IN_DENMARK = "new_in_denmark", _("New in Denmark")
+    MEN = "men", _("Men")
+    WOMEN = "women", _("Women")
+    EVERYONE = "everyone", _("Everyone")
+
+
+class Interest(models.TextChoices):
+    """What a citizen likes to do; offers and volunteers use the same words, so they can meet."""
+
+    GARDENING = "gardening", _("gardening")
+    WALKING = "walking", _("walks")
+    NATURE = "nature", _("nature")
+    EXERCISE = "exercise", _("exercise")
+    DANCING = "dancing", _("dancing")
+    SWIMMING = "swimming", _("swimming")
+    CARDS = "cards", _("cards and board games")
+    MUSIC = "music", _("music")
+    SINGING = "singing", _("singing")
+    ART = "art", _("painting and drawing")
+    CRAFTS = "crafts", _("crafts")
+    WOODWORK = "woodwork", _("woodwork")
+    COOKING = "cooking", _("cooking")
+    MEALS = "meals", _("eating together")
+    READING = "reading", _("books and reading")
+    HISTORY = "history", _("local history")
+    FILM = "film", _("film")
+    DIGITAL = "digital", _("computers and phones")
+    FISHING = "fishing", _("fishing")
+    ANIMALS = "animals", _("dogs and animals")
+    TRIPS = "trips", _("trips")
+    COFFEE = "coffee", _("coffee and a chat")
+    FAITH = "faith", _("church and faith")
+    VOLUNTEERING = "volunteering", _("helping others")
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Every week")
+    BIWEEKLY = "biweekly", _("Every other week")
+    MONTHLY = "monthly", _("Monthly")
+    ONCE = "once", _("On a date")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+# "On Tuesdays", for the reasons a person reads.
+WEEKDAY_PLURAL = [
+    _("Mondays"),
+    _("Tuesdays"),
+    _("Wednesdays"),
+    _("Thursdays"),
+    _("Fridays"),
+    _("Saturdays"),
+    _("Sundays"),
+]
+
+
+class PartOfDay(models.IntegerChoices):
+    MORNING = 0, _("morning")
+    AFTERNOON = 1, _("afternoon")
+    EVENING = 2, _("evening")
+
+
+class OfferStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    ARCHIVED = "archived", _("Archived")
+
+
+class PriceKind(models.TextChoices):
+    FREE = "free", _("Free")
+    PAID = "paid", _("Costs money")
+
+
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("The citizen said yes")
+    FIRST_MEETING = "first_meeting", _("First meeting planned")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+OPEN_MATCH_STATUSES = [
+    MatchStatus.PROPOSED,
+    MatchStatus.ACCEPTED,
+    MatchStatus.FIRST_MEETING,
+    MatchStatus.ACTIVE,
+]
+
+MATCH_TRANSITIONS = {
+    MatchStatus.PROPOSED: {MatchStatus.ACCEPTED, MatchStatus.ENDED},
+    MatchStatus.ACCEPTED: {MatchStatus.FIRST_MEETING, MatchStatus.ENDED},
+    MatchStatus.FIRST_MEETING: {MatchStatus.ACTIVE, MatchStatus.FIRST_MEETING, MatchStatus.ENDED},
+    MatchStatus.ACTIVE: {MatchStatus.ENDED},
+    MatchStatus.ENDED: set(),
+}
+
+
+class MatchEndReason(models.TextChoices):
+    LASTING = "lasting", _("A lasting community: no more support needed")
+    CITIZEN_DECLINED = "citizen_declined", _("The citizen said no")
+    PROVIDER_DECLINED = "provider_declined", _("The offer or volunteer said no")
+    NO_SHOW = "no_show", _("The citizen did not come")
+    NOT_A_FIT = "not_a_fit", _("Not a good fit")
+    OFFER_ENDED = "offer_ended", _("The offer stopped")
+    MOVED = "moved", _("Moved")
+    OTHER = "other", _("Other")
+
+
+class ProviderResponse(models.TextChoices):
+    PENDING = "pending", _("Awaiting an answer")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class SuggestionKind(models.TextChoices):
+    OFFER = "offer", _("Offer")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    CITIZEN = "citizen", _("Citizen with the same wish")

@@ -1,0 +1,437 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation, Team
+from core.models import BaseModel
+from offers.constants import (
+    Frequency,
+    MatchEndReason,
+    MatchStatus,
+    OfferStatus,
+    PriceKind,
+    ProviderResponse,
+    Strategy,
+    Weekday,
+)
+from referrals.models import postcode_validator
+
+
+def _list_field(verbose_name, **kwargs):
+    # A JSON list rather than an array column, so that the embedded SQLite default works too;
+    # the services check each value against its choices.
+    return models.JSONField(verbose_name, default=list, blank=True, **kwargs)
+
+
+class OrganisationContact(BaseModel):
+    """A person at an organisation who can be called about its offers."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offer(BaseModel):
+    """Something a citizen can join: a walking club, a network café, a visiting friend scheme."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="offers",
+        help_text=_("Who runs the offer."),
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("coordinating team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offers",
+        help_text=_("The volunteer-centre team that keeps the offer up to date."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    strategy = models.CharField(_("strategy"), max_length=32, choices=Strategy.choices)
+    activity_kinds = _list_field(_("categories"))
+    interests = _list_field(_("interests"))
+    target_groups = _list_field(_("target groups"))
+    age_min = models.PositiveSmallIntegerField(
+        _("youngest age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("oldest age"), null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    is_group = models.BooleanField(
+        _("group offer"),
+        default=True,
+        help_text=_("People meet as a group (not one volunteer with one citizen)."),
+    )
+    is_remote = models.BooleanField(
+        _("by phone or online"),
+        default=False,
+        help_text=_("No place to go to: distance does not matter."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=4, blank=True, validators=[postcode_validator]
+    )
+    city = models.CharField(_("town"), max_length=100, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    places_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
+    price_kind = models.CharField(
+        _("price"), max_length=16, choices=PriceKind.choices, default=PriceKind.FREE
+    )
+    price_amount = models.DecimalField(
+        _("price in kroner"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    price_note = models.CharField(
+        _("about the price"), max_length=200, blank=True, help_text=_("E.g. 'per month'.")
+    )
+    fritidspas = models.BooleanField(_("fritidspas accepted"), default=False)
+    wheelchair_accessible = models.BooleanField(_("wheelchair access"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop or help for hearing"), default=False)
+    accessibility_note = models.CharField(_("about access"), max_length=300, blank=True)
+    transport_offered = models.BooleanField(_("transport offered"), default=False)
+    transport_note = models.CharField(_("about transport"), max_length=300, blank=True)
+    languages = _list_field(_("languages"))
+    host_name = models.CharField(
+        _("host"), max_length=200, blank=True, help_text=_("Who welcomes newcomers.")
+    )
+    host_phone = models.CharField(_("host's phone"), max_length=32, blank=True)
+    host_note = models.CharField(
+        _("how the host welcomes you"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. 'Anna waits at the door with coffee'."),
+    )
+    accompaniment_possible = models.BooleanField(
+        _("accompaniment possible"),
+        default=False,
+        help_text=_("A volunteer can go along the first time (følgeskab)."),
+    )
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Shown in the public directory.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.ACTIVE
+    )
+    last_confirmed_on = models.DateField(_("last confirmed up to date"), default=timezone.localdate)
+    # Kept in step with the schedules by the services, so that the directory and matching can
+    # filter on them with an index instead of joining every schedule row.
+    weekdays = models.JSONField(default=list, editable=False)
+    slots = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(places_taken__lte=F("capacity")),
+                name="offer_places_within_capacity",
+                violation_error_message=_("More places are taken than the offer has."),
+            ),
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=F("age_max")),
+                name="offer_age_range_ordered",
+                violation_error_message=_("The youngest age must not be above the oldest."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["postcode"],
+                condition=Q(status="active"),
+                name="offer_active_postcode_idx",
+            ),
+            models.Index(fields=["organisation", "status"], name="offer_org_status_idx"),
+            models.Index(fields=["team", "status"], name="offer_team_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def places_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.places_taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.places_taken >= self.capacity
+
+    @property
+    def is_stale(self) -> bool:
+        months = settings.BROBYG_OFFER_STALE_MONTHS
+        return (timezone.localdate() - self.last_confirmed_on).days > months * 30.4
+
+
+class OfferSchedule(BaseModel):
+    """When an offer meets: weekly, every other week, monthly on a weekday, or on one date."""
+
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="schedules"
+    )
+    frequency = models.CharField(_("how often"), max_length=16, choices=Frequency.choices)
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), choices=Weekday.choices, null=True, blank=True
+    )
+    week_of_month = models.SmallIntegerField(
+        _("week of the month"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-1), MaxValueValidator(4)],
+        help_text=_("For monthly meetings: 1–4, or -1 for the last."),
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("to"), null=True, blank=True)
+    valid_from = models.DateField(_("first time"), null=True, blank=True)
+    valid_until = models.DateField(_("last time"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+        ordering = ["weekday", "date", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(frequency="once") & Q(date__isnull=False))
+                | (~Q(frequency="once") & Q(weekday__isnull=False)),
+                name="offerschedule_day_given",
+                violation_error_message=_("Give a weekday, or a date for a single meeting."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} – {self.get_frequency_display()}"
+
+
+class OfferSession(BaseModel):
+    """One meeting of a group offer, where attendance is recorded."""
+
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    date = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "date"], name="offersession_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer} {self.date:%d.%m.%Y}"
+
+
+class Match(BaseModel):
+    """A citizen brought together with an offer or a volunteer, from proposal to its end."""
+
+    citizen = models.ForeignKey(
+        "referrals.Citizen",
+        verbose_name=_("citizen"),
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    case = models.ForeignKey(
+        "referrals.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="matches"
+    )
+    offer = models.ForeignKey(
+        Offer,
+        verbose_name=_("offer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+    )
+    volunteer = models.ForeignKey(
+        "volunteers.Volunteer",
+        verbose_name=_("volunteer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+    )
+    volunteer_role = models.CharField(_("as"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.PROPOSED
+    )
+    provider_response = models.CharField(
+        _("answer from the offer or volunteer"),
+        max_length=16,
+        choices=ProviderResponse.choices,
+        default=ProviderResponse.PENDING,
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("citizen said yes"), null=True, blank=True)
+    first_meeting_at = models.DateTimeField(_("first meeting"), null=True, blank=True)
+    accompaniment = models.BooleanField(_("accompaniment"), default=False)
+    accompanied_by = models.CharField(
+        _("who goes along"), max_length=200, blank=True, help_text=_("Følgeskab: who and how.")
+    )
+    activated_at = models.DateTimeField(_("active from"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=32, choices=MatchEndReason.choices, blank=True
+    )
+    end_note = models.TextField(_("about the end"), blank=True)
+
+    class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(offer__isnull=False) & Q(volunteer__isnull=True))
+                | (Q(offer__isnull=True) & Q(volunteer__isnull=False)),
+                name="match_offer_or_volunteer",
+                violation_error_message=_("A match is with an offer or with a volunteer."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | (Q(ended_at__isnull=False) & ~Q(end_reason="")),
+                name="match_ended_has_reason",
+                violation_error_message=_("An ended match needs a date and a reason."),
+            ),
+            models.UniqueConstraint(
+                fields=["citizen", "offer"],
+                condition=~Q(status="ended") & Q(offer__isnull=False),
+                name="match_one_open_per_offer",
+                violation_error_message=_("The citizen already has this offer."),
+            ),
+            models.UniqueConstraint(
+                fields=["citizen", "volunteer"],
+                condition=~Q(status="ended") & Q(volunteer__isnull=False),
+                name="match_one_open_per_volunteer",
+                violation_error_message=_("The citizen already has this volunteer."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["offer", "status"], name="match_offer_status_idx"),
+            models.Index(fields=["volunteer", "status"], name="match_volunteer_status_idx"),
+            models.Index(fields=["citizen", "status"], name="match_citizen_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citizen} – {self.offer or self.volunteer}"
+
+    @property
+    def provider(self):
+        return self.offer or self.volunteer
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != MatchStatus.ENDED
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id
+
+
+class Attendance(BaseModel):
+    """Whether a matched citizen came to one session."""
+
+    session = models.ForeignKey(
+        OfferSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    match = models.ForeignKey(
+        Match, verbose_name=_("match"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    attended = models.BooleanField(_("came"))
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "match"], name="attendance_unique"),
+        ]
+
+    @property
+    def audit_subject_id(self):
+        return self.match.citizen_id
+
+
+class MatchProfile(BaseModel):
+    """What the citizen would like, when, and how far they will go: what matching ranks by."""
+
+    citizen = models.OneToOneField(
+        "referrals.Citizen",
+        verbose_name=_("citizen"),
+        on_delete=models.CASCADE,
+        related_name="match_profile",
+    )
+    interests = _list_field(_("interests"))
+    activity_kinds = _list_field(_("would like"))
+    target_groups = _list_field(_("belongs to"))
+    wishes = models.TextField(_("wishes in the citizen's own words"), blank=True)
+    slots = _list_field(_("available"))
+    max_distance_km = models.PositiveSmallIntegerField(
+        _("how far (km)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    other_languages = _list_field(_("also speaks"))
+    wants_company_of_others = models.BooleanField(
+        _("would like to go with another citizen"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("matching profile")
+        verbose_name_plural = _("matching profiles")
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id

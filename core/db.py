@@ -1,6 +1,8 @@
 import hashlib
+import json
 
 from django.db import connection
+from django.db.models import Q
 
 
 def advisory_xact_lock(key: str) -> None:
@@ -16,3 +18,11 @@ def advisory_xact_lock(key: str) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
+def json_list_contains(field: str, value) -> Q:
+    """Rows whose JSON list `field` holds `value`: jsonb containment on PostgreSQL (indexable),
+    a match on the serialised list elsewhere (the embedded SQLite of `make run`)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__contains": [value]})
+    return Q(**{f"{field}__icontains": json.dumps(value)})

@@ -109,6 +109,7 @@ class CaseEventKind(models.TextChoices):
     PLAN = "plan", _("Plan")
     CONSENT = "consent", _("Consent")
     SCREENING = "screening", _("Screening")
+    MATCH = "match", _("Match")
 
 
 class AgeBand(models.TextChoices):

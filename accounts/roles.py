@@ -49,6 +49,13 @@ _ADMINISTRATION = [
     "screening.view_instrument",
     "screening.add_instrument",
     "screening.change_instrument",
+    # Postcode centres for distances, and the offer catalogue.
+    "places.view_postcode",
+    "places.add_postcode",
+    "places.change_postcode",
+    "offers.view_offer",
+    "offers.change_offer",
+    "volunteers.view_volunteer",
 ]
 
 _SCREENING = [
@@ -58,6 +65,34 @@ _SCREENING = [
 ]
 
 _TASKS = ["followups.view_task", "followups.add_task", "followups.change_task"]
+
+# Finding and proposing offers and volunteers for a citizen on one's own cases.
+_MATCHING = [
+    "offers.view_offer",
+    "offers.view_match",
+    "offers.add_match",
+    "offers.change_match",
+    "offers.change_matchprofile",
+    "volunteers.view_volunteer",
+    "volunteers.add_volunteerrequest",
+    "volunteers.view_volunteerrequest",
+]
+
+# The volunteer centre: its offers and volunteers, the requests for them, the waiting list.
+_COORDINATION = [
+    "offers.view_offer",
+    "offers.add_offer",
+    "offers.change_offer",
+    "offers.view_match",
+    "offers.change_match",
+    "offers.add_offersession",
+    "offers.view_organisationcontact",
+    "offers.add_organisationcontact",
+    "volunteers.view_volunteer",
+    "volunteers.add_volunteer",
+    "volunteers.change_volunteer",
+    "volunteers.view_volunteerrequest",
+]
 
 _CASE_WORK = [
     "referrals.view_case",
@@ -83,7 +118,7 @@ _CASE_WORK = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Owns citizens' cases in full, on their own teams (the selectors apply the team scope).
-    Role.BRIDGE_BUILDER: [*_CASE_WORK, *_SCREENING, *_TASKS],
+    Role.BRIDGE_BUILDER: [*_CASE_WORK, *_SCREENING, *_TASKS, *_MATCHING],
     # Sees their team's citizens and refers them; never the bridge-builder's case notes.
     Role.HOME_CARE: [
         "referrals.add_referral",
@@ -95,8 +130,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "screening.view_team_citizens",
         *_TASKS,
     ],
-    # Offers, volunteers and match requests arrive with those features.
-    Role.COORDINATOR: [],
+    # Their organisations' offers and volunteers; a matched citizen's first name, phone and
+    # needs only while the citizen's consent to share with them stands.
+    Role.COORDINATOR: [*_COORDINATION, *_TASKS],
     # Sends referrals and sees their own, with status only.
     Role.REFERRER: ["referrals.add_referral", "referrals.view_referral"],
     # Users, teams and the audit trail; aggregates only, no citizen's record.

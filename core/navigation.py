@@ -40,6 +40,25 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         _("Board"), "screening:board", "grid-3x3-gap", permission="screening.view_triage_board"
     ),
+    NavItem(
+        _("Requests"),
+        "offers:requests",
+        "envelope-open-heart",
+        permission="offers.add_offersession",
+    ),
+    NavItem(_("Our offers"), "offers:offer_list", "calendar2-heart", permission="offers.add_offer"),
+    NavItem(
+        _("Volunteers"),
+        "volunteers:list",
+        "person-hearts",
+        permission="volunteers.change_volunteer",
+    ),
+    NavItem(
+        _("Waiting list"),
+        "volunteers:waiting_list",
+        "hourglass-split",
+        permission="volunteers.view_volunteerrequest",
+    ),
     NavItem(_("Refer"), "referrals:referral_create", "send", permission="referrals.add_referral"),
     NavItem(
         _("Referrals"), "referrals:referral_list", "inbox", permission="referrals.view_referral"

@@ -14,6 +14,7 @@ from audit.services import audit_read, audit_read_many
 from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.views import team_from_request
+from offers.constants import MatchStatus
 from referrals import selectors, services
 from referrals.constants import CASE_TRANSITIONS, CaseStatus, ConsentPurpose, ReferralSource
 from referrals.forms import (
@@ -230,6 +231,9 @@ def _case_context(request, case, **forms):
         ),
         "network": case.citizen.network.all(),
         "plan": case.plan_steps.all(),
+        "matches": case.matches.exclude(status=MatchStatus.ENDED).select_related(
+            "offer", "volunteer"
+        ),
         "status_form": status_form,
         # Each form has a prefix of its own: the page holds eight, and their field ids
         # (and so their labels) must not collide.

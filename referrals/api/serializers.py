@@ -116,3 +116,15 @@ class CitizenSerializer(serializers.ModelSerializer):
         if case is None:
             return None
         return {"id": str(case.pk), "status": case.status}
+
+
+class SuggestionSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["offer", "volunteer", "citizen"])
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    subtitle = serializers.CharField()
+    score = serializers.IntegerField(help_text="How well it fits, 0–100.")
+    reasons = serializers.ListField(child=serializers.CharField())
+    cautions = serializers.ListField(child=serializers.CharField())
+    distance_km = serializers.FloatField(allow_null=True)
+    role = serializers.CharField(help_text="For a volunteer: the role they would take.")

@@ -1,19 +1,23 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts.constants import TeamKind
 from accounts.models import Team
 from audit.services import audit_read, audit_read_many
 from core.api.permissions import require_perms
+from offers.constants import SuggestionKind
 from referrals import selectors, services
 from referrals.api.serializers import (
     CitizenSerializer,
     ReferralCreatedSerializer,
     ReferralInputSerializer,
     ReferralOutputSerializer,
+    SuggestionSerializer,
 )
 from referrals.constants import OPEN_STATUSES
 from referrals.models import Case
@@ -103,3 +107,34 @@ class CitizenViewSet(viewsets.ReadOnlyModelViewSet):
         citizen = self.get_object()
         audit_read(actor=request.user, obj=citizen, request=request)
         return Response(self.get_serializer(citizen).data)
+
+    @extend_schema(
+        responses={200: SuggestionSerializer(many=True)},
+        parameters=[
+            OpenApiParameter(
+                "kind", str, enum=["offer", "volunteer", "citizen"], description="Only this kind."
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[require_perms("referrals.view_citizen", "offers.add_match")],
+    )
+    def suggestions(self, request, pk=None):
+        """Offers, volunteers and like-minded citizens for this citizen, best first, each with
+        the reasons a person reads."""
+        from offers.matching import suggestions_for, suggestions_ranked
+
+        citizen = self.get_object()
+        kind = request.query_params.get("kind", "")
+        if kind and kind not in SuggestionKind.values:
+            raise ValidationError({"kind": [_("Choose offer, volunteer or citizen.")]})
+        groups = suggestions_for(
+            citizen=citizen,
+            visible_citizens=selectors.citizens_visible_to(user=request.user),
+        )
+        ranked = suggestions_ranked({kind: groups[kind]} if kind else groups)
+        audit_read(actor=request.user, obj=citizen, request=request)
+        page = self.paginate_queryset(ranked)
+        return self.get_paginated_response(SuggestionSerializer(page, many=True).data)

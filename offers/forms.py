@@ -1,0 +1,225 @@
+from django import forms
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, DateTimeInput
+from offers.constants import (
+    ActivityKind,
+    Frequency,
+    Interest,
+    MatchEndReason,
+    PriceKind,
+    Strategy,
+    TargetGroup,
+    Weekday,
+)
+from offers.slots import ALL_SLOTS
+from referrals.constants import CITIZEN_LANGUAGES
+from referrals.models import postcode_validator
+
+
+class SlotWidget(forms.CheckboxSelectMultiple):
+    """The week as a grid: a row per weekday, a column per part of the day."""
+
+    template_name = "offers/widgets/slots.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = {str(v) for v in (value or [])}
+        context["widget"]["days"] = [
+            {
+                "label": Weekday(day).label,
+                "slots": [
+                    {"value": day * 3 + part, "checked": str(day * 3 + part) in chosen}
+                    for part in range(3)
+                ],
+            }
+            for day in range(7)
+        ]
+        return context
+
+
+class SlotField(forms.TypedMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(s, s) for s in ALL_SLOTS],
+            coerce=int,
+            required=False,
+            widget=SlotWidget,
+            **kwargs,
+        )
+
+
+def _checkboxes(choices, label, **kwargs):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "brobyg-chips"}),
+        **kwargs,
+    )
+
+
+class MatchProfileForm(forms.Form):
+    activity_kinds = _checkboxes(ActivityKind.choices, _("Would like"))
+    interests = _checkboxes(Interest.choices, _("Interests"))
+    target_groups = _checkboxes(TargetGroup.choices, _("Belongs to"))
+    slots = SlotField(label=_("Free"))
+    max_distance_km = forms.IntegerField(
+        label=_("How far will the citizen go (km)"), min_value=1, max_value=200, initial=10
+    )
+    other_languages = _checkboxes(CITIZEN_LANGUAGES, _("Also speaks"))
+    wants_company_of_others = forms.BooleanField(
+        label=_("Would like to go with another citizen"), required=False
+    )
+    wishes = forms.CharField(
+        label=_("Wishes in the citizen's own words"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ProposeForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("offer", "offer"), ("volunteer", "volunteer")])
+    target = forms.UUIDField()
+    role = forms.CharField(required=False, max_length=32)
+
+
+class FirstMeetingForm(forms.Form):
+    at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    accompaniment = forms.BooleanField(label=_("Someone goes along (følgeskab)"), required=False)
+    accompanied_by = forms.CharField(label=_("Who goes along"), required=False, max_length=200)
+
+
+class MatchEndForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why"), choices=MatchEndReason.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RespondForm(forms.Form):
+    confirmed = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes"
+    )
+    note = forms.CharField(label=_("Why not"), required=False, max_length=500)
+
+
+class FirstMeetingOutcomeForm(forms.Form):
+    came = forms.TypedChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes"
+    )
+
+
+class OfferForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    strategy = forms.ChoiceField(label=_("Intervention strategy"), choices=Strategy.choices)
+    activity_kinds = _checkboxes(ActivityKind.choices, _("Categories"))
+    interests = _checkboxes(Interest.choices, _("Interests"))
+    target_groups = _checkboxes(TargetGroup.choices, _("Target groups"))
+    age_min = forms.IntegerField(label=_("Youngest age"), required=False, min_value=0)
+    age_max = forms.IntegerField(label=_("Oldest age"), required=False, max_value=120)
+    is_group = forms.BooleanField(label=_("Group offer"), required=False, initial=True)
+    is_remote = forms.BooleanField(label=_("By phone or online"), required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postcode = forms.CharField(
+        label=_("Postcode"), max_length=4, required=False, validators=[postcode_validator]
+    )
+    city = forms.CharField(label=_("Town"), max_length=100, required=False)
+    capacity = forms.IntegerField(
+        label=_("Places"), required=False, min_value=1, help_text=_("Empty: no limit.")
+    )
+    price_kind = forms.ChoiceField(label=_("Price"), choices=PriceKind.choices)
+    price_amount = forms.DecimalField(
+        label=_("Price in kroner"), required=False, min_value=0, decimal_places=2
+    )
+    price_note = forms.CharField(label=_("About the price"), required=False, max_length=200)
+    fritidspas = forms.BooleanField(label=_("Fritidspas accepted"), required=False)
+    wheelchair_accessible = forms.BooleanField(label=_("Wheelchair access"), required=False)
+    hearing_loop = forms.BooleanField(label=_("Hearing loop"), required=False)
+    accessibility_note = forms.CharField(label=_("About access"), required=False, max_length=300)
+    transport_offered = forms.BooleanField(label=_("Transport offered"), required=False)
+    transport_note = forms.CharField(label=_("About transport"), required=False, max_length=300)
+    languages = _checkboxes(CITIZEN_LANGUAGES, _("Languages"))
+    host_name = forms.CharField(label=_("Host"), required=False, max_length=200)
+    host_phone = forms.CharField(label=_("Host's phone"), required=False, max_length=32)
+    host_note = forms.CharField(
+        label=_("How the host welcomes newcomers"), required=False, max_length=300
+    )
+    accompaniment_possible = forms.BooleanField(
+        label=_("Accompaniment possible the first time"), required=False
+    )
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+    contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    website = forms.URLField(label=_("Website"), required=False)
+    is_public = forms.BooleanField(
+        label=_("Show in the public directory"), required=False, initial=True
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields = {
+                "organisation": forms.ModelChoiceField(
+                    label=_("Run by"), queryset=organisations, empty_label=None
+                ),
+                **self.fields,
+            }
+
+    def offer_data(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+
+
+class ScheduleForm(forms.Form):
+    frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices, required=False)
+    weekday = forms.TypedChoiceField(
+        label=_("Weekday"),
+        choices=[("", "–"), *Weekday.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    week_of_month = forms.TypedChoiceField(
+        label=_("Week of the month"),
+        choices=[
+            ("", "–"),
+            (1, _("first")),
+            (2, _("second")),
+            (3, _("third")),
+            (4, _("fourth")),
+            (-1, _("last")),
+        ],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    starts_at = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def is_blank(self) -> bool:
+        return not (self.cleaned_data.get("frequency") and self.cleaned_data.get("starts_at"))
+
+
+ScheduleFormSet = formset_factory(ScheduleForm, extra=1, max_num=10)
+
+
+class AttendanceForm(forms.Form):
+    date = forms.DateField(label=_("Session date"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, matches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.matches = list(matches)
+        for match in self.matches:
+            self.fields[f"came_{match.pk}"] = forms.BooleanField(
+                label=match.citizen.first_name, required=False, initial=True
+            )
+
+    def attended(self) -> dict:
+        return {m.pk: self.cleaned_data.get(f"came_{m.pk}", False) for m in self.matches}

@@ -1,0 +1,306 @@
+"""The volunteer-centre coordinator's pages (each needs a permission only coordinators hold): requests for their offers and volunteers, the
+offers they keep up to date, and attendance at group sessions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Organisation
+from audit.services import audit_read_many
+from core.forms import form_add_service_errors
+from offers import selectors, services
+from offers.constants import OPEN_MATCH_STATUSES, MatchStatus, OfferStatus, ProviderResponse
+from offers.forms import (
+    AttendanceForm,
+    FirstMeetingOutcomeForm,
+    OfferForm,
+    RespondForm,
+    ScheduleFormSet,
+)
+from referrals.constants import ConsentPurpose
+from referrals.models import ConsentRecord
+from referrals.selectors import user_team_ids
+
+PAGE_SIZE = 25
+
+
+def _shared_citizens(matches) -> set:
+    """(citizen, purpose) pairs with consent to share: only then does the provider see who."""
+    citizen_ids = {m.citizen_id for m in matches}
+    return set(
+        ConsentRecord.objects.filter(
+            citizen_id__in=citizen_ids,
+            withdrawn_at__isnull=True,
+            purpose__in=[ConsentPurpose.SHARE_OFFER, ConsentPurpose.SHARE_VOLUNTEER],
+        ).values_list("citizen_id", "purpose")
+    )
+
+
+def _with_consent(matches) -> list:
+    shared = _shared_citizens(matches)
+    for match in matches:
+        purpose = ConsentPurpose.SHARE_OFFER if match.offer_id else ConsentPurpose.SHARE_VOLUNTEER
+        match.shared = (match.citizen_id, purpose) in shared
+    return matches
+
+
+@login_required
+@permission_required("offers.add_offersession", raise_exception=True)
+def requests(request):
+    matches = list(
+        selectors.matches_for_provider(user=request.user)
+        .filter(status__in=OPEN_MATCH_STATUSES)
+        .select_related("citizen", "offer", "volunteer", "case__assignee", "proposed_by")
+        .order_by("created_at")
+    )
+    _with_consent(matches)
+    # The provider reads first name, phone and needs of those who agreed to share.
+    audit_read_many(
+        actor=request.user, objs=[m.citizen for m in matches if m.shared], request=request
+    )
+    groups = {
+        "pending": [m for m in matches if m.provider_response == ProviderResponse.PENDING],
+        "meetings": [
+            m
+            for m in matches
+            if m.status == MatchStatus.FIRST_MEETING
+            and m.provider_response != ProviderResponse.PENDING
+        ],
+        "waiting": [
+            m
+            for m in matches
+            if m.status in (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
+            and m.provider_response == ProviderResponse.CONFIRMED
+        ],
+        "active": [m for m in matches if m.status == MatchStatus.ACTIVE],
+    }
+    stale = [
+        o
+        for o in selectors.offers_managed_by(user=request.user).filter(status=OfferStatus.ACTIVE)
+        if o.is_stale
+    ]
+    return render(
+        request,
+        "offers/coordination/requests.html",
+        {"groups": groups, "stale_offers": stale, "respond_form": RespondForm()},
+    )
+
+
+def _back_to_requests(match):
+    return redirect(reverse("offers:requests") + f"#match-{match.pk}")
+
+
+@login_required
+@permission_required("offers.add_offersession", raise_exception=True)
+@require_POST
+def respond(request, match_id):
+    match = selectors.provider_match_get(user=request.user, match_id=match_id)
+    form = RespondForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Answer yes or no."))
+        return _back_to_requests(match)
+    try:
+        services.match_respond(
+            match=match,
+            confirmed=form.cleaned_data["confirmed"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your answer is sent to the bridge-builder."))
+    return _back_to_requests(match)
+
+
+@login_required
+@permission_required("offers.add_offersession", raise_exception=True)
+@require_POST
+def first_meeting_outcome(request, match_id):
+    match = selectors.provider_match_get(user=request.user, match_id=match_id)
+    form = FirstMeetingOutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.match_record_first_meeting(
+                match=match, came=form.cleaned_data["came"], actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you: the bridge-builder can see it."))
+    return _back_to_requests(match)
+
+
+# --- Offers -------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("offers.change_offer", raise_exception=True)
+def offer_list(request):
+    offers = selectors.offers_managed_by(user=request.user).select_related("organisation")
+    q = request.GET.get("q", "").strip()
+    for word in q.split():
+        offers = offers.filter(
+            Q(title__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(postcode=word)
+            | Q(city__icontains=word)
+        )
+    status = request.GET.get("status", "")
+    if status in OfferStatus.values:
+        offers = offers.filter(status=status)
+    sort = request.GET.get("sort", "title")
+    orderings = {"title": ["title", "id"], "confirmed": ["last_confirmed_on", "id"]}
+    offers = offers.order_by(*orderings.get(sort, orderings["title"]))
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "offers/coordination/offer_list.html",
+        {
+            "page": page,
+            "q": q,
+            "status": status,
+            "sort": sort,
+            "statuses": OfferStatus.choices,
+        },
+    )
+
+
+def _organisations(user):
+    if user.is_superuser:
+        return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.filter(
+        Q(teams__id__in=user_team_ids(user)) | Q(offers__team_id__in=user_team_ids(user)),
+        is_active=True,
+    ).distinct()
+
+
+def _schedules(formset) -> list[dict]:
+    return [
+        form.cleaned_data for form in formset.forms if form.cleaned_data and not form.is_blank()
+    ]
+
+
+def _offer_form_page(request, *, offer=None):
+    organisations = _organisations(request.user) if offer is None else None
+    if offer is not None:
+        initial = {f: getattr(offer, f) for f in services.OFFER_FIELDS}
+        schedule_initial = list(
+            offer.schedules.values(
+                "frequency", "weekday", "week_of_month", "date", "starts_at", "ends_at"
+            )
+        )
+    else:
+        initial, schedule_initial = {}, []
+    form = OfferForm(request.POST or None, initial=initial, organisations=organisations)
+    formset = ScheduleFormSet(request.POST or None, initial=schedule_initial, prefix="schedule")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                if offer is None:
+                    team_ids = user_team_ids(request.user)
+                    saved = services.offer_create(
+                        organisation=form.cleaned_data["organisation"],
+                        team=request.user.teams.filter(pk__in=team_ids).first(),
+                        data=form.offer_data(),
+                        actor=request.user,
+                    )
+                else:
+                    saved = services.offer_update(
+                        offer=offer, data=form.offer_data(), actor=request.user
+                    )
+                services.offer_set_schedules(
+                    offer=saved, schedules=_schedules(formset), actor=request.user
+                )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The offer is saved."))
+            return redirect("offers:offer_edit", offer_id=saved.pk)
+    return render(
+        request,
+        "offers/coordination/offer_form.html",
+        {"form": form, "formset": formset, "offer": offer},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@permission_required("offers.add_offer", raise_exception=True)
+def offer_create(request):
+    return _offer_form_page(request)
+
+
+@login_required
+@permission_required("offers.change_offer", raise_exception=True)
+def offer_edit(request, offer_id):
+    offer = selectors.offer_managed_get(user=request.user, offer_id=offer_id)
+    return _offer_form_page(request, offer=offer)
+
+
+@login_required
+@permission_required("offers.change_offer", raise_exception=True)
+@require_POST
+def offer_status(request, offer_id):
+    offer = selectors.offer_managed_get(user=request.user, offer_id=offer_id)
+    action = request.POST.get("action", "")
+    try:
+        if action == "confirm":
+            services.offer_confirm(offer=offer, actor=request.user)
+            messages.success(request, _("Thank you: the offer is marked as up to date."))
+        elif action in OfferStatus.values:
+            services.offer_set_status(offer=offer, status=action, actor=request.user)
+            messages.success(request, _("The offer's status is changed."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(request.POST.get("next") or reverse("offers:offer_list"))
+
+
+@login_required
+@permission_required("offers.add_offersession", raise_exception=True)
+def offer_attendance(request, offer_id):
+    offer = selectors.offer_managed_get(user=request.user, offer_id=offer_id)
+    matches = list(selectors.open_matches_of_offer(offer=offer))
+    form = AttendanceForm(request.POST or None, matches=matches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_record_attendance(
+                offer=offer,
+                on=form.cleaned_data["date"],
+                attended=form.attended(),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            missed = sum(1 for came in form.attended().values() if not came)
+            messages.success(
+                request,
+                _("Attendance is recorded.")
+                + (
+                    " " + _("A follow-up call is made for each who did not come.") if missed else ""
+                ),
+            )
+            return redirect("offers:offer_attendance", offer_id=offer.pk)
+    sessions = offer.sessions.prefetch_related("attendances")[:10]
+    return render(
+        request,
+        "offers/coordination/attendance.html",
+        {
+            "offer": offer,
+            "form": form,
+            "sessions": sessions,
+            "today": timezone.localdate(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )

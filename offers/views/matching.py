@@ -1,0 +1,231 @@
+"""The bridge-builder's matching page for one case: wishes, suggestions, proposals, matches."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import form_add_service_errors
+from offers import services
+from offers.constants import OPEN_MATCH_STATUSES, MatchStatus, SuggestionKind
+from offers.forms import (
+    FirstMeetingForm,
+    MatchEndForm,
+    MatchProfileForm,
+    ProposeForm,
+)
+from offers.matching import suggestions_for
+from offers.models import MatchProfile, Offer
+from offers.selectors import matches_of_case
+from referrals.selectors import case_get, citizens_visible_to
+from volunteers.forms import VolunteerRequestForm
+from volunteers.models import Volunteer, VolunteerRequest
+from volunteers.services import volunteer_request_close, volunteer_request_create
+
+PROFILE_FIELDS = list(MatchProfileForm.base_fields)
+
+
+def _profile_initial(citizen) -> dict:
+    profile = MatchProfile.objects.filter(citizen=citizen).first()
+    if profile is None:
+        return {}
+    return {name: getattr(profile, name) for name in PROFILE_FIELDS}
+
+
+def _context(request, case, **forms) -> dict:
+    citizen = case.citizen
+    matches = list(matches_of_case(user=request.user, case=case))
+    groups = suggestions_for(
+        citizen=citizen, visible_citizens=citizens_visible_to(user=request.user)
+    )
+    context = {
+        "case": case,
+        "citizen": citizen,
+        "offer_suggestions": groups[SuggestionKind.OFFER],
+        "volunteer_suggestions": groups[SuggestionKind.VOLUNTEER],
+        "citizen_suggestions": groups[SuggestionKind.CITIZEN],
+        "open_matches": [m for m in matches if m.status in OPEN_MATCH_STATUSES],
+        "ended_matches": [m for m in matches if m.status == MatchStatus.ENDED],
+        "requests": VolunteerRequest.objects.filter(citizen=citizen, closed_at__isnull=True),
+        "profile_form": MatchProfileForm(prefix="profile", initial=_profile_initial(citizen)),
+        "request_form": VolunteerRequestForm(prefix="request"),
+        "meeting_form": FirstMeetingForm(prefix="meeting"),
+        "end_form": MatchEndForm(prefix="end"),
+    }
+    context.update(forms)
+    return context
+
+
+def _page(case) -> str:
+    return reverse("offers:case_matching", args=[case.pk])
+
+
+@login_required
+@permission_required("offers.add_match", raise_exception=True)
+def case_matching(request, case_id):
+    case = case_get(user=request.user, case_id=case_id, request=request)
+    return render(request, "offers/case_matching.html", _context(request, case))
+
+
+def _matching_post(view):
+    return login_required(
+        permission_required("offers.add_match", raise_exception=True)(require_POST(view))
+    )
+
+
+def _invalid(request, case, **forms):
+    return render(
+        request, "offers/case_matching.html", _context(request, case, **forms), status=400
+    )
+
+
+@_matching_post
+def profile_save(request, case_id):
+    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    form = MatchProfileForm(request.POST, prefix="profile")
+    if form.is_valid():
+        try:
+            services.match_profile_save(
+                citizen=case.citizen, data=form.cleaned_data, actor=request.user
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The wishes are saved; the suggestions follow them."))
+            return redirect(_page(case) + "#suggestions")
+    return _invalid(request, case, profile_form=form)
+
+
+@_matching_post
+def propose(request, case_id):
+    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The suggestion could not be read. Try again."))
+        return redirect(_page(case))
+    data = form.cleaned_data
+    # The proposal keeps the reasons shown when it was made.
+    groups = suggestions_for(citizen=case.citizen)
+    shown = {str(s.id): s for s in groups[data["kind"]]}
+    suggestion = shown.get(str(data["target"]))
+    try:
+        if data["kind"] == SuggestionKind.OFFER:
+            provider = get_object_or_404(Offer, pk=data["target"])
+            match = services.match_propose(
+                case=case,
+                offer=provider,
+                actor=request.user,
+                score=suggestion.score if suggestion else None,
+                reasons=suggestion.reasons if suggestion else [],
+            )
+        else:
+            provider = get_object_or_404(Volunteer, pk=data["target"])
+            match = services.match_propose(
+                case=case,
+                volunteer=provider,
+                role=data["role"],
+                actor=request.user,
+                score=suggestion.score if suggestion else None,
+                reasons=suggestion.reasons if suggestion else [],
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_page(case) + "#suggestions")
+    messages.success(
+        request,
+        _("{what} is proposed. Ask the citizen, then record the answer.").format(
+            what=match.provider
+        ),
+    )
+    return redirect(_page(case) + f"#match-{match.pk}")
+
+
+def _match_of(case, match_id):
+    match = case.matches.select_related("offer", "volunteer").filter(pk=match_id).first()
+    if match is None:
+        raise Http404
+    return match
+
+
+@_matching_post
+def match_action(request, case_id, match_id, action):
+    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    match = _match_of(case, match_id)
+    forms = {"meeting": FirstMeetingForm, "end": MatchEndForm}
+    form = None
+    try:
+        if action == "accept":
+            services.match_accept(match=match, actor=request.user)
+            done = _("The citizen's yes is recorded. Plan the first meeting.")
+        elif action == "decline":
+            services.match_end(match=match, reason="citizen_declined", actor=request.user, note="")
+            done = _("The citizen's no is recorded; the place is free again.")
+        elif action in forms:
+            form = forms[action](request.POST, prefix=action)
+            if not form.is_valid():
+                return _invalid(request, case, **{f"{action}_form": form, "failed_match": match})
+            data = form.cleaned_data
+            if action == "meeting":
+                services.match_plan_first_meeting(
+                    match=match,
+                    at=data["at"],
+                    accompaniment=data["accompaniment"],
+                    accompanied_by=data["accompanied_by"],
+                    actor=request.user,
+                )
+                done = _("The first meeting is planned; a task to follow up is made.")
+            else:
+                services.match_end(
+                    match=match, reason=data["reason"], note=data["note"], actor=request.user
+                )
+                done = _("The match has ended.")
+        elif action in ("came", "missed"):
+            services.match_record_first_meeting(
+                match=match, came=action == "came", actor=request.user
+            )
+            done = _("Recorded.")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        if form is not None:
+            form_add_service_errors(form, exc, aliases={"first_meeting_at": "at"})
+            return _invalid(request, case, **{f"{action}_form": form, "failed_match": match})
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_page(case) + f"#match-{match.pk}")
+    messages.success(request, done)
+    return redirect(_page(case) + f"#match-{match.pk}")
+
+
+@_matching_post
+def request_add(request, case_id):
+    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    form = VolunteerRequestForm(request.POST, prefix="request")
+    if form.is_valid():
+        try:
+            volunteer_request_create(
+                case=case,
+                role=form.cleaned_data["role"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The citizen is on the waiting list."))
+            return redirect(_page(case) + "#waiting")
+    return _invalid(request, case, request_form=form)
+
+
+@_matching_post
+def request_remove(request, case_id, request_id):
+    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    waiting = get_object_or_404(
+        VolunteerRequest, pk=request_id, citizen=case.citizen, closed_at__isnull=True
+    )
+    volunteer_request_close(request=waiting, actor=request.user)
+    messages.success(request, _("The citizen is off the waiting list."))
+    return redirect(_page(case) + "#waiting")

@@ -1,0 +1,308 @@
+"""The matching page, the coordinator's pages, the suggestions API and who may open what."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from offers.constants import MatchStatus
+from offers.models import Match, Offer
+from offers.services import match_propose
+from referrals.constants import ConsentPurpose
+from referrals.services import consent_give
+from tests.accounts.factories import UserFactory
+from tests.referrals.factories import bridge_team, make_referral
+from tests.volunteers.factories import (
+    coordination_team,
+    load_postcodes,
+    make_offer,
+    make_volunteer,
+    profile,
+)
+from volunteers.models import Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _postcodes():
+    load_postcodes()
+
+
+@pytest.fixture
+def setting():
+    """A bridge-builder with a case, a coordinator with an offer and a volunteer."""
+    team = bridge_team()
+    builder = UserFactory(bridge_builder=True, team=team)
+    case = make_referral(team=team, first_name="Inger").referral.case
+    coordination = coordination_team()
+    coordinator = UserFactory(coordinator=True, team=coordination)
+    offer = make_offer(title="Gå-klubben", team=coordination, capacity=5)
+    volunteer = make_volunteer(team=coordination, first_name="Vera")
+    return {
+        "builder": builder,
+        "case": case,
+        "coordinator": coordinator,
+        "offer": offer,
+        "volunteer": volunteer,
+    }
+
+
+def test_the_bridge_builder_proposes_in_one_step(client, setting):
+    client.force_login(setting["builder"])
+    case = setting["case"]
+    page = client.get(reverse("offers:case_matching", args=[case.pk]))
+    assert page.status_code == 200
+    assert "Gå-klubben" in page.content.decode()
+
+    response = client.post(
+        reverse("offers:propose", args=[case.pk]),
+        {"kind": "offer", "target": setting["offer"].pk},
+    )
+
+    assert response.status_code == 302
+    match = Match.objects.get()
+    assert (match.offer, match.status) == (setting["offer"], MatchStatus.PROPOSED)
+    assert match.reasons  # the reasons shown are kept with the proposal
+    assert Offer.objects.get(pk=setting["offer"].pk).places_taken == 1
+
+
+def test_the_wishes_form_validates_and_keeps_the_input(client, setting):
+    client.force_login(setting["builder"])
+    case = setting["case"]
+    response = client.post(
+        reverse("offers:profile_save", args=[case.pk]),
+        {"profile-max_distance_km": "900", "profile-interests": ["gardening"]},
+    )
+    assert response.status_code == 400
+    assert "200" in response.content.decode()
+
+    response = client.post(
+        reverse("offers:profile_save", args=[case.pk]),
+        {"profile-max_distance_km": "12", "profile-interests": ["gardening"], "profile-slots": [4]},
+    )
+    assert response.status_code == 302
+    assert case.citizen.match_profile.slots == [4]
+
+
+def test_planning_the_first_meeting_needs_who_goes_along(client, setting):
+    client.force_login(setting["builder"])
+    case = setting["case"]
+    match = match_propose(case=case, offer=setting["offer"], actor=setting["builder"])
+    client.post(reverse("offers:match_action", args=[case.pk, match.pk, "accept"]))
+    url = reverse("offers:match_action", args=[case.pk, match.pk, "meeting"])
+    at = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+
+    refused = client.post(url, {"meeting-at": at, "meeting-accompaniment": "on"})
+    saved = client.post(
+        url,
+        {"meeting-at": at, "meeting-accompaniment": "on", "meeting-accompanied_by": "Bente"},
+    )
+
+    assert refused.status_code == 400
+    assert "Skriv, hvem der går med" in refused.content.decode()
+    assert saved.status_code == 302
+    match.refresh_from_db()
+    assert (match.status, match.accompanied_by) == (MatchStatus.FIRST_MEETING, "Bente")
+
+
+def test_the_coordinator_sees_who_only_with_consent(client, setting):
+    case = setting["case"]
+    match_propose(case=case, offer=setting["offer"], actor=setting["builder"])
+    client.force_login(setting["coordinator"])
+
+    before = client.get(reverse("offers:requests")).content.decode()
+    consent_give(
+        citizen=case.citizen,
+        purpose=ConsentPurpose.SHARE_OFFER,
+        method="verbal",
+        recipient="Gå-klubben",
+        actor=setting["builder"],
+    )
+    after = client.get(reverse("offers:requests")).content.decode()
+
+    assert "Inger" not in before and "endnu intet samtykke" in before
+    assert "Inger" in after and case.citizen.phone in after
+
+
+def test_another_centres_coordinator_sees_nothing(client, setting):
+    match = match_propose(case=setting["case"], offer=setting["offer"], actor=setting["builder"])
+    stranger = UserFactory(coordinator=True, team=coordination_team())
+    client.force_login(stranger)
+
+    assert "Gå-klubben" not in client.get(reverse("offers:requests")).content.decode()
+    response = client.post(reverse("offers:respond", args=[match.pk]), {"confirmed": "yes"})
+    assert response.status_code == 404
+    assert client.get(reverse("offers:offer_edit", args=[setting["offer"].pk])).status_code == 404
+    volunteer_url = reverse("volunteers:detail", args=[setting["volunteer"].pk])
+    assert client.get(volunteer_url).status_code == 404
+
+
+def test_the_coordinator_creates_an_offer_with_meeting_times(client, setting):
+    client.force_login(setting["coordinator"])
+    organisation = setting["coordinator"].teams.get().organisation
+    data = {
+        "organisation": organisation.pk,
+        "title": "Strikkecafé",
+        "description": "Vi strikker og drikker kaffe.",
+        "strategy": "social_network",
+        "activity_kinds": ["crafts"],
+        "postcode": "5000",
+        "price_kind": "free",
+        "is_public": "on",
+        "schedule-TOTAL_FORMS": "1",
+        "schedule-INITIAL_FORMS": "0",
+        "schedule-0-frequency": "biweekly",
+        "schedule-0-weekday": "3",
+        "schedule-0-starts_at": "10:00",
+        "schedule-0-ends_at": "09:00",
+    }
+    refused = client.post(reverse("offers:offer_create"), data)
+    data["schedule-0-ends_at"] = "12:00"
+    saved = client.post(reverse("offers:offer_create"), data)
+
+    assert refused.status_code == 400
+    assert "skal slutte, efter det begynder" in refused.content.decode()
+    assert not Offer.objects.filter(title="Strikkecafé").exists() or saved.status_code == 302
+    offer = Offer.objects.get(title="Strikkecafé")
+    assert (offer.weekdays, offer.slots, offer.latitude is not None) == ([3], [9], True)
+
+
+def test_the_coordinator_registers_and_vets_a_volunteer(client, setting):
+    client.force_login(setting["coordinator"])
+    response = client.post(
+        reverse("volunteers:create"),
+        {
+            "first_name": "Svend",
+            "last_name": "Sørensen",
+            "postcode": "5200",
+            "roles": ["visiting_friend"],
+            "capacity": "2",
+        },
+    )
+    volunteer = Volunteer.objects.get(first_name="Svend")
+    assert response.status_code == 302
+    url = reverse("volunteers:vetting", args=[volunteer.pk])
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    refused = client.post(
+        url, {"vetting-vetting_kind": "criminal_record", "vetting-vetting_seen_on": future}
+    )
+    saved = client.post(
+        url,
+        {
+            "vetting-vetting_kind": "criminal_record",
+            "vetting-vetting_seen_on": timezone.localdate().isoformat(),
+        },
+    )
+
+    assert refused.status_code == 400
+    assert saved.status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.vetting_renewal_due.year == timezone.localdate().year + 2
+
+
+def test_suggestions_api(api_client, setting):
+    citizen = setting["case"].citizen
+    profile(citizen, interests=["walking"])
+    api_client.force_authenticate(setting["builder"])
+
+    response = api_client.get(f"/api/v1/citizens/{citizen.pk}/suggestions/")
+    bad = api_client.get(f"/api/v1/citizens/{citizen.pk}/suggestions/?kind=cats")
+
+    assert response.status_code == 200
+    kinds = {row["kind"] for row in response.json()["results"]}
+    assert kinds == {"offer", "volunteer"}
+    first = response.json()["results"][0]
+    assert set(first) >= {"kind", "id", "title", "score", "reasons"}
+    assert all(isinstance(reason, str) for reason in first["reasons"])
+    assert bad.status_code == 400 and "kind" in bad.json()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("bridge_builder", 200),
+        ("home_care", 403),
+        ("coordinator", 403),
+        ("referrer", 403),
+        ("admin", 403),
+        (None, 401),
+    ],
+)
+def test_who_may_read_suggestions(api_client, setting, role, expected):
+    citizen = setting["case"].citizen
+    if role == "bridge_builder":
+        api_client.force_authenticate(setting["builder"])
+    elif role:
+        api_client.force_authenticate(UserFactory(role=role))
+    response = api_client.get(f"/api/v1/citizens/{citizen.pk}/suggestions/")
+    # Home care may list citizens but not match them; others may not see the citizen at all.
+    assert response.status_code in ({expected} | ({404} if expected == 403 else set()))
+
+
+PAGES = [
+    ("offers:requests", None),
+    ("offers:offer_list", None),
+    ("offers:offer_create", None),
+    ("volunteers:list", None),
+    ("volunteers:create", None),
+    ("volunteers:waiting_list", None),
+    ("offers:case_matching", "case"),
+]
+EXPECTED = {
+    "bridge_builder": {"volunteers:waiting_list", "offers:case_matching"},
+    "coordinator": {
+        "offers:requests",
+        "offers:offer_list",
+        "offers:offer_create",
+        "volunteers:list",
+        "volunteers:create",
+        "volunteers:waiting_list",
+    },
+    "home_care": set(),
+    "referrer": set(),
+    # The administrator looks after the catalogue as a whole.
+    "admin": {"offers:offer_list"},
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_permission_table_for_matching_pages(client, setting, role):
+    user = setting["builder"] if role == "bridge_builder" else UserFactory(role=role)
+    if role == "coordinator":
+        user = setting["coordinator"]
+    client.force_login(user)
+    for name, arg in PAGES:
+        url = reverse(name, args=[setting["case"].pk] if arg else [])
+        status = client.get(url).status_code
+        assert status == (200 if name in EXPECTED[role] else 403), (role, name, status)
+
+
+def test_anonymous_is_sent_to_sign_in(client, setting):
+    for name, arg in PAGES:
+        url = reverse(name, args=[setting["case"].pk] if arg else [])
+        assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_volunteer_list_query_count_does_not_grow(client, django_assert_max_num_queries, rows):
+    team = coordination_team()
+    coordinator = UserFactory(coordinator=True, team=team)
+    for _ in range(rows):
+        make_volunteer(team=team)
+    client.force_login(coordinator)
+    # session, user, groups/permissions, memberships (scope), count, page, navigation perms
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("volunteers:list")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 15])
+def test_offer_list_query_count_does_not_grow(client, django_assert_max_num_queries, rows):
+    team = coordination_team()
+    coordinator = UserFactory(coordinator=True, team=team)
+    for _ in range(rows):
+        make_offer(team=team)
+    client.force_login(coordinator)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("offers:offer_list")).status_code == 200

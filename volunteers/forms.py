@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput
+from offers.constants import Interest
+from offers.forms import SlotField, _checkboxes
+from referrals.constants import CITIZEN_LANGUAGES
+from referrals.models import postcode_validator
+from volunteers.constants import VettingKind, VolunteerRole, VolunteerStatus
+
+
+class VolunteerForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=4, validators=[postcode_validator])
+    roles = _checkboxes(VolunteerRole.choices, _("Roles"))
+    interests = _checkboxes(Interest.choices, _("Interests"))
+    languages = _checkboxes(CITIZEN_LANGUAGES, _("Languages"))
+    slots = SlotField(label=_("Free"))
+    capacity = forms.IntegerField(
+        label=_("Citizens at a time"), min_value=1, max_value=20, initial=1
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VettingForm(forms.Form):
+    vetting_kind = forms.ChoiceField(label=_("Certificate"), choices=VettingKind.choices)
+    vetting_requested_on = forms.DateField(label=_("Requested"), required=False, widget=DateInput())
+    vetting_seen_on = forms.DateField(label=_("Seen"), required=False, widget=DateInput())
+    vetting_note = forms.CharField(
+        label=_("Assessment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    certificate_deleted_on = forms.DateField(
+        label=_("Certificate deleted"), required=False, widget=DateInput()
+    )
+
+
+class VolunteerStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=VolunteerStatus.choices)
+    reason = forms.CharField(label=_("Why they left"), required=False, max_length=300)
+
+
+class VolunteerRequestForm(forms.Form):
+    role = forms.ChoiceField(label=_("Wants a"), choices=VolunteerRole.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class VolunteerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *VolunteerStatus.choices]
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All")), *VolunteerRole.choices]
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("renewal", _("Certificate renewal")),
+            ("free", _("Most room")),
+            ("newest", _("Newest")),
+        ],
+    )

@@ -1,0 +1,85 @@
+"""Reads of volunteers and the waiting list, scoped to the coordinator's teams."""
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.constants import Role
+from accounts.models import User
+from offers.constants import OPEN_MATCH_STATUSES
+from offers.models import Match
+from referrals.selectors import user_team_ids
+from volunteers.models import Volunteer, VolunteerRequest
+
+
+def volunteers_managed_by(*, user: User) -> QuerySet[Volunteer]:
+    if not (user.is_authenticated and user.has_perm("volunteers.change_volunteer")):
+        return Volunteer.objects.none()
+    return Volunteer.objects.filter(team_id__in=user_team_ids(user))
+
+
+def volunteer_get(*, user: User, volunteer_id) -> Volunteer:
+    try:
+        return volunteers_managed_by(user=user).select_related("team").get(pk=volunteer_id)
+    except (Volunteer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def volunteer_search(
+    volunteers: QuerySet[Volunteer], *, q: str = "", status: str = "", role: str = "", sort=""
+) -> QuerySet[Volunteer]:
+    from core.db import json_list_contains
+
+    for word in q.split():
+        volunteers = volunteers.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(phone__icontains=word)
+            | Q(postcode=word)
+        )
+    if status:
+        volunteers = volunteers.filter(status=status)
+    if role:
+        volunteers = volunteers.filter(json_list_contains("roles", role))
+    orderings = {
+        "name": ["first_name", "last_name", "id"],
+        "renewal": [F("vetting_renewal_due").asc(nulls_first=True), "id"],
+        "free": [F("load") - F("capacity"), "first_name", "id"],
+        "newest": ["-created_at", "id"],
+    }
+    return volunteers.order_by(*orderings.get(sort, orderings["name"]))
+
+
+def waiting_list(*, user: User) -> QuerySet[VolunteerRequest]:
+    """Citizens waiting for a volunteer, oldest first: the coordinator's and bridge-builder's
+    shared view. Only what is needed to find someone: first name, postcode, wish and wait."""
+    if not (user.is_authenticated and user.has_perm("volunteers.view_volunteerrequest")):
+        return VolunteerRequest.objects.none()
+    requests = VolunteerRequest.objects.filter(closed_at__isnull=True)
+    if user.has_role(Role.BRIDGE_BUILDER) and not user.has_role(Role.COORDINATOR):
+        requests = requests.filter(case__team_id__in=user_team_ids(user))
+    proposed = Match.objects.filter(
+        citizen_id=OuterRef("citizen_id"),
+        volunteer_role=OuterRef("role"),
+        volunteer__isnull=False,
+        status__in=OPEN_MATCH_STATUSES,
+    )
+    return (
+        requests.select_related("citizen")
+        .annotate(has_proposal=Exists(proposed))
+        .order_by("requested_on", "created_at")
+    )
+
+
+def waiting_summary(requests) -> list[dict]:
+    """Per role: how many wait and the longest wait in days."""
+    today = timezone.localdate()
+    summary: dict[str, dict] = {}
+    for request in requests:
+        row = summary.setdefault(
+            request.role,
+            {"role": request.role, "label": request.get_role_display(), "count": 0, "longest": 0},
+        )
+        row["count"] += 1
+        row["longest"] = max(row["longest"], (today - request.requested_on).days)
+    return list(summary.values())

@@ -1,0 +1,173 @@
+"""The coordinator's volunteers: the list, one volunteer's record and vetting, the waiting list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.forms import form_add_service_errors
+from offers.constants import OPEN_MATCH_STATUSES
+from referrals.selectors import user_team_ids
+from volunteers import selectors, services
+from volunteers.forms import VettingForm, VolunteerFilterForm, VolunteerForm, VolunteerStatusForm
+
+PAGE_SIZE = 25
+
+
+@login_required
+@permission_required("volunteers.change_volunteer", raise_exception=True)
+def volunteer_list(request):
+    form = VolunteerFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    volunteers = selectors.volunteer_search(
+        selectors.volunteers_managed_by(user=request.user),
+        q=data.get("q", ""),
+        status=data.get("status", ""),
+        role=data.get("role", ""),
+        sort=data.get("sort", ""),
+    )
+    page = Paginator(volunteers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "volunteers/volunteer_list.html",
+        {"page": page, "filter_form": form, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@permission_required("volunteers.add_volunteer", raise_exception=True)
+def volunteer_create(request):
+    form = VolunteerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = request.user.teams.filter(pk__in=user_team_ids(request.user)).first()
+        if team is None:
+            form.add_error(None, _("You are not on a team, so the volunteer has no home."))
+        else:
+            try:
+                volunteer = services.volunteer_create(
+                    team=team, data=form.cleaned_data, actor=request.user
+                )
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The volunteer is registered as an applicant."))
+                return redirect("volunteers:detail", volunteer_id=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _detail_context(volunteer, **forms):
+    context = {
+        "volunteer": volunteer,
+        "form": VolunteerForm(
+            initial={f: getattr(volunteer, f) for f in services.VOLUNTEER_FIELDS}
+        ),
+        "vetting_form": VettingForm(
+            prefix="vetting",
+            initial={f: getattr(volunteer, f) for f in services.VETTING_FIELDS},
+        ),
+        "status_form": VolunteerStatusForm(prefix="status", initial={"status": volunteer.status}),
+        "matches": volunteer.matches.filter(status__in=OPEN_MATCH_STATUSES).select_related(
+            "citizen"
+        ),
+    }
+    context.update(forms)
+    return context
+
+
+@login_required
+@permission_required("volunteers.change_volunteer", raise_exception=True)
+def volunteer_detail(request, volunteer_id):
+    volunteer = selectors.volunteer_get(user=request.user, volunteer_id=volunteer_id)
+    if request.method == "POST":
+        form = VolunteerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.volunteer_update(
+                    volunteer=volunteer, data=form.cleaned_data, actor=request.user
+                )
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The volunteer is saved."))
+                return redirect("volunteers:detail", volunteer_id=volunteer.pk)
+        return render(
+            request,
+            "volunteers/volunteer_detail.html",
+            _detail_context(volunteer, form=form),
+            status=400,
+        )
+    return render(request, "volunteers/volunteer_detail.html", _detail_context(volunteer))
+
+
+@login_required
+@permission_required("volunteers.change_volunteer", raise_exception=True)
+@require_POST
+def volunteer_vetting(request, volunteer_id):
+    volunteer = selectors.volunteer_get(user=request.user, volunteer_id=volunteer_id)
+    form = VettingForm(request.POST, prefix="vetting")
+    if form.is_valid():
+        try:
+            services.volunteer_record_vetting(
+                volunteer=volunteer, data=form.cleaned_data, actor=request.user
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The vetting is recorded."))
+            return redirect("volunteers:detail", volunteer_id=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_detail.html",
+        _detail_context(volunteer, vetting_form=form),
+        status=400,
+    )
+
+
+@login_required
+@permission_required("volunteers.change_volunteer", raise_exception=True)
+@require_POST
+def volunteer_status(request, volunteer_id):
+    volunteer = selectors.volunteer_get(user=request.user, volunteer_id=volunteer_id)
+    form = VolunteerStatusForm(request.POST, prefix="status")
+    if form.is_valid():
+        try:
+            services.volunteer_set_status(
+                volunteer=volunteer,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The status is changed."))
+            return redirect("volunteers:detail", volunteer_id=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_detail.html",
+        _detail_context(volunteer, status_form=form),
+        status=400,
+    )
+
+
+@login_required
+@permission_required("volunteers.view_volunteerrequest", raise_exception=True)
+def waiting_list(request):
+    requests = list(selectors.waiting_list(user=request.user))
+    today = timezone.localdate()
+    for item in requests:
+        item.waited = (today - item.requested_on).days
+    return render(
+        request,
+        "volunteers/waiting_list.html",
+        {"requests": requests, "summary": selectors.waiting_summary(requests)},
+    )

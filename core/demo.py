@@ -11,8 +11,9 @@ def _steps() -> list[Callable[[], None]]:
     from accounts.demo import seed_accounts
     from referrals.demo import seed_referrals
     from screening.demo import seed_screening
+    from volunteers.demo import seed_volunteers
 
-    return [seed_accounts, seed_referrals, seed_screening]
+    return [seed_accounts, seed_referrals, seed_screening, seed_volunteers]
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
-"""The volunteer-centre coordinator's pages (each needs a permission only coordinators hold): requests for their offers and volunteers, the
-offers they keep up to date, and attendance at group sessions."""
+"""The volunteer-centre coordinator's pages: requests for their offers and volunteers, the
+offers they keep up to date, and attendance at group sessions. Each needs a permission only
+coordinators hold."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -143,7 +144,7 @@ def first_meeting_outcome(request, match_id):
 
 
 @login_required
-@permission_required("offers.change_offer", raise_exception=True)
+@permission_required("offers.add_offer", raise_exception=True)
 def offer_list(request):
     offers = selectors.offers_managed_by(user=request.user).select_related("organisation")
     q = request.GET.get("q", "").strip()

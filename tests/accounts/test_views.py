@@ -76,13 +76,29 @@ PUBLIC_PAGES = {"/api/docs/"}
     [
         (
             Role.BRIDGE_BUILDER,
-            {"/", "/forloeb/", "/forloeb/team/", "/henvisninger/ny/", "/henvisninger/"},
+            {
+                "/",
+                "/forloeb/",
+                "/forloeb/team/",
+                "/henvisninger/ny/",
+                "/henvisninger/",
+                "/frivillige/venteliste/",
+            },
         ),
         (
             Role.HOME_CARE,
             {"/", "/screening/", "/screening/tavle/", "/henvisninger/ny/", "/henvisninger/"},
         ),
-        (Role.COORDINATOR, {"/"}),
+        (
+            Role.COORDINATOR,
+            {
+                "/",
+                "/koordinering/",
+                "/koordinering/tilbud/",
+                "/frivillige/",
+                "/frivillige/venteliste/",
+            },
+        ),
         (Role.REFERRER, {"/", "/henvisninger/ny/", "/henvisninger/"}),
         (Role.ADMIN, {"/", "/revision/", "/django-admin/", "/api/docs/"}),
     ],

@@ -8,9 +8,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # username → (start page heading, menu entries the role sees)
 EXPECTED = {
-    "brobygger": ("Mine borgere", ["Start", "Mine borgere", "Team", "Henvis", "Henvisninger"]),
+    "brobygger": (
+        "Mine borgere",
+        ["Start", "Mine borgere", "Team", "Venteliste", "Henvis", "Henvisninger"],
+    ),
     "hjemmepleje": ("Screening", ["Start", "Screening", "Tavle", "Henvis", "Henvisninger"]),
-    "koordinator": ("Tilbud og frivillige", ["Start"]),
+    "koordinator": (
+        "Tilbud og frivillige",
+        ["Start", "Forespørgsler", "Vores tilbud", "Frivillige", "Venteliste"],
+    ),
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
     "admin": ("Administration", ["Start", "Revisionslog", "Administration", "API"]),
 }

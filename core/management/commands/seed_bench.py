@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from bench.seed import SCALES, load_dataset
+from bench.seed import SCALES, load_dataset, load_matching
 from referrals.models import Citizen
 
 
@@ -11,15 +11,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="municipal")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--matching-only",
+            action="store_true",
+            help="Add postcodes, offers and volunteers to a data set loaded before they existed.",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark data set is loaded with COPY: use PostgreSQL.")
+        scale = options["scale"]
+        if options["matching_only"]:
+            counts = load_matching(scale, seed_value=options["seed"], out=self.stdout.write)
+            self.stdout.write(self.style.SUCCESS(f"Added matching data: {counts}"))
+            return
         if Citizen.objects.exists():
             raise CommandError(
                 "This database already holds citizens. seed_bench fills a database of its own "
                 "(make bench makes one); it never adds to real data."
             )
-        scale = options["scale"]
         counts = load_dataset(scale, seed_value=options["seed"], out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Loaded the {scale} data set: {counts}"))

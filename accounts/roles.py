@@ -49,6 +49,12 @@ _ADMINISTRATION = [
     "screening.view_instrument",
     "screening.add_instrument",
     "screening.change_instrument",
+    # Each team's follow-up plan, and the log of reminders sent.
+    "followups.view_teamfollowupsettings",
+    "followups.add_teamfollowupsettings",
+    "followups.change_teamfollowupsettings",
+    "followups.view_notification",
+    "followups.change_notification",
 ]
 
 _SCREENING = [
@@ -95,8 +101,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "screening.view_team_citizens",
         *_TASKS,
     ],
-    # Offers, volunteers and match requests arrive with those features.
-    Role.COORDINATOR: [],
+    # Offers, volunteers and match requests arrive with those features. Their own follow-up
+    # tasks (calls before a session, a missed session) they see and finish; they make none by
+    # hand, as they see no citizen's record to make one about.
+    Role.COORDINATOR: ["followups.view_task", "followups.change_task"],
     # Sends referrals and sees their own, with status only.
     Role.REFERRER: ["referrals.add_referral", "referrals.view_referral"],
     # Users, teams and the audit trail; aggregates only, no citizen's record.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("referrals.urls")),
     path("screening/", include("screening.urls")),
+    path("opgaver/", include("followups.urls")),
     path("sw.js", screening_views.service_worker, name="service_worker"),
     path("konto/", include("accounts.urls")),
     path("revision/", include("audit.urls")),

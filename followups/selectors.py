@@ -19,13 +19,14 @@ TASK_ROLES = [Role.BRIDGE_BUILDER, Role.HOME_CARE, Role.COORDINATOR]
 
 def tasks_visible_to(*, user: User) -> QuerySet[Task]:
     """One's own tasks, the tasks of one's teams, and (for bridge-builders) those of the cases
-    on one's teams."""
+    on one's teams. Home care and coordinators see a team's tasks only where no case is linked."""
     if not (user.is_authenticated and user.has_perm("followups.view_task")):
         return Task.objects.none()
     team_ids = user_team_ids(user)
-    scope = Q(assignee=user) | Q(team_id__in=team_ids)
+    # A task on a case tells about the bridge-builders' work: only those who see the case see it.
+    scope = Q(assignee=user) | Q(team_id__in=team_ids, case__isnull=True)
     if user.has_perm("referrals.view_case"):
-        scope |= Q(case__team_id__in=team_ids)
+        scope |= Q(team_id__in=team_ids) | Q(case__team_id__in=team_ids)
     return Task.objects.filter(scope)
 
 

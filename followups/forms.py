@@ -24,7 +24,7 @@ class TaskForm(forms.Form):
         required=False,
         help_text=_("What exactly is to be done, if the kind does not say it."),
     )
-    due = forms.DateField(label=_("Due"), widget=DateInput())
+    due = forms.DateField(label=_("Due by"), widget=DateInput())
     assignee = UserChoiceField(label=_("Who"), queryset=None)
 
     def __init__(self, *args, citizens, people, user, **kwargs):

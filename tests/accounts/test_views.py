@@ -76,13 +76,27 @@ PUBLIC_PAGES = {"/api/docs/"}
     [
         (
             Role.BRIDGE_BUILDER,
-            {"/", "/forloeb/", "/forloeb/team/", "/henvisninger/ny/", "/henvisninger/"},
+            {
+                "/",
+                "/forloeb/",
+                "/forloeb/team/",
+                "/opgaver/",
+                "/henvisninger/ny/",
+                "/henvisninger/",
+            },
         ),
         (
             Role.HOME_CARE,
-            {"/", "/screening/", "/screening/tavle/", "/henvisninger/ny/", "/henvisninger/"},
+            {
+                "/",
+                "/opgaver/",
+                "/screening/",
+                "/screening/tavle/",
+                "/henvisninger/ny/",
+                "/henvisninger/",
+            },
         ),
-        (Role.COORDINATOR, {"/"}),
+        (Role.COORDINATOR, {"/", "/opgaver/"}),
         (Role.REFERRER, {"/", "/henvisninger/ny/", "/henvisninger/"}),
         (Role.ADMIN, {"/", "/revision/", "/django-admin/", "/api/docs/"}),
     ],

@@ -8,9 +8,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # username → (start page heading, menu entries the role sees)
 EXPECTED = {
-    "brobygger": ("Mine borgere", ["Start", "Mine borgere", "Team", "Henvis", "Henvisninger"]),
-    "hjemmepleje": ("Screening", ["Start", "Screening", "Tavle", "Henvis", "Henvisninger"]),
-    "koordinator": ("Tilbud og frivillige", ["Start"]),
+    "brobygger": (
+        "Mine borgere",
+        ["Start", "Mine borgere", "Team", "Mine opgaver", "Henvis", "Henvisninger"],
+    ),
+    "hjemmepleje": (
+        "Screening",
+        ["Start", "Mine opgaver", "Screening", "Tavle", "Henvis", "Henvisninger"],
+    ),
+    "koordinator": ("Tilbud og frivillige", ["Start", "Mine opgaver"]),
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
     "admin": ("Administration", ["Start", "Revisionslog", "Administration", "API"]),
 }

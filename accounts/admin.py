@@ -26,7 +26,10 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Brobyg"), {"fields": ("preferred_language", "phone")}),
+        (
+            _("Brobyg"),
+            {"fields": ("preferred_language", "phone", "reminder_preference", "reminder_sms")},
+        ),
     )
 
     def get_queryset(self, request):

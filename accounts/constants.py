@@ -44,3 +44,8 @@ class TeamKind(models.TextChoices):
 class Language(models.TextChoices):
     DANISH = "da", _("Danish")
     ENGLISH = "en", _("English")
+
+
+class ReminderPreference(models.TextChoices):
+    EACH = "each", _("A reminder for each task")
+    DIGEST = "digest", _("One daily digest")

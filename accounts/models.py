@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constants import Language, OrganisationKind, Role, TeamKind
+from accounts.constants import Language, OrganisationKind, ReminderPreference, Role, TeamKind
 from core.models import BaseModel, TimeStampedModel
 
 
@@ -18,6 +18,18 @@ class User(AbstractUser):
     )
     phone = models.CharField(
         _("mobile phone"), max_length=32, blank=True, help_text=_("For SMS reminders.")
+    )
+    reminder_preference = models.CharField(
+        _("reminders"),
+        max_length=16,
+        choices=ReminderPreference.choices,
+        default=ReminderPreference.EACH,
+        help_text=_("An e-mail the day before and on the day of each task, or one each morning."),
+    )
+    reminder_sms = models.BooleanField(
+        _("also by SMS"),
+        default=False,
+        help_text=_("Reminders go to the mobile phone too, when one is given."),
     )
 
     class Meta(AbstractUser.Meta):

@@ -56,6 +56,12 @@ _ADMINISTRATION = [
     "offers.view_offer",
     "offers.change_offer",
     "volunteers.view_volunteer",
+    # Each team's follow-up plan, and the log of reminders sent.
+    "followups.view_teamfollowupsettings",
+    "followups.add_teamfollowupsettings",
+    "followups.change_teamfollowupsettings",
+    "followups.view_notification",
+    "followups.change_notification",
 ]
 
 _SCREENING = [
@@ -131,8 +137,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_TASKS,
     ],
     # Their organisations' offers and volunteers; a matched citizen's first name, phone and
-    # needs only while the citizen's consent to share with them stands.
-    Role.COORDINATOR: [*_COORDINATION, *_TASKS],
+    # needs only while the citizen's consent to share with them stands. Their own follow-up
+    # tasks (a missed session) they see and finish; they make none by hand, as they see no
+    # citizen's record to make one about.
+    Role.COORDINATOR: [*_COORDINATION, "followups.view_task", "followups.change_task"],
     # Sends referrals and sees their own, with status only.
     Role.REFERRER: ["referrals.add_referral", "referrals.view_referral"],
     # Users, teams and the audit trail; aggregates only, no citizen's record.

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.constants import Language, Role
+from accounts.constants import Language, ReminderPreference, Role
 from accounts.models import Membership, Organisation, Team, User
 from accounts.roles import STAFF_ROLES
 from audit.constants import AuditAction
@@ -144,4 +144,28 @@ def user_deactivate(*, user: User, actor: User | None = None) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def user_set_reminder_preferences(
+    *, user: User, preference: str, sms: bool, phone: str, actor: User | None = None
+) -> User:
+    """How the person wants their follow-up reminders: one per task or a daily digest, and
+    whether by SMS too."""
+    phone = (phone or "").strip()
+    errors = {}
+    if preference not in ReminderPreference.values:
+        errors["reminder_preference"] = [_("Choose how you want your reminders.")]
+    if sms and not phone:
+        errors["phone"] = [_("Give a mobile phone for reminders by SMS.")]
+    if errors:
+        raise ValidationError(errors)
+    values = {"reminder_preference": preference, "reminder_sms": sms, "phone": phone}
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, values[name])
+        user.save(update_fields=changed)
+        audit_record(actor=actor or user, action=AuditAction.UPDATE, obj=user, fields=changed)
     return user

@@ -16,6 +16,7 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("", include("offers.urls")),
     path("frivillige/", include("volunteers.urls")),
+    path("opgaver/", include("followups.urls")),
     path("sw.js", screening_views.service_worker, name="service_worker"),
     path("konto/", include("accounts.urls")),
     path("revision/", include("audit.urls")),

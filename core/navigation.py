@@ -31,6 +31,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Start"), "core:home", "house"),
     NavItem(_("My citizens"), "referrals:caseload", "people", permission="referrals.view_case"),
     NavItem(_("Team"), "referrals:team_board", "kanban", permission="referrals.view_case"),
+    NavItem(_("My tasks"), "followups:my_tasks", "check2-square", permission="followups.view_task"),
     NavItem(
         _("Screening"),
         "screening:citizen_list",

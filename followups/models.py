@@ -1,11 +1,12 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
-from core.models import BaseModel
-from followups.constants import TaskKind
+from core.models import BaseModel, TimeStampedModel
+from followups.constants import Channel, NotificationStatus, ReminderKind, TaskKind
 
 
 class Task(BaseModel):
@@ -54,6 +55,14 @@ class Task(BaseModel):
     due = models.DateField(_("due"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -88,3 +97,120 @@ class Task(BaseModel):
     @property
     def audit_subject_id(self):
         return self.citizen_id
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+def _days(label, default, help_text):
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        default=default,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=help_text,
+    )
+
+
+class TeamFollowupSettings(TimeStampedModel):
+    """How a team follows up after a citizen's first meeting: the days from that meeting to each
+    check. An empty field leaves that check out of the team's plan."""
+
+    team = models.OneToOneField(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, related_name="followup_settings"
+    )
+    first_check_days = _days(
+        _("first check after (days)"),
+        7,
+        _("Did the citizen go to the first meeting, and do they want to continue?"),
+    )
+    second_check_days = _days(_("second check after (days)"), 28, _("Is the citizen still coming?"))
+    rescreen_days = _days(
+        _("re-screening after (days)"),
+        91,
+        _("The last check, with a new UCLA-3 screening: the outcome of the course."),
+    )
+
+    class Meta:
+        verbose_name = _("team's follow-up plan")
+        verbose_name_plural = _("teams' follow-up plans")
+
+    def __str__(self) -> str:
+        return str(self.team)
+
+
+class Notification(BaseModel):
+    """One reminder to one person by one channel: the row that makes it go out exactly once.
+
+    The scan inserts a row per (task, kind, due date, channel, recipient), or per (recipient,
+    digest, day, channel), and the unique constraints make a second scan insert nothing. A sender
+    claims a row (`select_for_update(skip_locked=True)`) and commits before it sends, so two
+    senders never hold the same row; a row left claimed by a sender that died is claimed again
+    after a timeout.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("task"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    due_on = models.DateField(
+        _("for the date"), help_text=_("The task's due date; the day of a digest.")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=NotificationStatus.choices,
+        default=NotificationStatus.PENDING,
+    )
+    address = models.CharField(
+        _("sent to"), max_length=254, blank=True, help_text=_("The e-mail address or phone.")
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind", "due_on", "channel", "recipient"],
+                condition=Q(task__isnull=False),
+                name="notification_once_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "due_on", "channel"],
+                condition=Q(task__isnull=True),
+                name="notification_once_per_digest",
+            ),
+        ]
+        indexes = [
+            # The senders' scan: rows still to send (few, however long the log grows).
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=Q(status__in=["pending", "claimed"]),
+                name="notification_unsent_idx",
+            ),
+            models.Index(fields=["status", "-created_at"], name="notification_log_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_channel_display()} · {self.due_on}"

@@ -1,4 +1,7 @@
-from datetime import date
+"""Follow-up tasks: made by hand, by a triage colour's next step, and by a follow-up plan; done
+with an outcome. The reminders about them are in followups/reminders.py."""
+
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,7 +12,7 @@ from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
 from followups.constants import TaskKind
-from followups.models import Task
+from followups.models import Task, TeamFollowupSettings
 
 
 @transaction.atomic
@@ -24,11 +27,22 @@ def task_create(
     team: Team | None = None,
     case=None,
     screening=None,
+    **links,
 ) -> Task:
+    """Create a task. Further links to what the task is about (`match=…` and the like, as
+    foreign keys on Task) are passed on as they are, so a new kind of link needs no change here.
+    Without a team, the task belongs to the case's team (whose lead it escalates to)."""
     if kind not in TaskKind.values:
         raise ValidationError({"kind": _("Unknown kind of task.")})
     if not title.strip():
         raise ValidationError({"title": _("Say what is to be done.")})
+    if case is not None and case.citizen_id != citizen.pk:
+        raise ValidationError({"case": _("The case is another citizen's.")})
+    unknown = sorted(set(links) - {f.name for f in Task._meta.get_fields()})
+    if unknown:
+        raise TypeError(f"Task has no field(s) {', '.join(unknown)}")
+    if team is None and case is not None:
+        team = case.team
     task = Task.objects.create(
         citizen=citizen,
         case=case,
@@ -36,22 +50,155 @@ def task_create(
         team=team,
         assignee=assignee,
         kind=kind,
-        title=title.strip(),
+        title=title.strip()[:300],
         due=due,
         created_by=actor if actor and actor.is_authenticated else None,
+        **links,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=task)
     return task
 
 
 @transaction.atomic
-def task_complete(*, task: Task, actor: User, outcome: str = "") -> Task:
+def task_complete(*, task: Task, actor: User | None, outcome: str = "") -> Task:
     """Mark the task done. Twice is harmless: the first completion stands."""
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.done_at is not None:
         return task
     task.done_at = timezone.now()
     task.outcome = outcome.strip()
-    task.save(update_fields=["done_at", "outcome", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, fields=["done_at", "outcome"])
+    task.done_by = actor if actor and actor.is_authenticated else None
+    task.save(update_fields=["done_at", "outcome", "done_by", "updated_at"])
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, obj=task, fields=["done_at", "outcome", "done_by"]
+    )
     return task
+
+
+def task_team_for(*, citizen, case) -> Team | None:
+    """The team a task about the citizen belongs to: the case's, else the home-care team's."""
+    if case is not None:
+        return case.team
+    return citizen.home_care_team
+
+
+def _may_hold_tasks(user: User, team: Team | None, actor: User) -> bool:
+    if not (user.is_active and user.has_perm("followups.view_task")):
+        return False
+    if team is None:
+        return user.pk == actor.pk
+    return user.memberships.filter(team=team).exists()
+
+
+@transaction.atomic
+def task_add(
+    *,
+    actor: User,
+    citizen,
+    case=None,
+    assignee: User | None,
+    kind: str,
+    due: date | None,
+    note: str = "",
+) -> Task:
+    """A task made by hand, for oneself or someone on the citizen's team.
+
+    The caller has already found `citizen` and `case` through the selectors (so the actor may
+    see them); this checks what a person could get wrong.
+    """
+    errors = {}
+    if kind not in TaskKind.values:
+        errors["kind"] = [_("Choose what kind of task it is.")]
+    if due is None:
+        errors["due"] = [_("Give the date the task is due.")]
+    elif due < timezone.localdate():
+        errors["due"] = [_("The date has passed.")]
+    team = task_team_for(citizen=citizen, case=case)
+    assignee = assignee or actor
+    if not _may_hold_tasks(assignee, team, actor):
+        errors["assignee"] = [_("Choose someone on the citizen's team.")]
+    note = (note or "").strip()
+    if len(note) > 300:
+        errors["note"] = [_("Keep it to 300 characters; write more in the case notes.")]
+    if errors:
+        raise ValidationError(errors)
+    return task_create(
+        citizen=citizen,
+        case=case,
+        team=team,
+        assignee=assignee,
+        kind=kind,
+        title=note or str(TaskKind(kind).label),
+        due=due,
+        actor=actor,
+    )
+
+
+# --- The follow-up plan after a first meeting ----------------------------------------------------
+
+DEFAULT_PLAN = {"first_check_days": 7, "second_check_days": 28, "rescreen_days": 91}
+
+
+def followup_plan_days(*, team: Team | None) -> dict[str, int | None]:
+    """The team's days from the first meeting to each check (the defaults without settings)."""
+    settings_ = TeamFollowupSettings.objects.filter(team=team).first() if team else None
+    if settings_ is None:
+        return dict(DEFAULT_PLAN)
+    return {name: getattr(settings_, name) for name in DEFAULT_PLAN}
+
+
+def _plan_steps():
+    # (settings field, kind, what to do); the titles are stored in the language of the moment,
+    # as every task's title is.
+    return [
+        (
+            "first_check_days",
+            TaskKind.CHECK_FIRST_MEETING,
+            _("Follow up on the first meeting: did the citizen go, and do they want to continue?"),
+        ),
+        (
+            "second_check_days",
+            TaskKind.CALL_CITIZEN,
+            _("Follow up: is the citizen still coming, and how is it going?"),
+        ),
+        (
+            "rescreen_days",
+            TaskKind.RESCREEN,
+            _("Last follow-up: screen again with UCLA-3 and talk about how to carry on."),
+        ),
+    ]
+
+
+@transaction.atomic
+def task_plan_create(
+    *,
+    citizen,
+    case,
+    team: Team | None,
+    assignee: User | None,
+    first_meeting_on: date,
+    actor: User | None,
+    **links,
+) -> list[Task]:
+    """The follow-up after a first meeting (with an offer or a volunteer): a check after a week,
+    after four weeks, and after three months with a re-screening; each team may change the days
+    (TeamFollowupSettings). `links` go onto every task (e.g. the match it follows up)."""
+    if first_meeting_on is None:
+        raise ValidationError({"first_meeting_on": _("Give the date of the first meeting.")})
+    team = team or task_team_for(citizen=citizen, case=case)
+    days = followup_plan_days(team=team)
+    return [
+        task_create(
+            citizen=citizen,
+            case=case,
+            team=team,
+            assignee=assignee,
+            kind=kind,
+            title=title,
+            due=first_meeting_on + timedelta(days=days[field]),
+            actor=actor,
+            **links,
+        )
+        for field, kind, title in _plan_steps()
+        if days[field]
+    ]

@@ -253,6 +253,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.referral_feedback_sweep",
         "schedule": timedelta(minutes=10),
     },
+    # Inserts the reminders that are due (once each, whatever runs at the same time) and queues
+    # them; also picks up any left unsent by a worker that died.
+    "send-reminders": {
+        "task": "followups.tasks.reminders_scan",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- Content-Security-Policy ---------------------------------------------------------------------
@@ -341,3 +347,24 @@ BROBYG_MAP_TILE_URL = env.str(
     "BROBYG_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 BROBYG_MAP_ATTRIBUTION = env.str("BROBYG_MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+
+# --- Follow-up reminders -------------------------------------------------------------------------
+
+# Local times of day (HH:MM) after which each kind of reminder goes out: the day before a task is
+# due, on the day, and the daily digest for those who chose one instead.
+BROBYG_REMINDER_DAY_BEFORE_AT = env.str("BROBYG_REMINDER_DAY_BEFORE_AT", default="14:00")
+BROBYG_REMINDER_DUE_AT = env.str("BROBYG_REMINDER_DUE_AT", default="07:00")
+BROBYG_REMINDER_DIGEST_AT = env.str("BROBYG_REMINDER_DIGEST_AT", default="07:00")
+# A task this many days overdue is escalated to the leads of its team.
+BROBYG_ESCALATE_AFTER_DAYS = env.int("BROBYG_ESCALATE_AFTER_DAYS", default=3)
+# Sending: attempts before a reminder is marked failed, the first retry's delay (doubling after
+# that), and how long a reminder may stay claimed by a sender before another takes it over.
+BROBYG_REMINDER_MAX_ATTEMPTS = env.int("BROBYG_REMINDER_MAX_ATTEMPTS", default=6)
+BROBYG_REMINDER_RETRY_SECONDS = env.int("BROBYG_REMINDER_RETRY_SECONDS", default=60)
+BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS = env.int(
+    "BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS", default=15 * 60
+)
+# SMS: a dotted path to a backend class. The console backend writes to the log; the file backend
+# (with BROBYG_SMS_FILE_PATH) appends one JSON line per message. A gateway is another class.
+BROBYG_SMS_BACKEND = env.str("BROBYG_SMS_BACKEND", default="followups.sms.ConsoleSMSBackend")
+BROBYG_SMS_FILE_PATH = env.str("BROBYG_SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))

@@ -23,6 +23,10 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="brobyg
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if env.str("BROBYG_TEST_EMAIL_URL", default=""):
+    # A test that starts a worker process points it at an SMTP server of its own on loopback.
+    globals().update(env.email_url("BROBYG_TEST_EMAIL_URL"))
+BROBYG_SMS_BACKEND = env.str("BROBYG_SMS_BACKEND", default="followups.sms.LocmemSMSBackend")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

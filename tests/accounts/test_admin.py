@@ -30,6 +30,7 @@ def _user_form(user, **changes):
         "is_active": "on",
         "preferred_language": "da",
         "phone": "",
+        "reminder_preference": "each",
         "groups": [g.pk for g in user.groups.all()],
         "date_joined_0": "2026-01-01",
         "date_joined_1": "08:00:00",

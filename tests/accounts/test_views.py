@@ -80,6 +80,7 @@ PUBLIC_PAGES = {"/api/docs/"}
                 "/",
                 "/forloeb/",
                 "/forloeb/team/",
+                "/opgaver/",
                 "/henvisninger/ny/",
                 "/henvisninger/",
                 "/frivillige/venteliste/",
@@ -87,12 +88,20 @@ PUBLIC_PAGES = {"/api/docs/"}
         ),
         (
             Role.HOME_CARE,
-            {"/", "/screening/", "/screening/tavle/", "/henvisninger/ny/", "/henvisninger/"},
+            {
+                "/",
+                "/opgaver/",
+                "/screening/",
+                "/screening/tavle/",
+                "/henvisninger/ny/",
+                "/henvisninger/",
+            },
         ),
         (
             Role.COORDINATOR,
             {
                 "/",
+                "/opgaver/",
                 "/koordinering/",
                 "/koordinering/tilbud/",
                 "/frivillige/",

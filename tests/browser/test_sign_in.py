@@ -10,12 +10,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 EXPECTED = {
     "brobygger": (
         "Mine borgere",
-        ["Start", "Mine borgere", "Team", "Venteliste", "Henvis", "Henvisninger"],
+        ["Start", "Mine borgere", "Team", "Mine opgaver", "Venteliste", "Henvis", "Henvisninger"],
     ),
-    "hjemmepleje": ("Screening", ["Start", "Screening", "Tavle", "Henvis", "Henvisninger"]),
+    "hjemmepleje": (
+        "Screening",
+        ["Start", "Mine opgaver", "Screening", "Tavle", "Henvis", "Henvisninger"],
+    ),
     "koordinator": (
         "Tilbud og frivillige",
-        ["Start", "Forespørgsler", "Vores tilbud", "Frivillige", "Venteliste"],
+        ["Start", "Mine opgaver", "Forespørgsler", "Vores tilbud", "Frivillige", "Venteliste"],
     ),
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
     "admin": ("Administration", ["Start", "Revisionslog", "Administration", "API"]),

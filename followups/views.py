@@ -1,0 +1,209 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services import user_set_reminder_preferences
+from audit.services import audit_read, audit_read_many
+from core.forms import form_add_service_errors
+from followups import selectors, services
+from followups.constants import NotificationStatus
+from followups.forms import CompleteForm, PlanForm, ReminderPreferencesForm, TaskForm
+from referrals.selectors import case_get
+
+PAGE_SIZE = 50
+
+
+def _next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def task_form(request, *, data=None, citizen=None) -> TaskForm:
+    """The form for a task by hand; with `citizen`, for that citizen only (the case page)."""
+    citizens = selectors.citizens_for_tasks(user=request.user)
+    if citizen is not None:
+        citizens = citizens.filter(pk=citizen.pk)
+    form = TaskForm(
+        data,
+        prefix="task",
+        citizens=citizens,
+        people=selectors.colleagues(user=request.user),
+        user=request.user,
+        initial={"citizen": citizen.pk} if citizen is not None else None,
+    )
+    if citizen is not None:
+        form.fields["citizen"].widget = forms.HiddenInput()
+    return form
+
+
+def _my_tasks_context(request, form=None) -> dict:
+    context = selectors.my_tasks(user=request.user)
+    shown = [t for g in context["groups"] for t in g.tasks] + context["done"]
+    audit_read_many(actor=request.user, objs=shown, request=request)
+    context["form"] = form or task_form(request)
+    context["may_add"] = request.user.has_perm("followups.add_task")
+    return context
+
+
+@login_required
+@permission_required("followups.view_task", raise_exception=True)
+def my_tasks(request):
+    """Mine opgaver: what is overdue, due today, this week and later, each done in one tap."""
+    return render(request, "followups/my_tasks.html", _my_tasks_context(request))
+
+
+@login_required
+@permission_required("followups.add_task", raise_exception=True)
+@require_POST
+def task_add(request):
+    form = task_form(request, data=request.POST)
+    back = _next(request, reverse("followups:my_tasks"))
+    if form.is_valid():
+        data = form.cleaned_data
+        citizen = data["citizen"]
+        try:
+            services.task_add(
+                actor=request.user,
+                citizen=citizen,
+                case=selectors.open_case_for(user=request.user, citizen=citizen),
+                assignee=data["assignee"],
+                kind=data["kind"],
+                due=data["due"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The task has been added."))
+            return redirect(back)
+    if request.POST.get("next"):
+        # From the case page: back there, with what to correct.
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(back)
+    return render(
+        request, "followups/my_tasks.html", _my_tasks_context(request, form=form), status=400
+    )
+
+
+@login_required
+@permission_required("followups.view_task", raise_exception=True)
+def task_detail(request, task_id):
+    """One task: where the reminders link to."""
+    task = selectors.task_get(user=request.user, task_id=task_id)
+    audit_read(actor=request.user, obj=task, request=request)
+    may_see_case = (
+        task.case_id is not None
+        and selectors.cases_visible_to(user=request.user).filter(pk=task.case_id).exists()
+    )
+    return render(
+        request,
+        "followups/task_detail.html",
+        {"task": task, "may_see_case": may_see_case, "complete_form": CompleteForm()},
+    )
+
+
+@login_required
+@permission_required("followups.change_task", raise_exception=True)
+@require_POST
+def task_done(request, task_id):
+    """Done in one tap, with an optional outcome. With htmx the row is swapped in place;
+    without JavaScript the page comes back."""
+    task = selectors.task_get(user=request.user, task_id=task_id)
+    form = CompleteForm(request.POST)
+    outcome = form.cleaned_data["outcome"] if form.is_valid() else ""
+    task = services.task_complete(task=task, actor=request.user, outcome=outcome)
+    if request.htmx:
+        return render(request, "followups/_task_row.html", {"task": task, "just_done": True})
+    messages.success(request, _("The task is done."))
+    return redirect(_next(request, reverse("followups:my_tasks")))
+
+
+@login_required
+@permission_required("followups.add_task", raise_exception=True)
+@require_POST
+def plan_create(request, case_id):
+    """The follow-up after a first meeting: the team's checks as tasks for the case's owner."""
+    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    form = PlanForm(request.POST, prefix="plan")
+    back = reverse("referrals:case_detail", args=[case.pk]) + "#followup"
+    if not form.is_valid():
+        messages.error(request, _("Give the date of the first meeting."))
+        return redirect(back)
+    tasks = services.task_plan_create(
+        citizen=case.citizen,
+        case=case,
+        team=case.team,
+        assignee=case.assignee or request.user,
+        first_meeting_on=form.cleaned_data["first_meeting_on"],
+        actor=request.user,
+    )
+    messages.success(
+        request,
+        _("The follow-up is planned: %(count)s tasks.") % {"count": len(tasks)},
+    )
+    return redirect(back)
+
+
+@login_required
+@permission_required("followups.view_task", raise_exception=True)
+def preferences(request):
+    user = request.user
+    form = ReminderPreferencesForm(
+        request.POST or None,
+        initial={
+            "reminder_preference": user.reminder_preference,
+            "reminder_sms": user.reminder_sms,
+            "phone": user.phone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user_set_reminder_preferences(
+                user=user,
+                preference=data["reminder_preference"],
+                sms=data["reminder_sms"],
+                phone=data["phone"],
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your reminder settings have been saved."))
+            return redirect("followups:my_tasks")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "followups/preferences.html", {"form": form}, status=status)
+
+
+@login_required
+@permission_required("followups.view_notification", raise_exception=True)
+def notification_log(request):
+    """Which reminders went out, which failed and why: for the administrator."""
+    status = request.GET.get("status", "")
+    if status not in NotificationStatus.values:
+        status = ""
+    page = Paginator(selectors.notification_log(status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "followups/notification_log.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": NotificationStatus.choices,
+            "query": f"status={status}" if status else "",
+        },
+    )

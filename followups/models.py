@@ -34,6 +34,14 @@ class Task(BaseModel):
         blank=True,
         related_name="tasks",
     )
+    match = models.ForeignKey(
+        "offers.Match",
+        verbose_name=_("match"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),

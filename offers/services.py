@@ -12,7 +12,8 @@ from accounts.models import Organisation, Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
 from followups.constants import TaskKind
-from followups.services import task_create
+from followups.models import Task
+from followups.services import task_create, task_plan_create
 from offers.constants import (
     MATCH_TRANSITIONS,
     ActivityKind,
@@ -460,17 +461,24 @@ def match_plan_first_meeting(
         actor=actor,
         text=_("First meeting with {what}: {when}").format(what=match.provider, when=when),
     )
-    case = Case.objects.get(pk=match.case_id)
-    task_create(
-        citizen=case.citizen,
-        case=case,
-        team=case.team,
-        assignee=case.assignee or actor,
-        actor=actor,
-        kind=TaskKind.CHECK_FIRST_MEETING,
-        title=_("Hear how the first meeting with {what} went").format(what=match.provider),
-        due=timezone.localdate(at) + timedelta(days=1),
-    )
+    case = Case.objects.select_related("citizen", "team").get(pk=match.case_id)
+    due = timezone.localdate(at) + timedelta(days=1)
+    # Moving the meeting moves the call after it; it is never made twice.
+    moved = Task.objects.filter(
+        match=match, kind=TaskKind.CHECK_FIRST_MEETING, done_at__isnull=True
+    ).update(due=due, updated_at=timezone.now())
+    if not moved:
+        task_create(
+            citizen=case.citizen,
+            case=case,
+            team=case.team,
+            assignee=case.assignee or actor,
+            actor=actor,
+            kind=TaskKind.CHECK_FIRST_MEETING,
+            title=_("Hear how the first meeting with {what} went").format(what=match.provider),
+            due=due,
+            match=match,
+        )
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -535,6 +543,16 @@ def match_record_first_meeting(*, match: Match, came: bool, actor: User, note: s
         _match_event(
             match=match, actor=actor, text=_("First meeting held: {what}").format(what=provider)
         )
+        # The follow-up plan counts from the day they met: a week, four weeks, three months.
+        task_plan_create(
+            citizen=case.citizen,
+            case=case,
+            team=case.team,
+            assignee=case.assignee,
+            first_meeting_on=timezone.localdate(match.first_meeting_at or timezone.now()),
+            actor=actor,
+            match=match,
+        )
         _advance_case(case=case, to=CaseStatus.FOLLOWING_UP, actor=actor)
     else:
         # Back to "said yes", so a new first meeting can be planned; someone calls to hear why.
@@ -556,6 +574,7 @@ def match_record_first_meeting(*, match: Match, came: bool, actor: User, note: s
                 what=provider
             ),
             due=timezone.localdate(),
+            match=match,
         )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=match, fields=["status"])
     return match
@@ -672,14 +691,10 @@ def session_record_attendance(
 
 
 def _missed_session_task(*, match: Match, session: OfferSession, actor: User) -> None:
-    from followups.models import Task
-
     title = _("Call and hear how it is going ({offer}, {date})").format(
         offer=session.offer.title, date=formats.date_format(session.date, "SHORT_DATE_FORMAT")
     )
-    if Task.objects.filter(
-        citizen_id=match.citizen_id, kind=TaskKind.AFTER_MISSED_SESSION, title=title
-    ).exists():
+    if Task.objects.filter(match=match, kind=TaskKind.AFTER_MISSED_SESSION, title=title).exists():
         return
     case = match.case
     task_create(
@@ -691,4 +706,5 @@ def _missed_session_task(*, match: Match, session: OfferSession, actor: User) ->
         kind=TaskKind.AFTER_MISSED_SESSION,
         title=title,
         due=timezone.localdate() + timedelta(days=1),
+        match=match,
     )

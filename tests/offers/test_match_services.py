@@ -71,6 +71,9 @@ def test_the_whole_path_of_a_volunteer_match(user):
 
     match = match_record_first_meeting(match=match, came=True, actor=user)
     assert match.status == MatchStatus.ACTIVE
+    # The follow-up plan, counted from the first meeting, follows this match.
+    plan = Task.objects.filter(match=match)
+    assert sorted((t.due - timezone.localdate(meeting)).days for t in plan) == [1, 7, 28, 91]
     assert not VolunteerRequest.objects.filter(closed_at__isnull=True).exists()
     case.refresh_from_db()
     assert case.status == CaseStatus.FOLLOWING_UP

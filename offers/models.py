@@ -322,6 +322,12 @@ class Match(BaseModel):
     accompanied_by = models.CharField(
         _("who goes along"), max_length=200, blank=True, help_text=_("Følgeskab: who and how.")
     )
+    # The closed loop after the first meeting: the offer or volunteer is asked by e-mail, with a
+    # signed single-use link that needs no account, whether the citizen came.
+    confirmation_sent_at = models.DateTimeField(
+        _("asked whether the citizen came"), null=True, blank=True
+    )
+    confirmation_answered_at = models.DateTimeField(_("answered by link"), null=True, blank=True)
     activated_at = models.DateTimeField(_("active from"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     end_reason = models.CharField(
@@ -362,6 +368,11 @@ class Match(BaseModel):
             models.Index(fields=["offer", "status"], name="match_offer_status_idx"),
             models.Index(fields=["volunteer", "status"], name="match_volunteer_status_idx"),
             models.Index(fields=["citizen", "status"], name="match_citizen_status_idx"),
+            models.Index(
+                fields=["first_meeting_at"],
+                condition=Q(status="first_meeting", confirmation_sent_at__isnull=True),
+                name="match_confirmation_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

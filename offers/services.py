@@ -708,3 +708,14 @@ def _missed_session_task(*, match: Match, session: OfferSession, actor: User) ->
         due=timezone.localdate() + timedelta(days=1),
         match=match,
     )
+
+
+@transaction.atomic
+def match_confirm_by_link(*, match: Match, came: bool) -> Match:
+    """The offer or volunteer answered through the e-mailed link: spend the link, record it."""
+    locked = Match.objects.select_for_update().get(pk=match.pk)
+    if locked.confirmation_answered_at is not None:
+        raise ValidationError(_("Thank you, this has already been answered."))
+    locked.confirmation_answered_at = timezone.now()
+    locked.save(update_fields=["confirmation_answered_at", "updated_at"])
+    return match_record_first_meeting(match=locked, came=came, actor=None)

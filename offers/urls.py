@@ -19,6 +19,7 @@ urlpatterns = [
         matching.match_action,
         name="match_action",
     ),
+    path("bekraeft/<str:token>/", matching.confirm_first_meeting, name="confirm"),
     path("koordinering/", coordination.requests, name="requests"),
     path("koordinering/match/<uuid:match_id>/svar/", coordination.respond, name="respond"),
     path(

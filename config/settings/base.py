@@ -259,6 +259,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "followups.tasks.reminders_scan",
         "schedule": timedelta(minutes=5),
     },
+    # After a first meeting, asks the offer or volunteer (by a link, no account) whether the
+    # citizen came.
+    "ask-about-first-meetings": {
+        "task": "offers.tasks.first_meeting_confirmations_sweep",
+        "schedule": timedelta(minutes=15),
+    },
 }
 
 # --- Content-Security-Policy ---------------------------------------------------------------------
@@ -334,6 +340,8 @@ BROBYG_MATCH_WEIGHTS = {
     "places": env.float("BROBYG_MATCH_WEIGHT_PLACES", default=0.5),
     "load": env.float("BROBYG_MATCH_WEIGHT_LOAD", default=1.0),
 }
+# How long the e-mailed "did the citizen come?" link works.
+BROBYG_CONFIRM_LINK_DAYS = env.int("BROBYG_CONFIRM_LINK_DAYS", default=14)
 # How many suggestions of each kind the case page and the API show.
 BROBYG_SUGGESTIONS_PER_KIND = env.int("BROBYG_SUGGESTIONS_PER_KIND", default=5)
 # Geocoding of addresses: empty uses the postcode's centre; "dawa" asks the Danish address

@@ -21,7 +21,9 @@ from offers.forms import (
 from offers.matching import suggestions_for
 from offers.models import MatchProfile, Offer
 from offers.selectors import matches_of_case
+from referrals.constants import ConsentPurpose
 from referrals.selectors import case_get, citizens_visible_to
+from referrals.services import consent_is_active
 from volunteers.forms import VolunteerRequestForm
 from volunteers.models import Volunteer, VolunteerRequest
 from volunteers.services import volunteer_request_close, volunteer_request_create
@@ -229,3 +231,36 @@ def request_remove(request, case_id, request_id):
     volunteer_request_close(request=waiting, actor=request.user)
     messages.success(request, _("The citizen is off the waiting list."))
     return redirect(_page(case) + "#waiting")
+
+
+def confirm_first_meeting(request, token):
+    """No sign-in: the e-mailed link after a first meeting. Works once, then expires."""
+    from offers.confirmation import LinkError, confirmation_match
+
+    try:
+        match = confirmation_match(token)
+    except LinkError as exc:
+        return render(request, "offers/confirm.html", {"error": exc.message}, status=410)
+    purpose = ConsentPurpose.SHARE_OFFER if match.offer_id else ConsentPurpose.SHARE_VOLUNTEER
+    who = (
+        match.citizen.first_name
+        if consent_is_active(citizen_id=match.citizen_id, purpose=purpose)
+        else _("The citizen")
+    )
+    if request.method == "POST":
+        came = request.POST.get("came")
+        if came not in ("yes", "no"):
+            return render(
+                request,
+                "offers/confirm.html",
+                {"match": match, "who": who, "error": _("Answer yes or no.")},
+                status=400,
+            )
+        try:
+            services.match_confirm_by_link(match=match, came=came == "yes")
+        except ValidationError as exc:
+            return render(
+                request, "offers/confirm.html", {"error": " ".join(exc.messages)}, status=410
+            )
+        return render(request, "offers/confirm.html", {"answered": True})
+    return render(request, "offers/confirm.html", {"match": match, "who": who})

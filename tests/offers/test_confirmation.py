@@ -30,9 +30,7 @@ def match():
     offer = make_offer(title="Strikkecaféen", contact_email="cafe@forening.invalid")
     match = match_propose(case=case, offer=offer, actor=user)
     match_accept(match=match, actor=user)
-    return match_plan_first_meeting(
-        match=match, at=timezone.now() - timedelta(hours=3), actor=user
-    )
+    return match_plan_first_meeting(match=match, at=timezone.now() - timedelta(hours=3), actor=user)
 
 
 def _link():

@@ -9,10 +9,11 @@ DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - published in README for the demo d
 
 def _steps() -> list[Callable[[], None]]:
     from accounts.demo import seed_accounts
+    from offers.demo import seed_offers
     from referrals.demo import seed_referrals
     from screening.demo import seed_screening
 
-    return [seed_accounts, seed_referrals, seed_screening]
+    return [seed_accounts, seed_offers, seed_referrals, seed_screening]
 
 
 @transaction.atomic

@@ -225,7 +225,7 @@ def _price_text(offer: Offer) -> str:
 
 def _cost_options(offer: Offer) -> list[dict]:
     if offer.price_kind == PriceKind.PAID and offer.price_amount is not None:
-        amount, option = float(offer.price_amount), offer.title
+        amount, option = float(offer.price_amount), ""
     else:
         amount, option = 0, _("Free")
     return [
@@ -280,7 +280,7 @@ def _accessibility(offer: Offer, location_id: str) -> list[dict]:
 
 def _location(offer: Offer, page_url: str) -> dict:
     location_id = _uid(offer.pk, "location")
-    if offer.is_remote and not offer.postcode:
+    if offer.is_remote:
         return {
             "id": location_id,
             "location_type": "virtual",

@@ -157,7 +157,6 @@ def test_the_export_maps_an_offer_to_hsds(service_schema):
         {
             "id": record["cost_options"][0]["id"],
             "service_id": str(spisevenner.pk),
-            "option": "Spisevenner",
             "currency": "DKK",
             "amount": 40.0,
             "amount_description": "per gang",

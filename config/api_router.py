@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("referrals.api.urls")),
     path("", include("screening.api.urls")),
     path("", include("followups.api.urls")),
+    path("", include("offers.api.urls")),
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("opgaver/", include("followups.urls")),
     path("sw.js", screening_views.service_worker, name="service_worker"),
     path("konto/", include("accounts.urls")),
+    path("tilbud/", include("offers.directory_urls")),
     path("revision/", include("audit.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import re
 
 from django.db import connection
 from django.db.models import Q
@@ -21,8 +22,12 @@ def advisory_xact_lock(key: str) -> None:
 
 
 def json_list_contains(field: str, value) -> Q:
-    """Rows whose JSON list `field` holds `value`: jsonb containment on PostgreSQL (indexable),
-    a match on the serialised list elsewhere (the embedded SQLite of `make run`)."""
-    if connection.vendor == "postgresql":
+    """Rows whose JSON list `field` holds `value`.
+
+    PostgreSQL answers with jsonb containment (`@>`); the embedded SQLite of `make run` has no
+    containment operator, so there the list's JSON text is matched as a whole element.
+    """
+    if connection.features.supports_json_field_contains:
         return Q(**{f"{field}__contains": [value]})
-    return Q(**{f"{field}__icontains": json.dumps(value)})
+    element = re.escape(json.dumps(value))
+    return Q(**{f"{field}__regex": rf"(^|[\[,])\s*{element}\s*([,\]]|$)"})

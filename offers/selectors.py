@@ -1,13 +1,313 @@
-"""Reads of offers and matches, each scoped to the person asking."""
+"""Reads of offers and matches: the public directory (/tilbud/ and GET /api/v1/offers/), the
+coordinator's own offers, and the matches each person may see.
 
-from django.db.models import Q, QuerySet
+Anyone may search the directory without signing in and sees the public, active offers. Staff who
+may view offers also see the active offers that are kept internal. Paused and archived offers are
+never in the directory: it lists what a citizen can join now.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Power, Sqrt
 from django.http import Http404
+from django.utils import formats
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
-from offers.constants import MatchStatus
-from offers.models import Match, Offer
+from core.db import json_list_contains
+from offers.constants import ActivityKind, Frequency, MatchStatus, OfferStatus, Strategy
+from offers.models import Match, Offer, OfferSchedule
+from places.geo import KM_PER_DEGREE, bounding_box
+from places.models import Postcode
 from referrals.selectors import cases_visible_to, user_team_ids
+
+# The directory's one category filter: the five strategies first, then what people do.
+CATEGORY_CHOICES = [
+    (gettext_lazy("Kind of help"), Strategy.choices),
+    (gettext_lazy("What you do"), ActivityKind.choices),
+]
+CATEGORY_VALUES = {*Strategy.values, *ActivityKind.values}
+
+# The furthest a directory search reaches around a place.
+MAX_DISTANCE_KM = 200
+
+DIRECTORY_SORTS = ("title", "distance")
+
+# How many offers the map shows at most (the list pages through all of them).
+MAP_POINTS_LIMIT = 500
+
+
+def directory_shows_internal(*, user) -> bool:
+    """Staff who may view offers also find the offers that are not published."""
+    return bool(user is not None and user.is_authenticated and user.has_perm("offers.view_offer"))
+
+
+def directory_offers(*, user) -> QuerySet[Offer]:
+    """Every offer the caller may find in the directory."""
+    offers = Offer.objects.filter(status=OfferStatus.ACTIVE, organisation__is_active=True)
+    if not directory_shows_internal(user=user):
+        offers = offers.filter(is_public=True)
+    return offers
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a visitor searches: a postcode, or a town with one or more postcodes."""
+
+    text: str
+    codes: list[str] = field(default_factory=list)
+    centre: tuple[float, float] | None = None
+    label: str = ""
+
+
+def directory_area(*, text: str) -> Area | None:
+    """The postcode or town a visitor typed, with the centre to measure distances from."""
+    text = " ".join((text or "").split())
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 4:
+        postcode = Postcode.objects.filter(code=text).first()
+        if postcode is None:
+            return Area(text=text, codes=[text], label=text)
+        return Area(
+            text=text,
+            codes=[text],
+            centre=(postcode.latitude, postcode.longitude),
+            label=str(postcode),
+        )
+    postcodes = list(Postcode.objects.filter(name__icontains=text).order_by("code")[:50])
+    if not postcodes:
+        return Area(text=text, label=text)
+    # A town with several postcodes ("Odense") is measured from its first, usually the centre.
+    first = postcodes[0]
+    return Area(
+        text=text,
+        codes=[p.code for p in postcodes],
+        centre=(first.latitude, first.longitude),
+        label=first.name if len(postcodes) == 1 else text,
+    )
+
+
+def _distance_km(lat: float, lon: float):
+    """The distance from (lat, lon) in km, as places.geo.distance_km computes it, in SQL."""
+    cos_lat = math.cos(math.radians(lat))
+    distance = Value(KM_PER_DEGREE) * Sqrt(
+        Power(F("latitude") - Value(lat), 2)
+        + Power((F("longitude") - Value(lon)) * Value(cos_lat), 2)
+    )
+    # An offer by phone or online has no distance: it is as near as the citizen's phone.
+    return Case(
+        When(Q(is_remote=True) | Q(latitude__isnull=True), then=Value(None)),
+        default=distance,
+        output_field=FloatField(),
+    )
+
+
+def directory_search(
+    *,
+    user,
+    q: str = "",
+    category: str = "",
+    area: Area | None = None,
+    km: int | None = None,
+    weekday: int | None = None,
+    sort: str = "",
+) -> QuerySet[Offer]:
+    """The offers matching a visitor's search, with `distance_km` when a place is known.
+
+    Offers by phone or online match every place. Raises ValidationError naming the filter when
+    a filter cannot be used (an unknown category, a distance around an unknown place).
+    """
+    if category and category not in CATEGORY_VALUES:
+        raise ValidationError({"category": _("Choose one of the categories.")})
+    if weekday is not None and weekday not in range(7):
+        raise ValidationError({"weekday": _("Choose a day of the week.")})
+    if sort and sort not in DIRECTORY_SORTS:
+        raise ValidationError({"sort": _("Sort by title or distance.")})
+    if km is not None:
+        if area is None:
+            raise ValidationError(
+                {"km": _("Give a postcode or town to measure the distance from.")}
+            )
+        if area.centre is None:
+            raise ValidationError(
+                {
+                    "area": _("We do not know where {place} is. Try a postcode.").format(
+                        place=area.text
+                    )
+                }
+            )
+        if not 0 < km <= MAX_DISTANCE_KM:
+            raise ValidationError(
+                {"km": _("Give a distance from 1 to {km} km.").format(km=MAX_DISTANCE_KM)}
+            )
+
+    offers = (
+        directory_offers(user=user).select_related("organisation").prefetch_related("schedules")
+    )
+    for word in q.split():
+        offers = offers.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    if category in Strategy.values:
+        offers = offers.filter(strategy=category)
+    elif category:
+        offers = offers.filter(json_list_contains("activity_kinds", category))
+    if weekday is not None:
+        offers = offers.filter(json_list_contains("weekdays", weekday))
+    if area is not None:
+        if area.centre is not None:
+            offers = offers.annotate(distance_km=_distance_km(*area.centre))
+        if km is not None:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(*area.centre, km)
+            # The box lets the database narrow the rows before the exact distance is measured.
+            nearby = Q(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+            offers = offers.filter(Q(is_remote=True) | (nearby & Q(distance_km__lte=km)))
+        else:
+            in_place = Q(postcode__in=area.codes)
+            if not area.text.isdigit():
+                in_place |= Q(city__icontains=area.text)
+            offers = offers.filter(Q(is_remote=True) | in_place)
+    else:
+        offers = offers.annotate(distance_km=Value(None, output_field=FloatField()))
+
+    by_distance = area is not None and area.centre is not None and sort != "title"
+    if by_distance:
+        return offers.order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
+    return offers.order_by("title", "pk")
+
+
+def directory_map_points(offers: QuerySet[Offer]) -> list[dict]:
+    """Where the offers of a search are, for the map: one query, however many offers."""
+    rows = (
+        offers.prefetch_related(None)
+        .filter(is_remote=False, latitude__isnull=False, longitude__isnull=False)
+        .values("id", "title", "address", "postcode", "city", "latitude", "longitude")[
+            :MAP_POINTS_LIMIT
+        ]
+    )
+    return [
+        {
+            "id": str(row["id"]),
+            "title": row["title"],
+            "place": ", ".join(
+                part
+                for part in (row["address"], f"{row['postcode']} {row['city']}".strip())
+                if part
+            ),
+            "lat": round(row["latitude"], 5),
+            "lng": round(row["longitude"], 5),
+        }
+        for row in rows
+    ]
+
+
+def directory_offer_get(*, user, offer_id) -> Offer:
+    """One offer of the directory with all a newcomer needs to know, or 404."""
+    try:
+        return (
+            directory_offers(user=user)
+            .select_related("organisation")
+            .prefetch_related("schedules", "organisation__contacts")
+            .get(pk=offer_id)
+        )
+    except (Offer.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+# --- Meeting times in words ---------------------------------------------------------------------
+
+# Weekdays as they stand inside a sentence ("Every Tuesday"; in Danish "Hver tirsdag").
+WEEKDAY_IN_SENTENCE = [
+    pgettext_lazy("weekday inside a sentence", "Monday"),
+    pgettext_lazy("weekday inside a sentence", "Tuesday"),
+    pgettext_lazy("weekday inside a sentence", "Wednesday"),
+    pgettext_lazy("weekday inside a sentence", "Thursday"),
+    pgettext_lazy("weekday inside a sentence", "Friday"),
+    pgettext_lazy("weekday inside a sentence", "Saturday"),
+    pgettext_lazy("weekday inside a sentence", "Sunday"),
+]
+
+_WEEK_OF_MONTH = {
+    1: pgettext_lazy("week of the month", "First"),
+    2: pgettext_lazy("week of the month", "Second"),
+    3: pgettext_lazy("week of the month", "Third"),
+    4: pgettext_lazy("week of the month", "Fourth"),
+    -1: pgettext_lazy("week of the month", "Last"),
+}
+
+
+def directory_clock(at: time) -> str:
+    """14.00 in Danish, 14:00 in English."""
+    separator = "." if (get_language() or "da").startswith("da") else ":"
+    return f"{at.hour:02d}{separator}{at.minute:02d}"
+
+
+def directory_date(on: date, *, weekday: bool = False) -> str:
+    """A date as a Danish reader writes it: '3. marts 2026', or 'Tirsdag 3. marts 2026'."""
+    if weekday:
+        return capfirst(formats.date_format(on, pgettext_lazy("date with weekday", "l j F Y")))
+    return formats.date_format(on, "DATE_FORMAT")
+
+
+def directory_schedule_text(schedule: OfferSchedule) -> str:
+    """'Every Tuesday at 14.00–16.00', 'First Monday of the month at 10.00' in the UI language."""
+    if schedule.frequency == Frequency.ONCE:
+        when = directory_date(schedule.date, weekday=True)
+    else:
+        day = WEEKDAY_IN_SENTENCE[schedule.weekday]
+        if schedule.frequency == Frequency.WEEKLY:
+            when = _("Every {weekday}").format(weekday=day)
+        elif schedule.frequency == Frequency.BIWEEKLY:
+            when = _("Every other {weekday}").format(weekday=day)
+        elif schedule.week_of_month in _WEEK_OF_MONTH:
+            when = _("{ordinal} {weekday} of the month").format(
+                ordinal=_WEEK_OF_MONTH[schedule.week_of_month], weekday=day
+            )
+        else:
+            when = _("One {weekday} a month").format(weekday=day)
+    if schedule.ends_at:
+        text = _("{when} at {start}–{end}").format(
+            when=when,
+            start=directory_clock(schedule.starts_at),
+            end=directory_clock(schedule.ends_at),
+        )
+    else:
+        text = _("{when} at {start}").format(when=when, start=directory_clock(schedule.starts_at))
+    if schedule.frequency != Frequency.ONCE:
+        valid_from, valid_until = schedule.valid_from, schedule.valid_until
+        if valid_from and valid_until:
+            period = _("from {start} until {end}").format(
+                start=directory_date(valid_from), end=directory_date(valid_until)
+            )
+        elif valid_from:
+            period = _("from {start}").format(start=directory_date(valid_from))
+        elif valid_until:
+            period = _("until {end}").format(end=directory_date(valid_until))
+        else:
+            period = ""
+        if period:
+            text = f"{text} ({period})"
+    return text
+
+
+def directory_schedule_sort_key(schedule: OfferSchedule) -> tuple:
+    """Single dates in date order after the recurring meetings in weekday order."""
+    if schedule.frequency == Frequency.ONCE:
+        return (1, schedule.date.toordinal(), schedule.starts_at)
+    return (0, schedule.weekday, schedule.starts_at)
+
+
+# --- Coordinators' offers and matches ------------------------------------------------------
 
 
 def offers_managed_by(*, user: User) -> QuerySet[Offer]:

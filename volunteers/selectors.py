@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
+from core.db import json_list_contains
 from offers.constants import OPEN_MATCH_STATUSES
 from offers.models import Match
 from referrals.selectors import user_team_ids
@@ -28,7 +29,6 @@ def volunteer_get(*, user: User, volunteer_id) -> Volunteer:
 def volunteer_search(
     volunteers: QuerySet[Volunteer], *, q: str = "", status: str = "", role: str = "", sort=""
 ) -> QuerySet[Volunteer]:
-    from core.db import json_list_contains
 
     for word in q.split():
         volunteers = volunteers.filter(

@@ -197,6 +197,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("BROBYG_TOKEN_THROTTLE", default="20/min"),
+        # The public offer directory's API, per client address (or per user when signed in).
+        "directory": env.str("BROBYG_DIRECTORY_THROTTLE", default="120/min"),
     },
 }
 

@@ -1,0 +1,202 @@
+"""The public offer directory at /tilbud/: search, a list with a map, and each offer's page.
+
+No sign-in. The list is plain HTML that works without JavaScript and without map tiles; the map
+is drawn by static/js/directory-map.js from data attributes (the CSP allows no inline script).
+"""
+
+from urllib.parse import urlencode, urlsplit
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from core.forms import form_add_service_errors
+from offers import selectors
+from offers.constants import ActivityKind, Interest, TargetGroup, Weekday
+from referrals.constants import CITIZEN_LANGUAGES
+
+PAGE_SIZE = 20
+DISTANCE_CHOICES = [2, 5, 10, 25, 50]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("E.g. walking, knitting, choir")}
+        ),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *selectors.CATEGORY_CHOICES],
+    )
+    area = forms.CharField(
+        label=_("Postcode or town"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "placeholder": "5000"}),
+    )
+    km = forms.TypedChoiceField(
+        label=_("Distance"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[
+            ("", _("Only that area")),
+            *[(km, _("Within {km} km").format(km=km)) for km in DISTANCE_CHOICES],
+        ],
+    )
+    weekday = forms.TypedChoiceField(
+        label=_("Day"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any day")), *Weekday.choices],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("", _("Nearest first")), ("title", _("Title"))],
+    )
+
+
+def _tile_origin(tile_url: str) -> str:
+    """The scheme and host the map's tiles come from, for the page's img-src."""
+    parts = urlsplit(tile_url)
+    host = parts.netloc.replace("{s}.", "*.")
+    return f"{parts.scheme}://{host}" if parts.scheme and host else ""
+
+
+def _with_map(response):
+    # The tiles are the only thing the directory loads from elsewhere: allow exactly their host,
+    # and only on the directory's pages.
+    origin = _tile_origin(settings.BROBYG_MAP_TILE_URL)
+    if origin:
+        response._csp_update = {"img-src": [origin]}
+    return response
+
+
+def _map_context() -> dict:
+    return {
+        "map_tile_url": settings.BROBYG_MAP_TILE_URL,
+        "map_attribution": settings.BROBYG_MAP_ATTRIBUTION,
+    }
+
+
+def _ages(offer) -> str:
+    low, high = offer.age_min, offer.age_max
+    if low is not None and high is not None:
+        return gettext("aged {low}–{high}").format(low=low, high=high)
+    if low is not None:
+        return gettext("aged {low} and over").format(low=low)
+    if high is not None:
+        return gettext("up to age {high}").format(high=high)
+    return ""
+
+
+def _schedules(offer) -> list[str]:
+    schedules = sorted(offer.schedules.all(), key=selectors.directory_schedule_sort_key)
+    return [selectors.directory_schedule_text(s) for s in schedules]
+
+
+@require_GET
+def directory_list(request):
+    form = DirectoryFilterForm(request.GET or None)
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
+    area = None
+    try:
+        area = selectors.directory_area(text=filters.get("area") or "")
+        offers = selectors.directory_search(
+            user=request.user,
+            q=filters.get("q") or "",
+            category=filters.get("category") or "",
+            area=area,
+            km=filters.get("km"),
+            weekday=filters.get("weekday"),
+            sort=filters.get("sort") or "",
+        )
+    except ValidationError as exc:
+        # The search still shows what it can: everything but the filter that cannot be used.
+        form_add_service_errors(form, exc)
+        area = None
+        offers = selectors.directory_search(
+            user=request.user,
+            q=filters.get("q") or "",
+            category=filters.get("category") or "",
+            weekday=filters.get("weekday"),
+        )
+    page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
+    activity = dict(ActivityKind.choices)
+    for offer in page:
+        offer.schedule_texts = _schedules(offer)
+        offer.activity_labels = [activity[k] for k in offer.activity_kinds if k in activity]
+    query = request.GET.copy()
+    query.pop("page", None)
+    map_points = selectors.directory_map_points(offers)
+    for point in map_points:
+        point["url"] = reverse("directory:offer", args=[point["id"]])
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "area": area,
+        "map_points": map_points,
+        "map_centre": area.centre if area and area.centre else None,
+        **_map_context(),
+    }
+    return _with_map(render(request, "offers/directory/list.html", context))
+
+
+@require_GET
+def directory_offer(request, offer_id):
+    offer = selectors.directory_offer_get(user=request.user, offer_id=offer_id)
+    languages = dict(CITIZEN_LANGUAGES)
+    target_groups = dict(TargetGroup.choices)
+    interests = dict(Interest.choices)
+    activity = dict(ActivityKind.choices)
+    place = " ".join(part for part in (offer.postcode, offer.city) if part)
+    map_link = ""
+    if not offer.is_remote and (offer.address or place):
+        map_link = "https://www.openstreetmap.org/search?" + urlencode(
+            {"query": ", ".join(part for part in (offer.address, place, "Danmark") if part)}
+        )
+    context = {
+        "offer": offer,
+        "schedule_texts": _schedules(offer),
+        "place": place,
+        "map_link": map_link,
+        "map_points": []
+        if offer.is_remote or offer.latitude is None
+        else [
+            {
+                "id": str(offer.pk),
+                "title": offer.title,
+                "place": ", ".join(part for part in (offer.address, place) if part),
+                "lat": round(offer.latitude, 5),
+                "lng": round(offer.longitude, 5),
+            }
+        ],
+        "activity_kinds": [activity[k] for k in offer.activity_kinds if k in activity],
+        "languages": [languages[code] for code in offer.languages if code in languages],
+        "audience": [
+            *[target_groups[g] for g in offer.target_groups if g in target_groups],
+            *([_ages(offer)] if _ages(offer) else []),
+        ],
+        "interests": [interests[i] for i in offer.interests if i in interests],
+        "contacts": list(offer.organisation.contacts.all()),
+        "last_confirmed": selectors.directory_date(offer.last_confirmed_on),
+        # The search the visitor came from, so that "Back" shows the same results.
+        "back_query": request.GET.get("soegning", ""),
+        **_map_context(),
+    }
+    return _with_map(render(request, "offers/directory/offer.html", context))

@@ -1,0 +1,79 @@
+// The offer directory's map. The list above it works on its own: without this script, without
+// Leaflet and without tiles nothing is lost but the map. Settings come from data attributes,
+// the offers from a JSON data block, so the page needs no inline script.
+(function () {
+  "use strict";
+
+  var DENMARK = [56.0, 10.4];
+
+  function readPoints(element) {
+    var source = document.getElementById(element.getAttribute("data-points"));
+    if (!source) { return []; }
+    try {
+      return JSON.parse(source.textContent) || [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  // The popup is built from text nodes: offer titles are typed by people, never trusted as HTML.
+  function popup(point) {
+    var box = document.createElement("div");
+    var title;
+    if (point.url) {
+      title = document.createElement("a");
+      title.href = point.url;
+    } else {
+      title = document.createElement("strong");
+    }
+    title.textContent = point.title;
+    box.appendChild(title);
+    if (point.place) {
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(point.place));
+    }
+    return box;
+  }
+
+  function start() {
+    var element = document.getElementById("directory-map");
+    if (!element || !window.L) { return; }
+    var tiles = element.getAttribute("data-tiles");
+    if (!tiles) { return; }
+    element.hidden = false;
+
+    var map = window.L.map(element, { scrollWheelZoom: false });
+    window.L.tileLayer(tiles, {
+      attribution: element.getAttribute("data-attribution") || "",
+      maxZoom: 18
+    }).addTo(map);
+
+    var points = readPoints(element);
+    var bounds = [];
+    points.forEach(function (point) {
+      var where = [point.lat, point.lng];
+      window.L.marker(where, { title: point.title, alt: point.title })
+        .bindPopup(popup(point))
+        .addTo(map);
+      bounds.push(where);
+    });
+
+    var lat = parseFloat(element.getAttribute("data-lat"));
+    var lng = parseFloat(element.getAttribute("data-lng"));
+    if (bounds.length > 1) {
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 14 });
+    } else if (bounds.length === 1) {
+      map.setView(bounds[0], 14);
+    } else if (!isNaN(lat) && !isNaN(lng)) {
+      map.setView([lat, lng], 12);
+    } else {
+      map.setView(DENMARK, 7);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,451 @@
+"""The public offer directory at /tilbud/: search, list, map data and each offer's page."""
+
+import json
+from datetime import date, time, timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test import Client
+from django.utils import timezone, translation
+
+from accounts.constants import Role
+from offers import selectors
+from offers.constants import OfferStatus
+from offers.models import Offer, OfferSchedule
+from offers.services import organisation_contact_add
+from tests.accounts.factories import UserFactory
+from tests.offers.factories import an_organisation, biweekly, monthly, offer, once, weekly
+
+pytestmark = pytest.mark.django_db
+
+URL = "/tilbud/"
+MON, TUE, WED, THU, FRI = range(5)
+
+
+def _titles(response) -> list[str]:
+    return [o.title for o in response.context["page"]]
+
+
+def _staff_who_may_view_offers():
+    user = UserFactory(coordinator=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_offer"))
+    return type(user).objects.get(pk=user.pk)
+
+
+# --- Who sees what -------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_see_only_public_active_offers(client):
+    offer(title="Gå-klubben")
+    offer(title="Samtalegruppe", is_public=False)
+    offer(title="Kortklubben", status=OfferStatus.PAUSED)
+    offer(title="Gammel strikkeklub", status=OfferStatus.ARCHIVED)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert _titles(response) == ["Gå-klubben"]
+    body = response.content.decode()
+    assert "Samtalegruppe" not in body and "Kortklubben" not in body
+    assert "Gammel strikkeklub" not in body
+
+
+def test_an_inactive_organisations_offers_leave_the_directory(client):
+    closed = an_organisation(name="Lukket forening")
+    offer(title="Bankospil", organisation=closed)
+    # Organisations are deactivated in the admin; there is no service for it.
+    type(closed).objects.filter(pk=closed.pk).update(is_active=False)
+
+    assert _titles(client.get(URL)) == []
+
+
+def test_staff_who_may_view_offers_also_find_internal_ones_marked_as_such(client):
+    offer(title="Gå-klubben")
+    offer(title="Samtalegruppe", is_public=False)
+    offer(title="Kortklubben", status=OfferStatus.PAUSED)
+    client.force_login(_staff_who_may_view_offers())
+
+    response = client.get(URL)
+
+    assert _titles(response) == ["Gå-klubben", "Samtalegruppe"]
+    assert "Internt: vises ikke for borgere" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [None, *Role.values])
+def test_every_role_and_anonymous_may_open_the_directory_and_an_offer(client, role):
+    public = offer(title="Gå-klubben")
+    internal = offer(title="Samtalegruppe", is_public=False)
+    paused = offer(title="Kortklubben", status=OfferStatus.PAUSED)
+    user = UserFactory(role=role) if role else None
+    if user:
+        client.force_login(user)
+    # Internal offers open only to roles that may view offers (accounts/roles.py decides).
+    internal_status = 200 if user and user.has_perm("offers.view_offer") else 404
+
+    assert client.get(URL).status_code == 200
+    assert client.get(f"{URL}{public.pk}/").status_code == 200
+    assert client.get(f"{URL}{internal.pk}/").status_code == internal_status
+    assert client.get(f"{URL}{paused.pk}/").status_code == 404
+
+
+def test_the_menu_links_to_the_directory_for_everyone(client):
+    assert 'data-testid="directory-link"' in client.get("/konto/log-ind/").content.decode()
+    client.force_login(UserFactory(referrer=True))
+    assert 'href="/tilbud/"' in client.get("/").content.decode()
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def test_text_search_matches_title_description_and_organisation_with_every_word(client):
+    offer(title="Strikkecafé", description="Vi strikker og drikker kaffe.")
+    offer(title="Mandecafé", description="Kaffe og værktøj.")
+    offer(title="Kor", organisation=an_organisation(name="Sangforeningen Lærken"))
+
+    assert _titles(client.get(URL, {"q": "strik"})) == ["Strikkecafé"]
+    assert _titles(client.get(URL, {"q": "kaffe"})) == ["Mandecafé", "Strikkecafé"]
+    assert _titles(client.get(URL, {"q": "kaffe værktøj"})) == ["Mandecafé"]
+    assert _titles(client.get(URL, {"q": "lærken"})) == ["Kor"]
+
+
+def test_category_is_a_strategy_or_an_activity_kind(client):
+    offer(title="Gåtur", activity_kinds=["nature", "exercise"])
+    offer(title="Besøgsven", strategy="personal_support", activity_kinds=["visiting_friend"])
+    offer(title="Psykoedukation", strategy="psychoeducation", activity_kinds=["course"])
+
+    assert _titles(client.get(URL, {"category": "exercise"})) == ["Gåtur"]
+    assert _titles(client.get(URL, {"category": "personal_support"})) == ["Besøgsven"]
+    assert _titles(client.get(URL, {"category": "psychoeducation"})) == ["Psykoedukation"]
+
+
+def test_an_unknown_category_is_said_and_the_rest_of_the_search_still_works(client):
+    offer(title="Gåtur")
+
+    response = client.get(URL, {"category": "bingo"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["category"]
+    assert _titles(response) == ["Gåtur"]
+
+
+def test_a_postcode_finds_offers_there_and_those_by_phone(client):
+    offer(title="I Odense V", postcode="5200", city="Odense V")
+    offer(title="I Odense C", postcode="5000", city="Odense C")
+    offer(title="Telefonven", is_remote=True)
+
+    response = client.get(URL, {"area": "5200"})
+
+    assert _titles(response) == ["I Odense V", "Telefonven"]
+    assert "i 5200 Odense V" in response.content.decode()
+
+
+def test_a_town_name_finds_every_postcode_of_the_town(client):
+    offer(title="Odense V", postcode="5200", city="Odense V")
+    offer(title="Odense C", postcode="5000", city="Odense C")
+    offer(title="Ringe", postcode="5750", city="Ringe")
+
+    assert _titles(client.get(URL, {"area": "odense", "sort": "title"})) == [
+        "Odense C",
+        "Odense V",
+    ]
+    assert _titles(client.get(URL, {"area": "Ringe"})) == ["Ringe"]
+
+
+def test_within_a_distance_of_a_postcode_sorted_nearest_first(client):
+    # 5000 Odense C is the centre; 5230 Odense M lies about 3 km away, 5750 Ringe about 18 km.
+    offer(title="A Ringe", postcode="5750", city="Ringe")
+    offer(title="B Odense M", postcode="5230", city="Odense M")
+    offer(title="C Odense C", postcode="5000", city="Odense C")
+    offer(title="D Telefonven", is_remote=True)
+
+    near = client.get(URL, {"area": "5000", "km": "5"})
+    far = client.get(URL, {"area": "5000", "km": "25"})
+    by_title = client.get(URL, {"area": "5000", "km": "25", "sort": "title"})
+
+    assert _titles(near) == ["C Odense C", "B Odense M", "D Telefonven"]
+    assert _titles(far) == ["C Odense C", "B Odense M", "A Ringe", "D Telefonven"]
+    assert _titles(by_title) == ["A Ringe", "B Odense M", "C Odense C", "D Telefonven"]
+    distances = {o.title: o.distance_km for o in far.context["page"]}
+    assert 2 < distances["B Odense M"] < 4
+    assert 16 < distances["A Ringe"] < 21
+    assert distances["D Telefonven"] is None
+    body = far.content.decode()
+    assert "inden for 25 km fra 5000 Odense C" in body
+    assert "Under 1 km væk" in body
+
+
+def test_a_distance_around_an_unknown_place_is_said_on_the_field(client):
+    offer(title="Gåtur")
+
+    response = client.get(URL, {"area": "Atlantis", "km": "5"})
+
+    assert response.status_code == 200
+    assert "Vi ved ikke, hvor Atlantis ligger" in " ".join(response.context["form"].errors["area"])
+    assert _titles(response) == ["Gåtur"]
+
+
+def test_weekday_finds_weekly_monthly_and_single_date_meetings(client):
+    next_tuesday = timezone.localdate() + timedelta(days=(TUE - timezone.localdate().weekday()) % 7)
+    offer(title="Ugentlig", schedules=[weekly(TUE)])
+    offer(
+        title="Månedlig",
+        schedules=[monthly(TUE, 1)],
+    )
+    offer(title="Kursusdag", schedules=[once(next_tuesday)])
+    offer(title="Torsdag", schedules=[weekly(THU)])
+
+    assert _titles(client.get(URL, {"weekday": str(TUE)})) == ["Kursusdag", "Månedlig", "Ugentlig"]
+    assert _titles(client.get(URL, {"weekday": str(THU)})) == ["Torsdag"]
+
+
+def test_the_json_list_filter_works_without_jsonb_containment(monkeypatch):
+    # The fallback of the embedded SQLite (no @> operator), exercised here on PostgreSQL.
+    monkeypatch.setattr(connection.features, "supports_json_field_contains", False)
+    offer(title="Mandag og onsdag", schedules=[weekly(MON), weekly(WED)])
+    offer(title="Tirsdag", schedules=[weekly(TUE)], activity_kinds=["nature"])
+
+    assert [o.title for o in selectors.directory_search(user=None, weekday=WED)] == [
+        "Mandag og onsdag"
+    ]
+    assert [o.title for o in selectors.directory_search(user=None, category="nature")] == [
+        "Tirsdag"
+    ]
+    assert list(selectors.directory_search(user=None, category="art")) == []
+
+
+def test_the_list_pages_through_the_results(client):
+    for n in range(23):
+        offer(title=f"Tilbud {n:02d}")
+
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2, "q": "Tilbud"})
+
+    assert len(first.context["page"]) == 20
+    assert first.context["page"].paginator.count == 23
+    assert _titles(second) == ["Tilbud 20", "Tilbud 21", "Tilbud 22"]
+    assert "q=Tilbud&amp;page=1" in second.content.decode()
+
+
+def test_the_map_gets_every_result_with_coordinates_and_the_tiles_by_attribute(client, settings):
+    settings.BROBYG_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    here = offer(title="Gåtur", postcode="5200", city="Odense V")
+    offer(title="Telefonven", is_remote=True)
+
+    response = client.get(URL)
+
+    body = response.content.decode()
+    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in body
+    data = body.split('<script id="directory-points" type="application/json">')[1]
+    points = json.loads(data.split("</script>")[0])
+    assert points == [
+        {
+            "id": str(here.pk),
+            "title": "Gåtur",
+            "place": "5200 Odense V",
+            "lat": 55.3925,
+            "lng": 10.33,
+            "url": f"/tilbud/{here.pk}/",
+        }
+    ]
+    # The page allows images from the tile server, and only the directory's pages do.
+    assert "img-src 'self' data: https://tiles.example.org" in response["Content-Security-Policy"]
+    assert "tiles.example.org" not in client.get("/konto/log-ind/")["Content-Security-Policy"]
+    # No inline script: only the JSON data block and files from /static/.
+    assert "<script>" not in body
+
+
+def test_without_a_tile_server_there_is_no_map_but_the_list(client, settings):
+    settings.BROBYG_MAP_TILE_URL = ""
+    offer(title="Gåtur")
+
+    response = client.get(URL)
+
+    assert _titles(response) == ["Gåtur"]
+    assert 'id="directory-map"' not in response.content.decode()
+
+
+def test_a_stale_offer_shows_when_it_was_last_confirmed(client, settings):
+    settings.BROBYG_OFFER_STALE_MONTHS = 6
+    fresh = offer(title="Frisk")
+    stale = offer(title="Gammel")
+    Offer.objects.filter(pk=stale.pk).update(last_confirmed_on=date(2024, 3, 5))
+
+    body = client.get(URL).content.decode()
+
+    assert body.count('data-testid="last-confirmed"') == 1
+    assert "Sidst bekræftet 5. marts 2024" in body
+    assert "Sidst bekræftet" not in client.get(f"{URL}{fresh.pk}/").content.decode()
+    assert "Sidst bekræftet 5. marts 2024" in client.get(f"{URL}{stale.pk}/").content.decode()
+
+
+# --- An offer's page ----------------------------------------------------------------------------
+
+
+def test_the_offer_page_tells_a_newcomer_everything_needed_to_turn_up(client):
+    organisation = an_organisation(name="Ældrefællesskabet", phone="+45 70 10 20 30")
+    organisation_contact_add(
+        organisation=organisation,
+        name="Grethe Lund",
+        title="Formand",
+        phone="+45 20 11 22 33",
+        actor=None,
+    )
+    spisevenner = offer(
+        organisation=organisation,
+        title="Spisevenner",
+        description="Vi laver mad sammen.",
+        activity_kinds=["food"],
+        address="Rismarksvej 4",
+        postcode="5240",
+        city="Odense NØ",
+        capacity=24,
+        price_kind="paid",
+        price_amount="40",
+        price_note="per gang",
+        fritidspas=True,
+        wheelchair_accessible=True,
+        hearing_loop=True,
+        transport_offered=True,
+        transport_note="Ring dagen før.",
+        languages=["da", "ar"],
+        target_groups=["seniors"],
+        age_min=60,
+        host_name="Grethe",
+        host_phone="+45 20 11 22 33",
+        host_note="Grethe står ved døren.",
+        accompaniment_possible=True,
+        contact_phone="+45 70 10 20 31",
+        schedules=[
+            weekly(TUE, time(14), time(16)),
+            biweekly(THU, time(10)),
+            monthly(MON, 1, time(9, 30)),
+            monthly(FRI, -1, time(19)),
+            once(date(2030, 3, 5), time(13), time(15)),
+        ],
+    )
+
+    response = client.get(f"{URL}{spisevenner.pk}/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["schedule_texts"] == [
+        "Første mandag i måneden kl. 09.30",
+        "Hver tirsdag kl. 14.00–16.00",
+        "Hver anden torsdag kl. 10.00",
+        "Sidste fredag i måneden kl. 19.00",
+        "Tirsdag 5. marts 2030 kl. 13.00–15.00",
+    ]
+    for text in [
+        "Rismarksvej 4",
+        "5240 Odense NØ",
+        "openstreetmap.org/search?query=Rismarksvej+4",
+        "40 kr. (per gang) · Fritidspas kan bruges",
+        "Kørestolsadgang",
+        "Teleslynge eller hjælp til hørelsen",
+        "Transport kan arrangeres. Ring dagen før.",
+        "dansk, arabisk",
+        "Ældre, fra 60 år",
+        "Grethe tager imod nye. Grethe står ved døren.",
+        'href="tel:+4520112233"',
+        "En frivillig kan følge dig første gang",
+        'href="tel:+4570102031"',
+        "Ældrefællesskabet",
+        "Grethe Lund</span>, Formand",
+        "24 ledige pladser",
+        "Mad og fællesspisning",
+        "Socialt netværk",
+    ]:
+        assert text in body, text
+
+
+def test_a_free_full_offer_says_so(client):
+    full = offer(title="Sorggruppe", capacity=8)
+    # Places are taken by accepted matches; set directly to show a full offer.
+    Offer.objects.filter(pk=full.pk).update(places_taken=8)
+
+    body = client.get(f"{URL}{full.pk}/").content.decode()
+
+    assert "Tilbuddet er fuldt lige nu" in body
+    assert "Gratis" in body
+
+
+def test_an_offer_by_phone_has_no_address_and_no_map(client):
+    telefonven = offer(title="Telefonven", is_remote=True)
+
+    response = client.get(f"{URL}{telefonven.pk}/")
+
+    body = response.content.decode()
+    assert "Over telefonen eller online" in body
+    assert response.context["map_points"] == []
+    assert "leaflet.js" not in body
+
+
+def test_an_unknown_offer_is_a_404(client):
+    assert client.get(f"{URL}00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_schedules_read_well_in_english_too():
+    schedule = OfferSchedule(
+        frequency="monthly", weekday=MON, week_of_month=1, starts_at=time(10), ends_at=time(12)
+    )
+    biweekly = OfferSchedule(
+        frequency="biweekly",
+        weekday=THU,
+        starts_at=time(10),
+        valid_from=date(2026, 9, 1),
+        valid_until=date(2026, 12, 15),
+    )
+    with translation.override("en"):
+        assert selectors.directory_schedule_text(schedule) == (
+            "First Monday of the month at 10:00–12:00"
+        )
+        assert selectors.directory_schedule_text(biweekly) == (
+            "Every other Thursday at 10:00 (from Sept. 1, 2026 until Dec. 15, 2026)"
+        )
+    with translation.override("da"):
+        assert selectors.directory_schedule_text(biweekly) == (
+            "Hver anden torsdag kl. 10.00 (fra 1. september 2026 til 15. december 2026)"
+        )
+
+
+# --- Cost ---------------------------------------------------------------------------------------
+
+
+def _add(n: int, **kwargs):
+    for _ in range(n):
+        offer(schedules=[weekly(TUE), weekly(THU)], **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # 1 count, 2 the page of offers with their organisation, 3 their schedules,
+        # 4 the map's points
+        ({}, 4),
+        # the same, after 0 looking up the postcode's centre
+        ({"area": "5000", "km": "10", "weekday": "1", "q": "Tilbud"}, 5),
+    ],
+)
+def test_the_list_costs_the_same_queries_for_one_offer_and_many(
+    django_assert_num_queries, params, expected
+):
+    client = Client()
+    _add(1)
+    with django_assert_num_queries(expected):
+        assert client.get(URL, params).context["page"].paginator.count == 1
+    _add(59)
+    with django_assert_num_queries(expected):
+        assert client.get(URL, params).context["page"].paginator.count == 60
+
+
+def test_the_offer_page_costs_the_same_queries_however_much_it_shows(django_assert_num_queries):
+    client = Client()
+    small = offer()
+    big = offer(schedules=[weekly(d) for d in range(5)])
+    for n in range(5):
+        organisation_contact_add(organisation=big.organisation, name=f"Kontakt {n}", actor=None)
+    # 1 the offer with its organisation, 2 its schedules, 3 the organisation's contact persons
+    for shown in (small, big):
+        with django_assert_num_queries(3):
+            assert client.get(f"{URL}{shown.pk}/").status_code == 200

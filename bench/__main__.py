@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         server = serve(env)
         try:
             results = {}
-            for scenario in ["trivial", "caseload", "board", "case", "screening"]:
+            for scenario in ["trivial", "caseload", "board", "case", "directory", "screening"]:
                 print(f"Load: {scenario} ({args.seconds} s) …", file=sys.stderr)
                 results[scenario] = load(scenario, ids_file, args.seconds, workdir)
         finally:
@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         "caseload": "1. Caseload page (bridge-builder, 200 open cases)",
         "board": "1. Triage board (home-care team of 500)",
         "case": "1. Case page",
+        "directory": "1. Public offer directory (anonymous, within 10 km of a postcode)",
         "screening": "2. Screening submission (POST /api/v1/screenings/)",
     }
     rows.append(("Floor: trivial Django view", floor, "1.0", "–", "–"))
@@ -238,7 +239,26 @@ def main(argv: list[str] | None = None) -> int:
             f"| {label} | {r['rps']:.1f} | {r['median']:.0f} | {r['p95']:.0f} | {ratio} | "
             f"{queries} | {r['failures']} of {r['requests']} |"
         )
-    print("| 3. Suggestions for one citizen | – | – | – | – | – | not built yet (matching) |")
+    print("Timing suggestions in one process …", file=sys.stderr)
+    inprocess = json.loads(
+        subprocess.run(
+            [PYTHON, "-m", "bench.inprocess", "suggestions"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    sug = inprocess["suggestions"]
+    ratio = sug["median"] / sug["bare_sql"]["median"] if sug["bare_sql"]["median"] else 0
+    verdict = "met" if sug["median"] < 50 else "missed"
+    print(
+        f"| 3. Suggestions for one citizen ({sug['candidates']:,} candidate rows, "
+        f"{sug['runs']} citizens) | – | {sug['median']:.1f} | {sug['p95']:.1f} | "
+        f"×{ratio:.1f} to the bare SQL ({sug['bare_sql']['median']:.1f} ms) | – | "
+        f"target < 50 ms: {verdict} |"
+    )
     print("| 4. Reminder scan | – | – | – | – | – | not built yet (follow-up) |")
     print("| 5. Statistics export | – | – | – | – | – | not built yet (statistics) |")
     if not args.skip_test_time:

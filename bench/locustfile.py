@@ -13,13 +13,15 @@ with open(os.environ["BENCH_IDS"]) as ids_file:
     IDS = json.load(ids_file)
 PASSWORD = "bench-password"  # noqa: S105 - the benchmark database's users only
 HOME_CARE = {"board", "screening"}
+ANONYMOUS = {"trivial", "directory"}
+DIRECTORY_QUERIES = ["", "&weekday=1", "&category=social_network", "&q=tilbud", "&weekday=4"]
 
 
 class Staff(HttpUser):
     wait_time = constant(0)
 
     def on_start(self):
-        if SCENARIO == "trivial":
+        if SCENARIO in ANONYMOUS:
             return
         username = "bench_hjemmepleje" if SCENARIO in HOME_CARE else "bench_brobygger"
         page = self.client.get("/konto/log-ind/", name="sign-in")
@@ -35,6 +37,11 @@ class Staff(HttpUser):
     def request(self):
         if SCENARIO == "trivial":
             self.client.get("/bench/trivial/", name=SCENARIO)
+        elif SCENARIO == "directory":
+            # A citizen looking for something near home, without signing in.
+            postcode = random.choice(IDS.get("postcodes") or ["5000"])
+            query = random.choice(DIRECTORY_QUERIES)
+            self.client.get(f"/tilbud/?postcode={postcode}&km=10{query}", name=SCENARIO)
         elif SCENARIO == "caseload":
             self.client.get("/forloeb/", name=SCENARIO)
         elif SCENARIO == "board":

@@ -23,10 +23,12 @@ def main() -> None:
         "board": (worker, "/screening/tavle/"),
         "case": (builder, f"/forloeb/{ids['cases'][0]}/"),
     }
+    pages["directory"] = (None, f"/tilbud/?postcode={ids['postcodes'][0]}&km=10")
     queries = {}
     for name, (user, url) in pages.items():
         client = Client()
-        client.force_login(user)
+        if user is not None:
+            client.force_login(user)
         client.get(url)  # warm: the first request fills caches
         with CaptureQueriesContext(connection) as captured:
             status = client.get(url).status_code

@@ -853,4 +853,11 @@ def bench_ids() -> dict:
     team = worker.teams.first()
     cases = Case.objects.filter(assignee=builder).values_list("pk", flat=True)[:100]
     citizens = Citizen.objects.filter(home_care_team=team).values_list("pk", flat=True)[:200]
-    return {"cases": [str(pk) for pk in cases], "citizens": [str(pk) for pk in citizens]}
+    postcodes = list(
+        Citizen.objects.filter(pk__in=list(citizens)[:50]).values_list("postcode", flat=True)
+    )
+    return {
+        "cases": [str(pk) for pk in cases],
+        "citizens": [str(pk) for pk in citizens],
+        "postcodes": sorted(set(postcodes)),
+    }

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class PlacesConfig(AppConfig):
     name = "places"
-    verbose_name = _("Places")
+    verbose_name = _("Postcodes and distances")

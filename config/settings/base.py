@@ -215,6 +215,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several serializers have a field called "kind"; each choice set gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "SuggestionKindEnum": "offers.constants.SuggestionKind",
+        "TaskKindEnum": "followups.constants.TaskKind",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------------

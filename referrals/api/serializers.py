@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from offers.constants import SuggestionKind
 from referrals.constants import ConsentMethod, LifeTransition, ReferralSource, Urgency
 from referrals.models import Citizen, Referral
 from referrals.services import CITIZEN_FIELDS
@@ -119,7 +120,7 @@ class CitizenSerializer(serializers.ModelSerializer):
 
 
 class SuggestionSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["offer", "volunteer", "citizen"])
+    kind = serializers.ChoiceField(choices=SuggestionKind.choices)
     id = serializers.UUIDField()
     title = serializers.CharField()
     subtitle = serializers.CharField()

@@ -21,6 +21,19 @@ def test_seed_bench_loads_a_consistent_data_set_and_is_deterministic():
         assert screening.triage_code == expected
         assert sum(screening.answers.values()) == screening.score
     assert Case.objects.filter(assignee__username="bench_brobygger").count() == 20
+    # The matching part: offers with schedules, volunteers, and the caseload's wishes, so that
+    # suggestions for a benchmark citizen find candidates nearby.
+    from offers.matching import suggestions_for
+    from offers.models import MatchProfile, Offer
+    from volunteers.models import Volunteer
+
+    assert Offer.objects.count() == 100
+    assert Volunteer.objects.count() == 150
+    assert MatchProfile.objects.count() == 20
+    assert all(offer.schedules.count() == 1 for offer in Offer.objects.all()[:20])
+    citizen = MatchProfile.objects.select_related("citizen").first().citizen
+    groups = suggestions_for(citizen=citizen)
+    assert groups["offer"] and all(s.reasons for s in groups["offer"])
 
     # Loading again into a database that holds citizens is refused …
     with pytest.raises(CommandError, match="database of its own"):

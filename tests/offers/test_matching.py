@@ -215,4 +215,4 @@ def test_citizens_nearby_who_want_the_same_group_activity():
 
     assert [s.id for s in ranked] == [other.id]
     assert ranked[0].title == "Inger H."
-    assert "vil også gerne mad og måltider sammen" in ranked[0].reasons
+    assert "vil også gerne mad og fællesspisning" in ranked[0].reasons

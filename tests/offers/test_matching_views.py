@@ -163,7 +163,7 @@ def test_the_coordinator_creates_an_offer_with_meeting_times(client, setting):
     saved = client.post(reverse("offers:offer_create"), data)
 
     assert refused.status_code == 400
-    assert "skal slutte, efter det begynder" in refused.content.decode()
+    assert "skal slutte, efter den begynder" in refused.content.decode()
     assert not Offer.objects.filter(title="Strikkecafé").exists() or saved.status_code == 302
     offer = Offer.objects.get(title="Strikkecafé")
     assert (offer.weekdays, offer.slots, offer.latitude is not None) == ([3], [9], True)

@@ -216,3 +216,25 @@ def test_citizens_nearby_who_want_the_same_group_activity():
     assert [s.id for s in ranked] == [other.id]
     assert ranked[0].title == "Inger H."
     assert "vil også gerne mad og fællesspisning" in ranked[0].reasons
+
+
+def test_the_database_preselection_keeps_the_best(monkeypatch):
+    """PostgreSQL scores the candidates first and hands over only the best few; the ranking
+    must be what scoring every candidate in Python gives."""
+    import offers.matching as matching
+
+    citizen = _citizen(postcode="5000")
+    profile(citizen, interests=["gardening", "cards"], slots=[4], activity_kinds=["nature"])
+    for postcode in ["5000", "5200", "5210", "5230", "5250", "5260", "5270"]:
+        make_offer(postcode=postcode, interests=["cards"])
+        make_offer(postcode=postcode, interests=["gardening", "cards"], activity_kinds=["nature"])
+        make_offer(
+            postcode=postcode,
+            schedules=[{"frequency": "weekly", "weekday": 5, "starts_at": time(19)}],
+        )
+    monkeypatch.setattr(matching, "PRESELECT", 4)
+    preselected = [s.id for s in _offers(citizen)]
+    monkeypatch.setattr(matching, "_use_prescore", lambda: False)
+    everything = [s.id for s in _offers(citizen)]
+
+    assert preselected[:4] == everything[:4]

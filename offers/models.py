@@ -387,6 +387,14 @@ class Match(BaseModel):
         return self.status != MatchStatus.ENDED
 
     @property
+    def volunteer_role_label(self) -> str:
+        from volunteers.constants import VolunteerRole
+
+        if self.volunteer_role in VolunteerRole.values:
+            return VolunteerRole(self.volunteer_role).label
+        return self.volunteer_role
+
+    @property
     def audit_subject_id(self):
         return self.citizen_id
 

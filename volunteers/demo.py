@@ -256,7 +256,8 @@ def _open_case(first_name: str) -> Case | None:
 def _matches(builder: User, volunteers: dict[str, Volunteer]) -> None:
     if Match.objects.exists():
         return
-    now = timezone.now()
+    # Meetings at two in the afternoon, a few days either side of today.
+    now = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
     offers = {o.title: o for o in Offer.objects.filter(status="active")}
 
     def offer_like(*words):

@@ -68,7 +68,12 @@ def requests(request):
         actor=request.user, objs=[m.citizen for m in matches if m.shared], request=request
     )
     groups = {
-        "pending": [m for m in matches if m.provider_response == ProviderResponse.PENDING],
+        # A citizen already coming needs no answer any more.
+        "pending": [
+            m
+            for m in matches
+            if m.provider_response == ProviderResponse.PENDING and m.status != MatchStatus.ACTIVE
+        ],
         "meetings": [
             m
             for m in matches

@@ -41,7 +41,7 @@ class Staff(HttpUser):
             # A citizen looking for something near home, without signing in.
             postcode = random.choice(IDS.get("postcodes") or ["5000"])
             query = random.choice(DIRECTORY_QUERIES)
-            self.client.get(f"/tilbud/?postcode={postcode}&km=10{query}", name=SCENARIO)
+            self.client.get(f"/tilbud/?area={postcode}&km=10{query}", name=SCENARIO)
         elif SCENARIO == "caseload":
             self.client.get("/forloeb/", name=SCENARIO)
         elif SCENARIO == "board":

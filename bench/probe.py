@@ -23,7 +23,7 @@ def main() -> None:
         "board": (worker, "/screening/tavle/"),
         "case": (builder, f"/forloeb/{ids['cases'][0]}/"),
     }
-    pages["directory"] = (None, f"/tilbud/?postcode={ids['postcodes'][0]}&km=10")
+    pages["directory"] = (None, f"/tilbud/?area={ids['postcodes'][0]}&km=10")
     queries = {}
     for name, (user, url) in pages.items():
         client = Client()

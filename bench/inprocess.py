@@ -75,7 +75,191 @@ def suggestions(runs: int = 200) -> dict:
     return result
 
 
-SCENARIOS = {"suggestions": suggestions}
+REMINDER_TITLE = "Benchmark: påmindelse"
+
+
+def _reminder_tasks(open_tasks: int, due_today: int) -> None:
+    """`open_tasks` open tasks for 100 staff, `due_today` of them due today (COPY)."""
+    import random
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.constants import TeamKind
+    from accounts.models import Organisation, Team, User
+    from bench.seed import _copy
+    from referrals.models import Citizen
+
+    organisation = Organisation.objects.get(name="Benchmark Kommune")
+    team, _created = Team.objects.get_or_create(
+        organisation=organisation, name="Påmindelser", defaults={"kind": TeamKind.HOME_CARE}
+    )
+    users = list(User.objects.filter(username__startswith="bench_reminder_"))
+    if not users:
+        User.objects.bulk_create(
+            User(
+                username=f"bench_reminder_{n}",
+                email=f"reminder{n}@bench.invalid",
+                first_name="Bench",
+                password="!",  # noqa: S106 - no sign-in
+            )
+            for n in range(100)
+        )
+        users = list(User.objects.filter(username__startswith="bench_reminder_"))
+    citizens = list(Citizen.objects.values_list("pk", flat=True)[:1000])
+    rng = random.Random(7)
+    today = timezone.localdate()
+    now = timezone.now()
+
+    def rows():
+        for index in range(open_tasks):
+            due = today if index < due_today else today + timedelta(days=rng.randrange(2, 60))
+            yield (
+                now,
+                now,
+                uuid.uuid4(),
+                rng.choice(citizens),
+                None,
+                None,
+                team.pk,
+                users[index % len(users)].pk,
+                "call_citizen",
+                REMINDER_TITLE,
+                due,
+                None,
+                "",
+                None,
+            )
+
+    _copy(
+        "followups_task",
+        [
+            "created_at",
+            "updated_at",
+            "id",
+            "citizen_id",
+            "case_id",
+            "screening_id",
+            "team_id",
+            "assignee_id",
+            "kind",
+            "title",
+            "due",
+            "done_at",
+            "outcome",
+            "created_by_id",
+        ],
+        rows(),
+    )
+
+
+def reminders(open_tasks: int = 100_000, due_today: int = 10_000, send: int = 1_000) -> dict:
+    """The reminder scan over `open_tasks` extra open tasks, `due_today` of them due: insert and
+    hand out every due reminder; then `send` of them through two real Celery workers to a local
+    SMTP sink. Everything it adds is removed again."""
+    import os
+    import socket
+    import subprocess
+    from datetime import datetime
+    from datetime import time as clock
+
+    from aiosmtpd.controller import Controller
+    from django.db import transaction
+    from django.utils import timezone
+
+    from bench.__main__ import PYTHON, ROOT
+    from followups.models import Notification, Task
+    from followups.reminders import notifications_to_queue, reminders_queue
+    from followups.tasks import reminder_send
+
+    started_at = timezone.now()
+    with transaction.atomic():
+        _reminder_tasks(open_tasks, due_today)
+    controller = None
+    workers = []
+    try:
+        # In the afternoon both the day-before and the due-day reminders are due.
+        now = timezone.make_aware(datetime.combine(timezone.localdate(), clock(15, 0)))
+        started = time.perf_counter()
+        offered = reminders_queue(now=now)
+        ids = notifications_to_queue(now=now, limit=10**7)
+        scan = time.perf_counter() - started
+
+        class Sink:
+            count = 0
+
+            async def handle_DATA(self, server, session, envelope):
+                Sink.count += 1
+                return "250 OK"
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+        controller.start()
+        queue = f"brobyg-bench-{os.getpid()}"
+        env = {
+            **os.environ,
+            "BENCH_EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+        }
+        workers = [
+            subprocess.Popen(
+                [
+                    PYTHON,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool",
+                    "solo",
+                    "--queues",
+                    queue,
+                    "--hostname",
+                    f"bench{n}-{queue}@%h",
+                    "--loglevel",
+                    "WARNING",
+                    "--without-heartbeat",
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for n in range(2)
+        ]
+        sample = ids[:send]
+        send_started = time.perf_counter()
+        for notification_id in sample:
+            reminder_send.apply_async(args=[str(notification_id)], queue=queue)
+        deadline = time.monotonic() + 600
+        while Sink.count < len(sample) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        sending = time.perf_counter() - send_started
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        if controller is not None:
+            controller.stop()
+        Notification.objects.filter(created_at__gte=started_at).delete()
+        Task.objects.filter(title=REMINDER_TITLE).delete()
+    return {
+        "open_tasks": open_tasks,
+        "due_reminders": len(ids),
+        "offered": offered,
+        "scan_seconds": round(scan, 1),
+        "sent": Sink.count,
+        "sent_per_second": round(Sink.count / sending, 1) if sending else 0,
+    }
+
+
+SCENARIOS = {"suggestions": suggestions, "reminders": reminders}
 
 
 def main() -> None:

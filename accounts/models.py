@@ -19,6 +19,14 @@ class User(AbstractUser):
     phone = models.CharField(
         _("mobile phone"), max_length=32, blank=True, help_text=_("For SMS reminders.")
     )
+    two_factor_exempt = models.BooleanField(
+        _("shared tablet account (no two-factor)"),
+        default=False,
+        help_text=_(
+            "Only for an account shared by a team on a tablet that stays at work. Such an "
+            "account signs in with its password alone. Never for an administrator."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -28,6 +28,9 @@ _ADMINISTRATION = [
     "accounts.change_membership",
     "accounts.delete_membership",
     "audit.view_auditevent",
+    # Failed sign-ins; deleting one unlocks a locked-out user name at once.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
     # When the scheduled jobs run.
     "django_celery_beat.view_periodictask",
     "django_celery_beat.change_periodictask",

@@ -115,7 +115,7 @@ def export_json(request, citizen_id):
 @permission_required("privacy.erase_citizen", raise_exception=True)
 def erase(request, citizen_id):
     person = selectors.citizen_for_data_request(user=request.user, citizen_id=citizen_id)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.citizen_erase(

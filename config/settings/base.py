@@ -343,6 +343,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
+        # Lockouts are logged as warnings; every successful sign-in is not news.
+        "axes": {"level": "WARNING"},
     },
 }
 

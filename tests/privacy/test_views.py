@@ -200,3 +200,31 @@ def test_the_case_page_links_to_the_access_log_for_those_who_may_see_it(client, 
     client.force_login(builder)
     body = client.get(url).content.decode()
     assert f'href="/databeskyttelse/borgere/{full_case.citizen_id}/adgang/"' in body
+
+
+def test_the_lookup_costs_the_same_queries_with_one_match_or_many(
+    team, admin_user, django_assert_num_queries
+):
+    from datetime import date
+
+    client = Client()
+    client.force_login(admin_user)
+    params = {"birth_date": "1940-05-05", "name": "Ingrid"}
+
+    def add(n):
+        # Different people with the same first name and birthday (the same person is found
+        # again, not duplicated).
+        for _ in range(n):
+            last_name = f"Hansen {Citizen.objects.count()}"
+            make_referral(
+                team=team, first_name="Ingrid", last_name=last_name, birth_date=date(1940, 5, 5)
+            )
+
+    # 1 session, 2 user, 3-4 permissions, 5 the matching citizens, 6 recording that they were
+    # seen, 7 how many retention will anonymise, 8-10 saving the session
+    add(1)
+    with django_assert_num_queries(10):
+        assert len(client.get("/databeskyttelse/", params).context["citizens"]) == 1
+    add(20)
+    with django_assert_num_queries(10):
+        assert len(client.get("/databeskyttelse/", params).context["citizens"]) == 21

@@ -107,7 +107,7 @@ def _cell(obj, name: str) -> tuple[object, str]:
 
 def _column_label(section: PersonalDataSection, model, name: str) -> str:
     if name in section.labels:
-        return str(section.labels[name])
+        return str(section.labels[name]).capitalize()
     try:
         return str(model._meta.get_field(name).verbose_name).capitalize()
     except FieldDoesNotExist:

@@ -219,6 +219,7 @@ register(
             .order_by("occurred_at")
         ),
         fields=["occurred_at", "kind", "reached", "note", "recorded_by"],
+        labels={"recorded_by": _("recorded by")},
         anonymise=_contacts_anonymise,
     )
 )
@@ -233,6 +234,7 @@ register(
             .order_by("created_at")
         ),
         fields=["created_at", "author", "text"],
+        labels={"author": _("written by")},
         anonymise=_notes_anonymise,
     )
 )

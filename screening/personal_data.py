@@ -47,6 +47,7 @@ register(
             "screened_by",
             "team",
         ],
+        labels={"triage_label": _("triage colour")},
         anonymise=_screenings_anonymise,
         exclude_in_use=_screenings_in_use,
     )

@@ -335,3 +335,13 @@ def test_without_the_setting_no_code_is_asked(client, settings):
     enrolled(user)
     response = sign_in(client, user)
     assert response["Location"] == reverse("core:home")
+
+
+def test_the_menu_is_left_out_until_the_code_is_given(client, two_factor):
+    user = UserFactory(bridge_builder=True)
+    device = enrolled(user)
+    sign_in(client, user)
+    held = client.get(VERIFY).content.decode()
+    assert 'href="/forloeb/"' not in held
+    client.post(VERIFY, {"token": code_for(device)})
+    assert 'href="/forloeb/"' in client.get("/").content.decode()

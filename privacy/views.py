@@ -9,17 +9,20 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from audit.constants import AuditAction
 from audit.services import audit_read, audit_read_many, audit_record
 from core.forms import form_add_service_errors
 from privacy import selectors, services
 from privacy.forms import AccessLogFilterForm, CitizenLookupForm, EraseForm
+from referrals.constants import OPEN_STATUSES
 
 HANDLE = "privacy.handle_data_requests"
 PAGE_SIZE = 50
 
 
+@never_cache
 @login_required
 @permission_required(HANDLE, raise_exception=True)
 def index(request):
@@ -46,6 +49,7 @@ def index(request):
     )
 
 
+@never_cache
 @login_required
 @permission_required(HANDLE, raise_exception=True)
 def citizen(request, citizen_id):
@@ -57,12 +61,13 @@ def citizen(request, citizen_id):
         {
             "citizen": person,
             "counts": selectors.citizen_section_counts(citizen=person),
-            "open_cases": person.cases.exclude(status="closed").count(),
+            "open_cases": person.cases.filter(status__in=OPEN_STATUSES).count(),
             "erase_form": EraseForm(),
         },
     )
 
 
+@never_cache
 @login_required
 @permission_required(HANDLE, raise_exception=True)
 def access_log(request, citizen_id):
@@ -84,6 +89,7 @@ def access_log(request, citizen_id):
     )
 
 
+@never_cache
 @login_required
 @permission_required(HANDLE, raise_exception=True)
 def export(request, citizen_id):
@@ -98,6 +104,7 @@ def export(request, citizen_id):
     )
 
 
+@never_cache
 @login_required
 @permission_required(HANDLE, raise_exception=True)
 def export_json(request, citizen_id):
@@ -111,6 +118,7 @@ def export_json(request, citizen_id):
     return response
 
 
+@never_cache
 @login_required
 @permission_required("privacy.erase_citizen", raise_exception=True)
 def erase(request, citizen_id):

@@ -228,3 +228,10 @@ def test_the_lookup_costs_the_same_queries_with_one_match_or_many(
     add(20)
     with django_assert_num_queries(10):
         assert len(client.get("/databeskyttelse/", params).context["citizens"]) == 21
+
+
+def test_pages_with_personal_data_are_never_cached(dpo, full_case):
+    for url in _pages(full_case.citizen_id):
+        if "sletning" in url:
+            continue
+        assert "no-store" in dpo.get(url)["Cache-Control"], url

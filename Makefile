@@ -8,7 +8,7 @@ PYTEST_ARGS ?=
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: install run test lint bench messages clean
+.PHONY: install run test lint audit bench messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,7 +39,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/audit_dependencies.py
 	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+
+audit: $(STAMP)
+	$(BIN)/python scripts/audit_dependencies.py
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --scale $(SCALE)

@@ -38,6 +38,21 @@ USERS = [
 ]
 
 
+# The demo users' authenticator key, published like their password (README.md): add it to an
+# authenticator app, or run `python manage.py demo_code` for the current code.
+DEMO_TOTP_KEY_HEX = b"brobyg-demo-2fa-key!".hex()
+DEMO_TOTP_KEY_BASE32 = "MJZG6YTZM4WWIZLNN4WTEZTBFVVWK6JB"
+
+
+def _demo_authenticator(user: User) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(
+            user=user, name="Brobyg demo", key=DEMO_TOTP_KEY_HEX, confirmed=True
+        )
+
+
 def seed_accounts() -> None:
     from core.demo import DEMO_PASSWORD
 
@@ -66,3 +81,4 @@ def seed_accounts() -> None:
         elif not user.has_role(role):
             user_set_roles(user=user, roles=[*user.roles, role])
         team_add_member(team=teams[team_name], user=user, is_lead=lead)
+        _demo_authenticator(user)

@@ -31,6 +31,14 @@ class User(AbstractUser):
         default=False,
         help_text=_("Reminders go to the mobile phone too, when one is given."),
     )
+    two_factor_exempt = models.BooleanField(
+        _("shared tablet account (no two-factor)"),
+        default=False,
+        help_text=_(
+            "Only for an account shared by a team on a tablet that stays at work. Such an "
+            "account signs in with its password alone. Never for an administrator."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -28,6 +28,14 @@ _ADMINISTRATION = [
     "accounts.change_membership",
     "accounts.delete_membership",
     "audit.view_auditevent",
+    # Data-subject rights: find a citizen for a request, their access log, export, erasure,
+    # and the retention job's dry run.
+    "privacy.handle_data_requests",
+    "privacy.erase_citizen",
+    "privacy.view_anonymisationrecord",
+    # Failed sign-ins; deleting one unlocks a locked-out user name at once.
+    "axes.view_accessattempt",
+    "axes.delete_accessattempt",
     # When the scheduled jobs run.
     "django_celery_beat.view_periodictask",
     "django_celery_beat.change_periodictask",

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db.models import Count, Q, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.constants import ROLE_PRIORITY, Role
 from accounts.models import Membership, User
@@ -29,3 +31,15 @@ def role_counts() -> list[tuple[str, int]]:
         .values_list("name", "n")
     )
     return [(role.label, counts.get(role.value, 0)) for role in Role]
+
+
+def user_requires_two_factor(*, user: User) -> bool:
+    """Whether this signed-in user must confirm the web sign-in with a code (TOTP)."""
+    return bool(
+        settings.BROBYG_REQUIRE_2FA and user.is_authenticated and not user.two_factor_exempt
+    )
+
+
+def user_two_factor_device(*, user: User) -> TOTPDevice | None:
+    """The user's confirmed authenticator, or None if they have not set one up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()

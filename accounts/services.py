@@ -1,9 +1,14 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.constants import Language, ReminderPreference, Role
 from accounts.models import Membership, Organisation, Team, User
@@ -168,4 +173,125 @@ def user_set_reminder_preferences(
             setattr(user, name, values[name])
         user.save(update_fields=changed)
         audit_record(actor=actor or user, action=AuditAction.UPDATE, obj=user, fields=changed)
+    return user
+
+
+# --- Two-factor sign-in (TOTP) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TwoFactorResult:
+    verified: bool
+    # When too many wrong codes were given: the moment another try is allowed.
+    locked_until: datetime | None = None
+
+
+def _clean_token(token: str) -> str:
+    return "".join(str(token or "").split())
+
+
+@transaction.atomic
+def two_factor_enrolment_start(*, user: User) -> TOTPDevice:
+    """The not yet confirmed authenticator whose key the set-up page shows.
+
+    The same key is shown until the user confirms it with a code, so reloading the page does
+    not invalidate a QR code the person has already scanned.
+    """
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError(
+            {"token": _("Two-factor sign-in is already set up. An administrator can reset it.")}
+        )
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Brobyg", confirmed=False)
+    return device
+
+
+def _verify(*, user: User, device: TOTPDevice, token: str) -> TwoFactorResult:
+    # TOTPDevice.verify_token counts failures on the device itself (exponential back-off), and
+    # refuses a code that was used before: a code seen over someone's shoulder is worthless.
+    allowed, info = device.verify_is_allowed()
+    if not allowed:
+        return TwoFactorResult(verified=False, locked_until=(info or {}).get("locked_until"))
+    return TwoFactorResult(verified=device.verify_token(_clean_token(token)))
+
+
+def two_factor_enrolment_confirm(
+    *, user: User, token: str, request: HttpRequest | None = None
+) -> TwoFactorResult:
+    """Confirm the new authenticator with its first code; the sign-in is then verified too.
+
+    Not one transaction on purpose: a wrong code's failure count must be kept, not rolled back.
+    """
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("id")
+            .first()
+        )
+        if device is None:
+            raise ValidationError({"token": _("Start the set-up again.")})
+        result = _verify(user=user, device=device, token=token)
+        if result.verified:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit_record(
+                actor=user, action=AuditAction.TWO_FACTOR_ENROLLED, obj=user, request=request
+            )
+        else:
+            audit_record(
+                actor=user, action=AuditAction.TWO_FACTOR_FAILED, obj=user, request=request
+            )
+    if result.verified and request is not None:
+        otp_login(request, device)
+    return result
+
+
+def two_factor_verify(
+    *, user: User, token: str, request: HttpRequest | None = None
+) -> TwoFactorResult:
+    """Check the code from the user's authenticator; on success the session is verified."""
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=True)
+            .order_by("id")
+            .first()
+        )
+        if device is None:
+            raise ValidationError({"token": _("Set up two-factor sign-in first.")})
+        result = _verify(user=user, device=device, token=token)
+        audit_record(
+            actor=user,
+            action=AuditAction.TWO_FACTOR_VERIFIED
+            if result.verified
+            else AuditAction.TWO_FACTOR_FAILED,
+            obj=user,
+            request=request,
+        )
+    if result.verified and request is not None:
+        otp_login(request, device)
+    return result
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: User | None, request: HttpRequest | None = None) -> int:
+    """Remove the user's authenticators (a lost phone); they set up a new one at next sign-in."""
+    deleted, _counts = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action=AuditAction.TWO_FACTOR_RESET, obj=user, request=request)
+    return deleted
+
+
+@transaction.atomic
+def user_set_two_factor_exempt(*, user: User, exempt: bool, actor: User | None) -> User:
+    """Mark an account as a shared tablet account that signs in without a second factor."""
+    if exempt and user.has_role(Role.ADMIN):
+        raise ValidationError(
+            {"two_factor_exempt": _("An administrator always signs in with two factors.")}
+        )
+    if user.two_factor_exempt != exempt:
+        user.two_factor_exempt = exempt
+        user.save(update_fields=["two_factor_exempt"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, fields=["two_factor_exempt"])
     return user

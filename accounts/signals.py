@@ -22,3 +22,14 @@ def _audit_sign_out(sender, request, user, **kwargs):
 def _audit_sign_in_failed(sender, credentials, request=None, **kwargs):
     # The attempted user name is not stored: it may be a mistyped password.
     audit_record(actor=None, action=AuditAction.SIGN_IN_FAILED, request=request)
+
+
+@receiver(user_logged_in, dispatch_uid="session_signed_in_at")
+def _remember_sign_in_time(sender, request, user, **kwargs):
+    # The absolute session limit counts from here (accounts.middleware.SessionLimitMiddleware).
+    if request is not None and hasattr(request, "session"):
+        from django.utils import timezone
+
+        from accounts.middleware import SIGNED_IN_AT_SESSION_KEY
+
+        request.session[SIGNED_IN_AT_SESSION_KEY] = timezone.now().timestamp()

@@ -8,4 +8,6 @@ urlpatterns = [
     path("log-ind/", views.SignInView.as_view(), name="login"),
     path("log-ud/", views.SignOutView.as_view(), name="logout"),
     path("adgangskode/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("to-trin/", views.two_factor_verify, name="two_factor_verify"),
+    path("to-trin/opsaet/", views.two_factor_enrol, name="two_factor_enrol"),
 ]

@@ -65,6 +65,12 @@ NAVIGATION: list[NavItem] = [
         _("Referrals"), "referrals:referral_list", "inbox", permission="referrals.view_referral"
     ),
     NavItem(_("Audit trail"), "audit:list", "journal-text", permission="audit.view_auditevent"),
+    NavItem(
+        _("Data protection"),
+        "privacy:index",
+        "shield-lock",
+        permission="privacy.handle_data_requests",
+    ),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True),
     NavItem(_("API"), "api-docs", "braces", staff_only=True),
 ]

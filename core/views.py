@@ -3,9 +3,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import APIException, NotFound
 
 from accounts.constants import Role
 from accounts.selectors import role_counts, user_memberships, user_primary_role
+from core.api.exceptions import error_body
 from core.health import run_checks
 from referrals import selectors as referral_selectors
 
@@ -42,13 +44,13 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse(error_body(NotFound.default_detail, "not_found"), status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"detail": "Server error."}, status=500)
+        return JsonResponse(error_body(APIException.default_detail, "error"), status=500)
     return render(request, "500.html", status=500)
 
 

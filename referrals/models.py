@@ -81,6 +81,9 @@ class Citizen(BaseModel):
         related_name="home_care_citizens",
         help_text=_("The home-care team that visits the citizen, if any."),
     )
+    # Set when the personal data was removed (erasure on request, or the retention period);
+    # the row stays, without anything that identifies the person, so statistics stay right.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("citizen")
@@ -104,7 +107,13 @@ class Citizen(BaseModel):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("Anonymised citizen"))
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def age(self) -> int:

@@ -1,10 +1,12 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.api.serializers import MeSerializer, TokenSerializer
 from accounts.models import User
+from accounts.views import lockout_json_response
 
 
 class TokenObtainView(ObtainAuthToken):
@@ -15,7 +17,14 @@ class TokenObtainView(ObtainAuthToken):
 
     @extend_schema(responses={200: TokenSerializer}, tags=["auth"])
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it refused (or whose failure reached the limit);
+            # the caller gets a 429 that says so, not "wrong password" again and again.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_json_response()
+            raise
 
 
 @extend_schema(tags=["auth"])

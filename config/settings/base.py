@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,9 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 LOCAL_APPS = [
     "core",
@@ -49,6 +53,7 @@ LOCAL_APPS = [
     "offers",
     "volunteers",
     "followups",
+    "privacy",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -61,9 +66,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionLimitMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,6 +139,12 @@ else:
 # --- Accounts and sessions ----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a sign-in while the user name is locked out from that address, before the
+    # password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -147,10 +164,31 @@ AUTH_PASSWORD_VALIDATORS = [
 BROBYG_IDLE_TIMEOUT_MINUTES = env.int("BROBYG_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = BROBYG_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a session ends this many hours after the sign-in (a long working day).
+BROBYG_SESSION_MAX_HOURS = env.int("BROBYG_SESSION_MAX_HOURS", default=10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+
+# Lockout after repeated failed sign-ins (django-axes), on the web sign-in, the Django admin and
+# the API's token endpoint alike. Counted per user name *and* address: a colleague's typos on a
+# shared tablet never lock out the whole home-care team, and nobody can lock out a known user
+# from elsewhere. The token endpoint's throttle limits guessing across many user names.
+AXES_FAILURE_LIMIT = env.int("BROBYG_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("BROBYG_SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+# Sign-ins are in the audit trail already; axes keeps only the failed attempts.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP) on the web sign-in for every user, except shared tablet
+# accounts an administrator has exempted. Systems use the API's tokens and are not affected.
+BROBYG_REQUIRE_2FA = env.bool("BROBYG_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = env.str("BROBYG_2FA_ISSUER", default="Brobyg")
 
 # --- Language and time --------------------------------------------------------------------------
 
@@ -220,6 +258,10 @@ SPECTACULAR_SETTINGS = {
         "SuggestionKindEnum": "offers.constants.SuggestionKind",
         "TaskKindEnum": "followups.constants.TaskKind",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.add_error_responses",
+    ],
 }
 
 # --- Celery -------------------------------------------------------------------------------------
@@ -272,6 +314,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "offers.tasks.first_meeting_confirmations_sweep",
         "schedule": timedelta(minutes=15),
     },
+    "anonymise-after-retention": {
+        "task": "privacy.tasks.retention_anonymise",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # --- Content-Security-Policy ---------------------------------------------------------------------
@@ -315,6 +361,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
+        # Lockouts are logged as warnings; every successful sign-in is not news.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -324,6 +372,9 @@ LOGGING = {
 # and throttling) is read from X-Forwarded-For only that far; 0 means REMOTE_ADDR is the client.
 BROBYG_NUM_PROXIES = env.int("BROBYG_NUM_PROXIES", default=0)
 REST_FRAMEWORK["NUM_PROXIES"] = BROBYG_NUM_PROXIES
+
+# Closed cases are anonymised this many months after they closed (privacy.retention).
+BROBYG_RETENTION_MONTHS = env.int("BROBYG_RETENTION_MONTHS", default=12)
 
 # The address people reach Brobyg on, for links in e-mails.
 BROBYG_BASE_URL = env.str("BROBYG_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")

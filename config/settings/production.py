@@ -41,4 +41,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+# The __Host- prefix makes the browser refuse the cookie unless it came over HTTPS from this
+# very host, for the whole site: no sub-domain can set or read it.
+SESSION_COOKIE_NAME = "__Host-brobyg-session"
+CSRF_COOKIE_NAME = "__Host-brobyg-csrf"
 X_FRAME_OPTIONS = "DENY"
+# Two-factor sign-in cannot be switched off in production by accident: only explicitly.
+BROBYG_REQUIRE_2FA = env.bool("BROBYG_REQUIRE_2FA", default=True)

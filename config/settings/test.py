@@ -21,6 +21,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # A queue of the suite's own, so a test worker never picks up a developer's tasks or the reverse.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="brobyg-test")
 
+# Two-factor sign-in is off for the suite as a whole, so tests sign in with a password alone;
+# the two-factor tests turn it on with the `settings` fixture.
+BROBYG_REQUIRE_2FA = False
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if env.str("BROBYG_TEST_EMAIL_URL", default=""):

@@ -1,4 +1,10 @@
-"""Every API error is JSON a person can read, with the field it concerns."""
+"""Every API error is JSON a person can read.
+
+- A 400 for bad input names the field: {"answers": {"left_out": ["…"]}} (the path to the field).
+- Every other error has one shape: {"detail": "a sentence", "code": "not_found"}, and a 429
+  adds "retry_after" (seconds). The same shape comes from the lockout, the two-factor hold, an
+  unknown /api/ address and a server error, so a client handles errors in one place.
+"""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,6 +26,10 @@ def _nest(errors: dict) -> dict:
     return nested
 
 
+def error_body(detail, code: str, **extra) -> dict:
+    return {"detail": str(detail), "code": code, **extra}
+
+
 def exception_handler(exc, context):
     # A service raises Django's ValidationError; the API answers it as a 400 with the same
     # field names a form would show, instead of letting it become a 500.
@@ -29,4 +39,15 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None or isinstance(exc, exceptions.ValidationError):
+        return response
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if not isinstance(code, str):
+        code = exc.default_code
+    extra = {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        extra["retry_after"] = int(exc.wait + 0.999)
+    response.data = error_body(detail, code, **extra)
+    return response

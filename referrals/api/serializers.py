@@ -68,8 +68,8 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
 
     status = serializers.CharField(source="case.status")
     citizen = serializers.UUIDField(source="citizen_id")
-    first_contact_at = serializers.DateTimeField(source="case.first_contact_at")
-    closed_at = serializers.DateTimeField(source="case.closed_at")
+    first_contact_at = serializers.DateTimeField(source="case.first_contact_at", allow_null=True)
+    closed_at = serializers.DateTimeField(source="case.closed_at", allow_null=True)
     close_reason = serializers.CharField(source="case.close_reason")
 
     class Meta:

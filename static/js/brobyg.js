@@ -7,6 +7,11 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
+  // <button data-print>: print the page (an access log or an export for the citizen).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
+  });
+
   // A page that comes back with errors shows the first one, wherever it is on the page.
   document.addEventListener("DOMContentLoaded", function () {
     var invalid = document.querySelector("main .is-invalid, main .invalid-feedback");

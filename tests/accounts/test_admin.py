@@ -91,3 +91,49 @@ def test_no_role_may_read_or_issue_api_tokens_or_touch_permissions():
 
 def test_the_admin_role_has_no_access_to_citizens():
     assert not [label for label in ROLE_PERMISSIONS[Role.ADMIN] if label.startswith("referrals.")]
+
+
+def test_a_shared_tablet_account_is_exempted_in_the_admin_and_it_is_audited(admin_client):
+    tablet = UserFactory(home_care=True, username="tablet-nord")
+    url = f"/django-admin/accounts/user/{tablet.pk}/change/"
+    assert "Totrinslogin" in admin_client.get(url).content.decode()
+
+    response = admin_client.post(url, _user_form(tablet, two_factor_exempt="on"))
+
+    assert response.status_code == 302
+    assert User.objects.get(pk=tablet.pk).two_factor_exempt
+    event = AuditEvent.objects.get(
+        actor=admin_client.admin, action=AuditAction.UPDATE, object_id=str(tablet.pk)
+    )
+    assert "two_factor_exempt" in event.fields
+
+
+def test_an_administrator_account_cannot_be_exempted_in_the_admin(admin_client):
+    other_admin = UserFactory(admin=True)
+    url = f"/django-admin/accounts/user/{other_admin.pk}/change/"
+    response = admin_client.post(url, _user_form(other_admin, two_factor_exempt="on"))
+    assert response.status_code == 200  # the form again, with the error
+    assert "En administrator logger altid ind med to trin" in response.content.decode()
+    assert not User.objects.get(pk=other_admin.pk).two_factor_exempt
+
+
+def test_the_admin_resets_a_lost_phone_for_the_selected_users(admin_client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    worker = UserFactory(bridge_builder=True)
+    TOTPDevice.objects.create(user=worker, name="Brobyg", confirmed=True)
+    response = admin_client.post(
+        "/django-admin/accounts/user/",
+        {"action": "reset_two_factor", "_selected_action": [worker.pk]},
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=worker).exists()
+    assert AuditEvent.objects.filter(
+        actor=admin_client.admin, action=AuditAction.TWO_FACTOR_RESET, object_id=str(worker.pk)
+    ).exists()
+
+
+def test_an_administrator_can_unlock_a_locked_out_user_name():
+    assert {"axes.view_accessattempt", "axes.delete_accessattempt"} <= set(
+        ROLE_PERMISSIONS[Role.ADMIN]
+    )

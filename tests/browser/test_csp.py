@@ -44,6 +44,11 @@ def _pages():
         "laege": ["/henvisninger/ny/"],
         "admin": [
             "/revision/",
+            "/databeskyttelse/",
+            "/databeskyttelse/sletning/",
+            f"/databeskyttelse/borgere/{case.citizen_id}/",
+            f"/databeskyttelse/borgere/{case.citizen_id}/adgang/",
+            f"/databeskyttelse/borgere/{case.citizen_id}/indsigt/",
             "/django-admin/",
             "/django-admin/accounts/user/",
             f"/django-admin/screening/triagescheme/{scheme.pk}/change/",

@@ -21,7 +21,10 @@ EXPECTED = {
         ["Start", "Mine opgaver", "Forespørgsler", "Vores tilbud", "Frivillige", "Venteliste"],
     ),
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
-    "admin": ("Administration", ["Start", "Revisionslog", "Administration", "API"]),
+    "admin": (
+        "Administration",
+        ["Start", "Revisionslog", "Databeskyttelse", "Administration", "API"],
+    ),
 }
 
 

@@ -52,3 +52,30 @@ def test_seed_demo_refuses_a_real_installation_unless_forced(settings):
     assert not User.objects.exists()
     call_command("seed_demo", "--force")
     assert User.objects.filter(username="admin").exists()
+
+
+def test_the_demo_users_sign_in_with_the_published_two_factor_key(settings, client, capsys):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert TOTPDevice.objects.filter(confirmed=True).count() == len(DEMO_USERS)
+
+    capsys.readouterr()
+    call_command("demo_code")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and code.isdigit()
+
+    settings.DEBUG = False
+    settings.BROBYG_REQUIRE_2FA = True
+    client.post("/konto/log-ind/", {"username": "laege", "password": "brobyg-demo"})
+    assert client.get("/henvisninger/").status_code == 302
+    assert client.post("/konto/to-trin/", {"token": code}).status_code == 302
+    assert client.get("/henvisninger/").status_code == 200
+
+
+def test_demo_codes_are_for_a_developers_machine_only(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_code")

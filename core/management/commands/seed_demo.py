@@ -24,4 +24,9 @@ class Command(BaseCommand):
                 "published password. Run with --force if you really want the demo data here."
             )
         seed_demo()
-        self.stdout.write(self.style.SUCCESS("Demo data is in place. Password: brobyg-demo"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data is in place. Password: brobyg-demo; two-factor code: "
+                "python manage.py demo_code"
+            )
+        )

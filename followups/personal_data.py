@@ -1,0 +1,36 @@
+"""What follow-up holds about a citizen. Done tasks stay as anonymous rows (kind, due and done
+dates) without their free text; open tasks are deleted with the person. A citizen with an open
+task is still being followed up, so retention leaves them alone."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from followups.models import Task
+from privacy.registry import PersonalDataSection, register
+
+
+def _tasks_anonymise(citizen) -> int:
+    tasks = Task.objects.filter(citizen=citizen)
+    tasks.filter(done_at__isnull=True).delete()
+    return tasks.update(title="", outcome="")
+
+
+def _tasks_in_use(citizens: QuerySet, cutoff) -> QuerySet:
+    return citizens.exclude(pk__in=Task.objects.filter(done_at__isnull=True).values("citizen_id"))
+
+
+register(
+    PersonalDataSection(
+        key="tasks",
+        label=_("Follow-up tasks"),
+        order=70,
+        rows=lambda citizen: (
+            Task.objects.filter(citizen=citizen)
+            .select_related("assignee", "team")
+            .order_by("due", "created_at")
+        ),
+        fields=["kind", "title", "due", "done_at", "outcome", "assignee", "team"],
+        anonymise=_tasks_anonymise,
+        exclude_in_use=_tasks_in_use,
+    )
+)

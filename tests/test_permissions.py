@@ -112,7 +112,23 @@ TABLE = [
         403,
         brobygger=404,
         hjemmepleje=302,
+        koordinator=404,  # may finish their own tasks, and this is not one of them
     ),
+    # --- Offers, volunteers and matching --------------------------------------------------------
+    row("GET", "/tilbud/", 200, anonymous=200),
+    row("GET", "/bekraeft/not-a-link/", 410, anonymous=410),  # the e-mailed link needs no sign-in
+    row("GET", "/forloeb/{case}/match/", 403, **BUILDER_ONLY),
+    row("POST", "/forloeb/{case}/match/oensker/", 403, **BUILDER_POST),
+    row("POST", "/forloeb/{case}/match/foreslaa/", 403, brobygger=302),
+    row("GET", "/koordinering/", 403, koordinator=200),
+    row("GET", "/koordinering/tilbud/", 403, koordinator=200),
+    row("GET", "/koordinering/tilbud/nyt/", 403, koordinator=200),
+    row("POST", "/koordinering/tilbud/nyt/", 403, koordinator=400),
+    row("GET", "/frivillige/", 403, koordinator=200),
+    row("GET", "/frivillige/ny/", 403, koordinator=200),
+    row("GET", "/frivillige/venteliste/", 403, brobygger=200, koordinator=200),
+    # --- Follow-up ------------------------------------------------------------------------------
+    row("GET", "/opgaver/", 403, brobygger=200, hjemmepleje=200, koordinator=200),
     # --- Administration and data protection ---------------------------------------------------
     row("GET", "/revision/", 403, admin=200),
     row("GET", "/django-admin/", 302, admin=200),
@@ -135,6 +151,10 @@ TABLE = [
     row("GET", "/api/v1/citizens/{home_citizen}/", 403, brobygger=404, hjemmepleje=200),
     row("GET", "/api/v1/screenings/", 403, brobygger=200, hjemmepleje=200),
     row("POST", "/api/v1/screenings/", 403, brobygger=400, hjemmepleje=400),
+    row("GET", "/api/v1/citizens/{citizen}/suggestions/", 403, brobygger=200),
+    row("GET", "/api/v1/offers/", 200, anonymous=200),
+    row("GET", "/api/v1/offers/hsds/", 200, anonymous=200),
+    row("GET", "/api/v1/tasks/", 403, brobygger=200, hjemmepleje=200, koordinator=200),
 ]
 
 

@@ -83,5 +83,5 @@ def test_the_schema_documents_the_error_shape(client):
 def test_the_public_endpoints_have_their_throttle_rates(settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert rates["token"] == "20/min"
-    # Ready for the public offer directory's API (ScopedRateThrottle, scope "directory").
-    assert rates["directory"] == "60/min"
+    # The public offer directory's API (ScopedRateThrottle, scope "directory").
+    assert rates["directory"] == "120/min"

@@ -67,6 +67,9 @@ def test_every_section_is_registered_in_the_order_an_access_request_reads():
         "network",
         "plan",
         "screenings",
+        "matches",
+        "match_profile",
+        "volunteer_requests",
         "tasks",
         "audit_trail",
     ]

@@ -1,0 +1,78 @@
+"""What matching holds about a citizen. Matches stay as anonymous rows (which offer or volunteer,
+status and dates) so statistics of matches and outcomes stay right; the free text, the reasons
+and the citizen's wishes go. An open match is ended first, so its place is freed. A citizen with
+an open match is still being helped, so retention leaves them alone."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from offers.constants import MatchEndReason, MatchStatus
+from offers.models import Match, MatchProfile
+from privacy.registry import PersonalDataSection, register
+
+
+def _matches_anonymise(citizen) -> int:
+    from offers.services import match_end
+
+    for match in Match.objects.filter(citizen=citizen).exclude(status=MatchStatus.ENDED):
+        match_end(match=match, reason=MatchEndReason.OTHER, actor=None)
+    touched = Match.objects.filter(citizen=citizen).update(
+        end_note="", accompanied_by="", reasons=[]
+    )
+    deleted, _counts = MatchProfile.objects.filter(citizen=citizen).delete()
+    return touched + deleted
+
+
+def _matches_in_use(citizens: QuerySet, cutoff) -> QuerySet:
+    return citizens.exclude(
+        pk__in=Match.objects.exclude(status=MatchStatus.ENDED).values("citizen_id")
+    )
+
+
+register(
+    PersonalDataSection(
+        key="matches",
+        label=_("Offers and volunteers"),
+        order=64,
+        rows=lambda citizen: (
+            Match.objects.filter(citizen=citizen)
+            .select_related("offer", "volunteer")
+            .order_by("created_at")
+        ),
+        fields=[
+            "offer",
+            "volunteer",
+            "volunteer_role",
+            "status",
+            "created_at",
+            "accepted_at",
+            "first_meeting_at",
+            "accompanied_by",
+            "activated_at",
+            "ended_at",
+            "end_reason",
+            "end_note",
+        ],
+        anonymise=_matches_anonymise,
+        exclude_in_use=_matches_in_use,
+    )
+)
+
+register(
+    PersonalDataSection(
+        key="match_profile",
+        label=_("Wishes for matching"),
+        order=65,
+        rows=lambda citizen: MatchProfile.objects.filter(citizen=citizen),
+        fields=[
+            "activity_kinds",
+            "interests",
+            "target_groups",
+            "slots",
+            "max_distance_km",
+            "other_languages",
+            "wants_company_of_others",
+            "wishes",
+        ],
+    )
+)

@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "offers",
     "volunteers",
     "followups",
+    "stats",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -307,3 +308,7 @@ REST_FRAMEWORK["NUM_PROXIES"] = BROBYG_NUM_PROXIES
 
 # The address people reach Brobyg on, for links in e-mails.
 BROBYG_BASE_URL = env.str("BROBYG_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Statistics: a count below this is hidden ("<5"), and means, medians and shares are shown only
+# over at least this many people. 3 gives Statistics Denmark's rule.
+BROBYG_STATS_MIN_COUNT = env.int("BROBYG_STATS_MIN_COUNT", default=5)

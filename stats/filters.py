@@ -1,0 +1,252 @@
+"""What a statistics request is narrowed to, read from a query string, and the expressions the
+table builders filter and group with.
+
+Periods are whole months: a day-precise period would let two requests a day apart tell what
+happened on one day, so `from` is taken to the start of its month and `to` to the end of its.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, CharField, DateField, F, Func, IntegerField, Value, When
+from django.db.models.functions import TruncDate, TruncMonth, TruncQuarter
+from django.db.models.lookups import LessThan
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.constants import TeamKind
+from accounts.models import Team
+from referrals.constants import AgeBand
+from stats.constants import FILTER_AGE_BANDS, MAX_MONTHS, Interval
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    start: date  # the first day of the first month
+    end: date  # the last day of the last month
+    interval: str = Interval.MONTH
+    team: Team | None = None
+    district: str = ""
+    age_band: str = ""
+
+    @property
+    def start_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_before(self) -> datetime:
+        """The first moment after the period (periods are half-open: start <= t < end)."""
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
+    def periods(self) -> list[date]:
+        """The first day of every month (or quarter) in the period, in order."""
+        step = 3 if self.interval == Interval.QUARTER else 1
+        first = period_start(self.start, self.interval)
+        result = []
+        year, month = first.year, first.month
+        while date(year, month, 1) <= self.end:
+            result.append(date(year, month, 1))
+            month += step
+            if month > 12:
+                year, month = year + 1, month - 12
+        return result
+
+    def as_params(self) -> dict[str, str]:
+        """The filter as query parameters (months only), e.g. for the export links."""
+        params = {
+            "from": f"{self.start:%Y-%m}",
+            "to": f"{self.end:%Y-%m}",
+            "interval": self.interval,
+        }
+        if self.team:
+            params["team"] = str(self.team.pk)
+        if self.district:
+            params["district"] = self.district
+        if self.age_band:
+            params["age_band"] = self.age_band
+        return params
+
+
+def period_start(day: date, interval: str) -> date:
+    if interval == Interval.QUARTER:
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return date(day.year, day.month, 1)
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def parse_month(value: str, field: str, *, end: bool) -> date:
+    """`YYYY-MM` or `YYYY-MM-DD`, as the first (or, with `end`, the last) day of its month."""
+    match = _DATE.match(value.strip())
+    day = None
+    if match:
+        year, month, day_of_month = match.groups()
+        try:
+            day = date(int(year), int(month), int(day_of_month or 1))
+        except ValueError:
+            day = None
+    if day is None or day.year < 2000:
+        raise ValidationError(
+            {field: _("Write a date as YYYY-MM-DD or a month as YYYY-MM, from the year 2000.")}
+        )
+    return _month_end(day) if end else date(day.year, day.month, 1)
+
+
+def default_period(today: date | None = None) -> tuple[date, date]:
+    """The last twelve months, this one included."""
+    today = today or timezone.localdate()
+    month_index = today.year * 12 + today.month - 1 - 11
+    return date(month_index // 12, month_index % 12 + 1, 1), _month_end(today)
+
+
+def filters_from_params(params) -> StatsFilter:
+    """A StatsFilter from a query string; a ValidationError names each field that is wrong."""
+    errors: dict[str, list[str]] = {}
+    start, end = default_period()
+
+    def read(name: str) -> str:
+        return (params.get(name) or "").strip()
+
+    try:
+        if read("from"):
+            start = parse_month(read("from"), "from", end=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        if read("to"):
+            end = parse_month(read("to"), "to", end=True)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if not errors:
+        if end < start:
+            errors["to"] = [_("The end of the period is before its start.")]
+        elif (end.year - start.year) * 12 + end.month - start.month + 1 > MAX_MONTHS:
+            errors["to"] = [
+                _("A period can be at most %(months)s months.") % {"months": MAX_MONTHS}
+            ]
+
+    interval = read("interval") or Interval.MONTH
+    if interval not in Interval.values:
+        errors["interval"] = [_("Choose month or quarter.")]
+
+    team = None
+    if read("team"):
+        team = (
+            statistics_teams().filter(pk=read("team")).first() if _is_uuid(read("team")) else None
+        )
+        if team is None:
+            errors["team"] = [_("No team has this id.")]
+
+    district = read("district")
+    if district and not re.fullmatch(r"\d{4}", district):
+        errors["district"] = [_("A district is a four-digit postcode.")]
+
+    age_band = read("age_band")
+    if age_band and age_band not in FILTER_AGE_BANDS:
+        errors["age_band"] = [
+            _("Choose one of the age bands %(bands)s.") % {"bands": ", ".join(FILTER_AGE_BANDS)}
+        ]
+
+    if errors:
+        raise ValidationError(errors)
+    return StatsFilter(
+        start=start,
+        end=end,
+        interval=interval,
+        team=team,
+        district=district,
+        age_band=age_band,
+    )
+
+
+def _is_uuid(value: str) -> bool:
+    return bool(re.fullmatch(r"[0-9a-fA-F-]{32,36}", value))
+
+
+def statistics_teams():
+    """The teams whose work the statistics can be narrowed to."""
+    return Team.objects.filter(
+        kind__in=[TeamKind.BRIDGE_BUILDERS, TeamKind.HOME_CARE]
+    ).select_related("organisation")
+
+
+# --- Expressions ----------------------------------------------------------------------------------
+
+
+def district_expression(citizen: str = "citizen__"):
+    """The citizen's district. For now the postcode area (postnummer); a lookup in a table of
+    postcodes and districts replaces it here, and everything grouped or filtered by district
+    follows. `citizen` is the path from the model queried to the citizen ("" on Citizen)."""
+    return F(f"{citizen}postcode")
+
+
+def district_choices() -> list[str]:
+    """The districts citizens live in, for the filter."""
+    from referrals.models import Citizen
+
+    return list(
+        Citizen.objects.exclude(postcode="")
+        .annotate(district=district_expression(""))
+        .values_list("district", flat=True)
+        .distinct()
+        .order_by("district")
+    )
+
+
+class _AgeInYears(Func):
+    """Whole years from the birth date to the (local) date of the event."""
+
+    template = "EXTRACT(YEAR FROM AGE(%(expressions)s))::integer"
+    arg_joiner = ", "
+    output_field = IntegerField()
+
+
+def age_band_expression(*, birth_date: str, at: str):
+    """The age band of the national health profile at the time of the event `at`."""
+    age = _AgeInYears(TruncDate(at), F(birth_date))
+    return Case(
+        When(LessThan(age, 16), then=Value(AgeBand.UNDER_16)),
+        When(LessThan(age, 30), then=Value(AgeBand.BAND_16_29)),
+        When(LessThan(age, 50), then=Value(AgeBand.BAND_30_49)),
+        When(LessThan(age, 65), then=Value(AgeBand.BAND_50_64)),
+        When(LessThan(age, 80), then=Value(AgeBand.BAND_65_79)),
+        default=Value(AgeBand.BAND_80),
+        output_field=CharField(),
+    )
+
+
+def period_expression(field: str, interval: str):
+    """The month (or quarter) an event falls in, in Danish local time, as its first day."""
+    trunc = TruncQuarter if interval == Interval.QUARTER else TruncMonth
+    return trunc(field, output_field=DateField())
+
+
+def narrowed(
+    queryset,
+    filters: StatsFilter,
+    *,
+    at: str,
+    team: str | None,
+    citizen: str = "citizen__",
+):
+    """`queryset` narrowed to the period (by the datetime field `at`), the team (through the
+    path `team`, if the model has one), the district and the age band at the event."""
+    queryset = queryset.filter(**{f"{at}__gte": filters.start_at, f"{at}__lt": filters.end_before})
+    if filters.team is not None and team:
+        queryset = queryset.filter(**{team: filters.team})
+    if filters.district:
+        queryset = queryset.annotate(stats_district=district_expression(citizen)).filter(
+            stats_district=filters.district
+        )
+    if filters.age_band:
+        queryset = queryset.annotate(
+            stats_age_band=age_band_expression(birth_date=f"{citizen}birth_date", at=at)
+        ).filter(stats_age_band=filters.age_band)
+    return queryset

@@ -49,6 +49,8 @@ _ADMINISTRATION = [
     "screening.view_instrument",
     "screening.add_instrument",
     "screening.change_instrument",
+    # Anonymised statistics and their exports: aggregates only.
+    "stats.view_statistics",
 ]
 
 _SCREENING = [

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("referrals.api.urls")),
     path("", include("screening.api.urls")),
+    path("", include("stats.api.urls")),
 ]

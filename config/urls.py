@@ -17,6 +17,7 @@ urlpatterns = [
     path("sw.js", screening_views.service_worker, name="service_worker"),
     path("konto/", include("accounts.urls")),
     path("revision/", include("audit.urls")),
+    path("statistik/", include("stats.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),

@@ -9,6 +9,7 @@ from django.db import connection
 
 from stats.disclosure import PublishedTable, protect
 from stats.filters import StatsFilter
+from stats.queries import statistics_session
 from stats.tables import TABLES
 
 PERMISSION = "stats.view_statistics"
@@ -27,8 +28,9 @@ def statistics_available() -> bool:
 def published_tables(*, filters: StatsFilter, builders=None) -> Iterator[PublishedTable]:
     """The tables one by one (one query each), so an export can stream them as they come."""
     k = min_count()
-    for build in builders if builders is not None else TABLES:
-        yield protect(build(filters), k=k)
+    with statistics_session():
+        for build in builders if builders is not None else TABLES:
+            yield protect(build(filters), k=k)
 
 
 def statistics_iter(*, user, filters: StatsFilter, builders=None) -> Iterator[PublishedTable]:

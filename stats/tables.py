@@ -11,13 +11,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Case, CharField, F, Value, When
-from django.db.models.functions import Coalesce, Extract
+from django.db.models.functions import Coalesce, Extract, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from referrals.constants import AgeBand, CaseStatus, CloseReason, LifeTransition, ReferralSource
 from referrals.models import Case as CitizenCase
-from referrals.models import Referral
+from referrals.models import Citizen, Referral
 from screening.constants import SEVERE_LONELINESS_SCORE
 from screening.models import Screening
 from screening.services import DEFAULT_INSTRUMENT
@@ -25,12 +25,12 @@ from stats.constants import FOLLOW_UP_MIN_DAYS, IMPROVED_BY, Interval
 from stats.disclosure import COUNT, MEASURE, SHARE, TOTAL, Column, Row, Table
 from stats.filters import (
     StatsFilter,
-    age_band_expression,
+    age_band_sql,
     district_expression,
     narrowed,
     period_expression,
 )
-from stats.queries import Group, grouped, quote, run
+from stats.queries import Group, Sql, grouped, quote, run
 
 TOTAL_KEY = "total"
 TOTAL_LABEL = _("Total")
@@ -301,17 +301,65 @@ def cases_closed_by_reason(filters: StatsFilter) -> Table:
 # --- Screenings -----------------------------------------------------------------------------------
 
 
-def screenings_by_colour(filters: StatsFilter) -> Table:
+SCREENING_DIMENSIONS = ("period", "colour", "age_band", "district")
+
+
+def _screening_counts(filters: StatsFilter) -> dict[str, list[Group]]:
+    """Complete UCLA-3 screenings counted by score band and, in turn, by period, triage colour,
+    age band and district: the four screening tables' figures from one scan, with GROUPING
+    SETS (each table on its own would read every screening again). Kept for the request."""
+    if "screening_counts" in filters.memo:
+        return filters.memo["screening_counts"]
+    day, birth = quote("v_day"), quote("v_birth")
+    unit = "quarter" if filters.interval == Interval.QUARTER else "month"
+    dimensions = {
+        "period": Sql(f"date_trunc('{unit}', {day})::date"),
+        "colour": F("triage_label"),
+        "age_band": Sql(age_band_sql(birth_date=birth, day=day)),
+        "district": district_expression(),
+        "severity": _score_band(),
+    }
+    sets = [s for d in SCREENING_DIMENSIONS for s in ((d, "severity"), (d,))]
     groups = grouped(
         _ucla3_screenings(filters),
-        dimensions={"colour": F("triage_label"), "severity": _score_band()},
-        inputs={"hex": F("triage_hex"), "rank": Coalesce(F("triage_rank"), Value(0))},
-        aggregates={
+        dimensions=dimensions,
+        inputs={
+            # the local date once per screening: the month and the age band both need it
+            "day": TruncDate("screened_at"),
+            "birth": F("citizen__birth_date"),
+            "hex": F("triage_hex"),
+            "rank": Coalesce(F("triage_rank"), Value(0)),
+        },
+        partial={
             "n": "count(*)",
             "hex": f"max({quote('v_hex')})",
             "rank": f"min({quote('v_rank')})",
         },
+        aggregates={"n": "sum(n)::bigint", "hex": "max(hex)", "rank": "min(rank)"},
+        grouping="sets",
+        sets=[*sets, ("severity",), ()],
     )
+    names = list(dimensions)
+    severity = names.index("severity")
+    result = {}
+    for name in SCREENING_DIMENSIONS:
+        i = names.index(name)
+        others = [j for j in range(len(names)) if j not in (i, severity)]
+        result[name] = [
+            Group(
+                keys=(g.keys[i], g.keys[severity]),
+                rolled_up=(g.rolled_up[i], g.rolled_up[severity]),
+                values=g.values,
+            )
+            for g in groups
+            if all(g.rolled_up[j] for j in others)
+        ]
+    filters.memo["screening_counts"] = result
+    return result
+
+
+def screenings_by_colour(filters: StatsFilter) -> Table:
+    groups = _screening_counts(filters)["colour"]
     colours = {}
     for group in groups:
         if not group.rolled_up[0] and group.rolled_up[1]:
@@ -340,12 +388,8 @@ def screenings_by_colour(filters: StatsFilter) -> Table:
     )
 
 
-def _severity_by(filters: StatsFilter, *, dimension, rows, row_key) -> list[Row]:
-    groups = grouped(
-        _ucla3_screenings(filters),
-        dimensions={"row": dimension, "severity": _score_band()},
-        aggregates={"n": "count(*)"},
-    )
+def _severity_by(filters: StatsFilter, *, dimension: str, rows, row_key) -> list[Row]:
+    groups = _screening_counts(filters)[dimension]
     return _cube_rows(groups, rows=rows(groups), row_key=row_key, column_keys=[UNDER, SEVERE])
 
 
@@ -362,7 +406,7 @@ def severe_loneliness_over_time(filters: StatsFilter) -> Table:
         columns=_severity_columns(),
         rows=_severity_by(
             filters,
-            dimension=period_expression("screened_at", filters.interval),
+            dimension="period",
             rows=lambda groups: _period_rows(filters),
             row_key=lambda d: period_key(d, filters.interval),
         ),
@@ -382,7 +426,7 @@ def severe_loneliness_by_age_band(filters: StatsFilter) -> Table:
         columns=_severity_columns(),
         rows=_severity_by(
             filters,
-            dimension=age_band_expression(birth_date="citizen__birth_date", at="screened_at"),
+            dimension="age_band",
             rows=lambda groups: [(b.value, b.label) for b in AgeBand],
             row_key=str,
         ),
@@ -402,22 +446,15 @@ def severe_loneliness_by_district(filters: StatsFilter) -> Table:
         description=_("By the district the citizen lives in (for now the postcode area)."),
         row_heading=_("District"),
         columns=_severity_columns(),
-        rows=_severity_by(filters, dimension=district_expression(), rows=rows, row_key=str),
+        rows=_severity_by(filters, dimension="district", rows=rows, row_key=str),
         chart="bars",
         chart_columns=("share",),
     )
 
 
-_AGE_BANDS_SQL = " ".join(
-    f"WHEN age < {limit} THEN '{band}'"
-    for limit, band in [
-        (16, AgeBand.UNDER_16),
-        (30, AgeBand.BAND_16_29),
-        (50, AgeBand.BAND_30_49),
-        (65, AgeBand.BAND_50_64),
-        (80, AgeBand.BAND_65_79),
-    ]
-)
+# (epoch seconds × this + score): the smallest is the first screening with its score, the
+# largest the latest, in one pass with plain min() and max() over one bigint per row.
+_TIME_AND_SCORE = 1000
 
 
 def ucla3_change(filters: StatsFilter) -> Table:
@@ -427,29 +464,31 @@ def ucla3_change(filters: StatsFilter) -> Table:
     inner = _ucla3_screenings(filters, with_age_band=False).values(
         "citizen_id", "screened_at", "score"
     )
-    inner_sql, params = inner.order_by().query.sql_with_params()
+    inner_sql, inner_params = inner.order_by().query.sql_with_params()
     band_filter = "WHERE band = %s" if filters.age_band else ""
-    # One pass over the screenings: per citizen the first and latest (time, score) pairs, as
-    # the smallest and largest of [epoch, score] (arrays compare element by element).
+    stamp = f"extract(epoch FROM screened_at)::bigint * {_TIME_AND_SCORE} + score"
+    band = age_band_sql(birth_date="birth_date", day="first_day")
+    # Per citizen first, then the citizen's birth date: the join meets one row per citizen,
+    # not one per screening. MATERIALIZED keeps PostgreSQL from running the aggregate again
+    # in each parallel worker; OFFSET 0 computes each first day once, not once per age band.
     statement = f"""
-        WITH per_citizen AS (
-            SELECT citizen_id,
-                   min(ARRAY[extract(epoch FROM screened_at), score]) AS first,
-                   max(ARRAY[extract(epoch FROM screened_at), score]) AS latest
+        WITH per_citizen AS MATERIALIZED (
+            SELECT citizen_id, min({stamp}) AS first, max({stamp}) AS latest
             FROM ({inner_sql}) AS screenings
             GROUP BY citizen_id
-            HAVING max(screened_at) - min(screened_at) >= %s * interval '1 day'
+            HAVING max(screened_at) - min(screened_at) >= %s::integer * interval '1 day'
         ), followed AS (
-            SELECT p.first[2] AS first_score,
-                   p.latest[2] AS latest_score,
-                   CASE {_AGE_BANDS_SQL} ELSE %s END AS band
-            FROM per_citizen p
-            JOIN referrals_citizen c ON c.id = p.citizen_id
-            CROSS JOIN LATERAL (
-                SELECT extract(year FROM age(
-                    (to_timestamp(p.first[1]) AT TIME ZONE %s)::date, c.birth_date
-                ))::integer AS age
-            ) a
+            SELECT first_score, latest_score, {band} AS band
+            FROM (
+                SELECT p.first %% {_TIME_AND_SCORE} AS first_score,
+                       p.latest %% {_TIME_AND_SCORE} AS latest_score,
+                       (to_timestamp(p.first / {_TIME_AND_SCORE}) AT TIME ZONE %s)::date
+                           AS first_day,
+                       c.birth_date
+                FROM per_citizen p
+                JOIN {Citizen._meta.db_table} c ON c.id = p.citizen_id
+                OFFSET 0
+            ) AS dated
         )
         SELECT band, GROUPING(band),
                count(*) FILTER (WHERE first_score - latest_score >= %s),
@@ -461,9 +500,8 @@ def ucla3_change(filters: StatsFilter) -> Table:
         GROUP BY ROLLUP (band)
     """  # noqa: S608 - the inner query is the ORM's, with its values as parameters
     params = [
-        *params,
+        *inner_params,
         FOLLOW_UP_MIN_DAYS,
-        AgeBand.BAND_80.value,
         settings.TIME_ZONE,
         IMPROVED_BY,
         IMPROVED_BY,

@@ -43,6 +43,7 @@ def _pages():
         ],
         "laege": ["/henvisninger/ny/"],
         "admin": [
+            "/statistik/",
             "/revision/",
             "/django-admin/",
             "/django-admin/accounts/user/",

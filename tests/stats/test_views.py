@@ -287,8 +287,9 @@ def _same_queries(django_assert_num_queries, expected, prepare, add):
 def test_dashboard_query_count_does_not_grow_with_the_data(
     admin, few_or_many, django_assert_num_queries
 ):
-    # 1 session, 2 user, 3-4 permissions, 5 teams and 6 districts for the filter, 7-15 one
-    # query per table, 16-18 saving the session
+    # 1 session, 2 user, 3-4 permissions, 5 teams and 6 districts for the filter, 7 savepoint
+    # and 8 settings of the statistics' transaction, 9-14 the tables (six statements for nine
+    # tables: the four screening tables share one scan), 15 its release, 16-18 saving the session
     def prepare():
         client = web_client(admin)
         return lambda: client.get(PAGES["dashboard"])
@@ -308,9 +309,22 @@ def test_api_query_counts_do_not_grow_with_the_data(admin, few_or_many, django_a
 
         return both
 
-    # 1-2 permissions (once: the client keeps its user); per request the audit event and one
-    # query per table (9)
+    # 1-2 permissions (once: the client keeps its user); per request the audit event, the
+    # savepoint and settings of the statistics' transaction, six statements for the nine
+    # tables, and the release
     _same_queries(django_assert_num_queries, 22, prepare, few_or_many)
+
+
+def test_without_postgresql_the_dashboard_explains_and_the_api_answers_503(admin, monkeypatch):
+    monkeypatch.setattr("stats.views.statistics_available", lambda: False)
+    monkeypatch.setattr("stats.api.views.statistics_available", lambda: False)
+    page = web_client(admin).get(PAGES["dashboard"])
+    assert page.status_code == 200
+    assert "beregnes af PostgreSQL" in page.content.decode()
+    assert web_client(admin).get(PAGES["csv"]).status_code == 503
+    response = api_client(admin).get(PAGES["api_summary"])
+    assert response.status_code == 503
+    assert "PostgreSQL" in response.json()["detail"]
 
 
 def test_statistics_need_no_personal_data_in_the_audit_trail(admin, few_or_many):

@@ -2,7 +2,10 @@
 under the Content-Security-Policy and on a tablet. Only shown numbers are drawn; a hidden count
 is a gap, never a bar of its true height."""
 
-from django.utils.formats import number_format
+import re
+from datetime import date
+
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from stats.disclosure import COUNT, SHARE, PublishedTable
@@ -66,6 +69,15 @@ def _short(label: str, length: int = 10) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
+def _axis_label(row) -> str:
+    """A period as short as the axis needs: "jan 25" for a month, the quarter's own label
+    ("1. kvt. 2025") otherwise."""
+    key = str(row.key)
+    if re.fullmatch(r"\d{4}-\d{2}", key):
+        return f"{date_format(date(int(key[:4]), int(key[5:]), 1), 'b')} {key[2:4]}"
+    return _short(row.label, 14)
+
+
 def stacked(table: PublishedTable) -> dict | None:
     """Columns per row (period), stacked by the table's count columns."""
     keys = list(table.chart_columns) or [c.key for c in table.columns if c.kind == COUNT]
@@ -81,7 +93,7 @@ def stacked(table: PublishedTable) -> dict | None:
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = inner_w / len(rows)
     bar = max(2.0, slot * 0.7)
-    bars, hidden_any = [], False
+    bars, hidden_any, drawn = [], False, set()
     label_every = max(1, round(len(rows) / 12))
     for i, row in enumerate(rows):
         x = LEFT + slot * i + (slot - bar) / 2
@@ -96,6 +108,7 @@ def stacked(table: PublishedTable) -> dict | None:
                 continue
             h = inner_h * cell.value / top
             y -= h
+            drawn.add(s)
             segments.append(
                 {
                     "y": round(y, 1),
@@ -109,7 +122,7 @@ def stacked(table: PublishedTable) -> dict | None:
                 "x": round(x, 1),
                 "width": round(bar, 1),
                 "segments": segments,
-                "label": _short(row.label) if i % label_every == 0 else "",
+                "label": _axis_label(row) if i % label_every == 0 else "",
                 "label_x": round(x + bar / 2, 1),
             }
         )
@@ -123,8 +136,11 @@ def stacked(table: PublishedTable) -> dict | None:
         "label_y": HEIGHT - BOTTOM + 16,
         "ticks": _ticks(top, inner_h),
         "bars": bars,
+        # Only the categories drawn: nine sources with six at zero make a legend no one reads.
         "legend": [
-            {"label": c.label, "colour": PALETTE[i % len(PALETTE)]} for i, c in enumerate(series)
+            {"label": c.label, "colour": PALETTE[i % len(PALETTE)]}
+            for i, c in enumerate(series)
+            if i in drawn
         ],
         "hidden_not_drawn": hidden_any,
     }
@@ -203,7 +219,7 @@ def line(table: PublishedTable) -> dict | None:
         "ticks": _ticks(top, inner_h, unit=unit),
         "series": series,
         "x_labels": [
-            {"x": round(x_of(i), 1), "label": _short(row.label)}
+            {"x": round(x_of(i), 1), "label": _axis_label(row)}
             for i, row in enumerate(rows)
             if i % label_every == 0
         ],

@@ -8,6 +8,7 @@ happened on one day, so `from` is taken to the start of its month and `to` to th
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -254,12 +255,16 @@ def age_band_expression(*, birth_date: str, at: str):
 
 def age_band_sql(*, birth_date: str, day: str) -> str:
     """`age_band_expression` in SQL, over columns holding the birth date and the local date of
-    the event (for queries that compute the date once per row)."""
+    the event (for queries that compute the date once per row). Oldest first: most citizens
+    Brobyg counts are old, so most rows stop at the first or second test."""
+    # "At least N years old" is "born on or before the day N years back".
+    at_least = [(limit, band) for (limit, _), (_, band) in pairwise(AGE_LIMITS)]
+    at_least.append((AGE_LIMITS[-1][0], AgeBand.BAND_80))
     whens = " ".join(
-        f"WHEN {birth_date} > {day} - interval '{limit} years' THEN '{band}'"
-        for limit, band in AGE_LIMITS
+        f"WHEN {birth_date} <= {day} - interval '{limit} years' THEN '{band}'"
+        for limit, band in reversed(at_least)
     )
-    return f"CASE {whens} ELSE '{AgeBand.BAND_80}' END"
+    return f"CASE {whens} ELSE '{AgeBand.UNDER_16}' END"
 
 
 def period_expression(field: str, interval: str):

@@ -466,17 +466,24 @@ def ucla3_change(filters: StatsFilter) -> Table:
     )
     inner_sql, inner_params = inner.order_by().query.sql_with_params()
     band_filter = "WHERE band = %s" if filters.age_band else ""
-    stamp = f"extract(epoch FROM screened_at)::bigint * {_TIME_AND_SCORE} + score"
     band = age_band_sql(birth_date="birth_date", day="first_day")
     # Per citizen first, then the citizen's birth date: the join meets one row per citizen,
-    # not one per screening. MATERIALIZED keeps PostgreSQL from running the aggregate again
-    # in each parallel worker; OFFSET 0 computes each first day once, not once per age band.
+    # not one per screening. Each screening is one bigint (its time and score), computed once
+    # (OFFSET 0); MATERIALIZED keeps PostgreSQL from running the aggregate again in each
+    # parallel worker, and the second OFFSET 0 computes each first day once, not per age band.
     statement = f"""
         WITH per_citizen AS MATERIALIZED (
-            SELECT citizen_id, min({stamp}) AS first, max({stamp}) AS latest
-            FROM ({inner_sql}) AS screenings
+            SELECT citizen_id, min(stamp) AS first, max(stamp) AS latest
+            FROM (
+                SELECT citizen_id,
+                       date_part('epoch', screened_at)::bigint * {_TIME_AND_SCORE} + score
+                           AS stamp
+                FROM ({inner_sql}) AS screenings
+                OFFSET 0
+            ) AS stamped
             GROUP BY citizen_id
-            HAVING max(screened_at) - min(screened_at) >= %s::integer * interval '1 day'
+            HAVING max(stamp) / {_TIME_AND_SCORE} - min(stamp) / {_TIME_AND_SCORE}
+                >= %s::integer * 86400
         ), followed AS (
             SELECT first_score, latest_score, {band} AS band
             FROM (

@@ -1,12 +1,15 @@
 """Every table on the hand-made municipality of dataset.py, whose right figures are known."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
+from referrals.models import age_band_for
 from stats import tables
 from stats.disclosure import protect
-from stats.filters import filters_from_params
+from stats.filters import age_band_sql, filters_from_params
 from tests.stats.dataset import build
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +170,27 @@ def test_a_period_with_nothing_in_it_gives_zero_rows_not_errors(town):
         table = build_table(empty)
         assert table.rows[-1].is_total
         protect(table, k=5)
+
+
+@pytest.mark.parametrize(
+    ("born", "day"),
+    [
+        (date(2009, 3, 1), date(2025, 3, 1)),  # 16 today
+        (date(2009, 3, 2), date(2025, 3, 1)),  # 16 tomorrow
+        (date(2008, 2, 29), date(2024, 2, 28)),  # a leap-day birthday, not yet
+        (date(2008, 2, 29), date(2024, 2, 29)),
+        (date(1945, 6, 1), date(2025, 5, 31)),  # 79
+        (date(1945, 6, 1), date(2025, 6, 1)),  # 80
+        (date(1960, 12, 31), date(2025, 1, 1)),
+        (date(1995, 1, 1), date(2025, 1, 1)),
+        (date(1975, 7, 15), date(2025, 7, 14)),
+    ],
+)
+def test_age_bands_in_sql_agree_with_the_citizens_age_band(born, day):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {age_band_sql(birth_date='%s::date', day='%s::date')}",
+            [v for _ in range(5) for v in (born, day)],
+        )
+        in_sql = cursor.fetchone()[0]
+    assert in_sql == age_band_for(born, on=day)

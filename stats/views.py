@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from audit.constants import AuditAction
 from audit.services import audit_record
@@ -49,7 +50,7 @@ def dashboard(request):
         filters = filters_from_params({})
         form = StatisticsFilterForm(initial=filters.as_params())
     tables = statistics_tables(user=request.user, filters=filters)
-    query = "&".join(f"{k}={v}" for k, v in filters.as_params().items())
+    query = urlencode(filters.as_params())
     return render(
         request,
         "stats/dashboard.html",

@@ -83,20 +83,21 @@ class StatsSummaryView(_StatsView):
         )
 
 
-@extend_schema(
-    tags=["statistics"],
-    parameters=FILTER_PARAMETERS,
-    responses={
-        (200, "text/csv"): OpenApiResponse(
-            OpenApiTypes.STR,
-            description="One line per cell: table,table_title,row,row_label,column,"
-            "column_label,value. Streamed.",
-        )
-    },
-)
 class StatsExportCsvView(_StatsView):
     """The same tables as CSV, one line per cell. Admins only."""
 
+    @extend_schema(
+        tags=["statistics"],
+        operation_id="stats_export_csv",
+        parameters=FILTER_PARAMETERS,
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="One line per cell: table,table_title,row,row_label,column,"
+                "column_label,value. Streamed.",
+            )
+        },
+    )
     def get(self, request):
         filters = filters_from_params(request.query_params)
         audit_record(actor=request.user, action=AuditAction.EXPORT, request=request)

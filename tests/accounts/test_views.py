@@ -84,7 +84,7 @@ PUBLIC_PAGES = {"/api/docs/"}
         ),
         (Role.COORDINATOR, {"/"}),
         (Role.REFERRER, {"/", "/henvisninger/ny/", "/henvisninger/"}),
-        (Role.ADMIN, {"/", "/revision/", "/django-admin/", "/api/docs/"}),
+        (Role.ADMIN, {"/", "/statistik/", "/revision/", "/django-admin/", "/api/docs/"}),
     ],
 )
 def test_navigation_shows_each_role_only_what_it_may_open(client, role, visible):

@@ -12,7 +12,7 @@ EXPECTED = {
     "hjemmepleje": ("Screening", ["Start", "Screening", "Tavle", "Henvis", "Henvisninger"]),
     "koordinator": ("Tilbud og frivillige", ["Start"]),
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
-    "admin": ("Administration", ["Start", "Revisionslog", "Administration", "API"]),
+    "admin": ("Administration", ["Start", "Statistik", "Revisionslog", "Administration", "API"]),
 }
 
 

@@ -140,6 +140,10 @@ def filters_from_params(params) -> StatsFilter:
     interval = read("interval") or Interval.MONTH
     if interval not in Interval.values:
         errors["interval"] = [_("Choose month or quarter.")]
+    elif interval == Interval.QUARTER:
+        # Whole quarters: a quarter's row never holds only part of it.
+        start = period_start(start, Interval.QUARTER)
+        end = _month_end(date(end.year, 3 * ((end.month - 1) // 3) + 3, 1))
 
     team = None
     if read("team"):

@@ -22,7 +22,7 @@ from screening.constants import SEVERE_LONELINESS_SCORE
 from screening.models import Screening
 from screening.services import DEFAULT_INSTRUMENT
 from stats.constants import FOLLOW_UP_MIN_DAYS, IMPROVED_BY, Interval
-from stats.disclosure import COUNT, MEASURE, SHARE, TOTAL, Column, Row, Table
+from stats.disclosure import MEASURE, SHARE, TOTAL, Column, Row, Table
 from stats.filters import (
     StatsFilter,
     age_band_sql,
@@ -54,14 +54,14 @@ def period_label(day: date, interval: str) -> str:
     return date_format(day, "F Y")
 
 
-def _period_rows(filters: StatsFilter) -> list[tuple[str, str]]:
+def period_rows(filters: StatsFilter) -> list[tuple[str, str]]:
     return [
         (period_key(d, filters.interval), period_label(d, filters.interval))
         for d in filters.periods()
     ]
 
 
-def _cube_rows(
+def cube_rows(
     groups: list[Group],
     *,
     rows: list[tuple[str, str]],
@@ -73,7 +73,8 @@ def _cube_rows(
     total_row: bool = True,
     extra: Callable | None = None,
 ) -> list[Row]:
-    """Rows of counts from a CUBE over (row dimension, column dimension)."""
+    """Rows of counts from a CUBE over (row dimension, column dimension): one per `rows`
+    ((key, label), in order, zero where nothing was counted), and the total row."""
     cells: dict = {}
     for group in groups:
         r = TOTAL_KEY if group.rolled_up[0] else row_key(group.keys[0])
@@ -157,9 +158,9 @@ def referrals_by_source(filters: StatsFilter) -> Table:
             *(Column(s.value, s.label) for s in sources),
             Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
         ],
-        rows=_cube_rows(
+        rows=cube_rows(
             groups,
-            rows=_period_rows(filters),
+            rows=period_rows(filters),
             row_key=lambda d: period_key(d, filters.interval),
             column_keys=[s.value for s in sources],
         ),
@@ -193,7 +194,7 @@ def referrals_by_reason(filters: StatsFilter) -> Table:
     keys = [*(t.value for t in transitions), NOT_STATED]
     rows = [
         Row(key, label, {k: by_key.get(key, {}).get(k, 0) for k in keys})
-        for key, label in _period_rows(filters)
+        for key, label in period_rows(filters)
     ]
     rows.append(
         Row(TOTAL_KEY, TOTAL_LABEL, {k: by_key.get(TOTAL_KEY, {}).get(k, 0) for k in keys}, True)
@@ -241,7 +242,7 @@ def first_contact_time(filters: StatsFilter) -> Table:
     empty = {"contacted": 0, "median": None, "p90": None}
     rows = [
         Row(key, label, dict(by_key.get(key, empty)))
-        for key, label in [*_period_rows(filters), (TOTAL_KEY, TOTAL_LABEL)]
+        for key, label in [*period_rows(filters), (TOTAL_KEY, TOTAL_LABEL)]
     ]
     rows[-1].is_total = True
     return Table(
@@ -288,9 +289,9 @@ def cases_closed_by_reason(filters: StatsFilter) -> Table:
             *(Column(r.value, r.label) for r in reasons),
             Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
         ],
-        rows=_cube_rows(
+        rows=cube_rows(
             groups,
-            rows=_period_rows(filters),
+            rows=period_rows(filters),
             row_key=lambda d: period_key(d, filters.interval),
             column_keys=[r.value for r in reasons],
         ),
@@ -365,7 +366,7 @@ def screenings_by_colour(filters: StatsFilter) -> Table:
         if not group.rolled_up[0] and group.rolled_up[1]:
             colours[group.keys[0]] = (group.values["rank"], group.values["hex"] or "")
     order = sorted(colours, key=lambda label: (label == "", colours[label][0], label))
-    rows = _cube_rows(
+    rows = cube_rows(
         groups,
         rows=[(label or NO_COLOUR, label or _("No colour")) for label in order],
         row_key=lambda label: label or NO_COLOUR,
@@ -390,7 +391,7 @@ def screenings_by_colour(filters: StatsFilter) -> Table:
 
 def _severity_by(filters: StatsFilter, *, dimension: str, rows, row_key) -> list[Row]:
     groups = _screening_counts(filters)[dimension]
-    return _cube_rows(groups, rows=rows(groups), row_key=row_key, column_keys=[UNDER, SEVERE])
+    return cube_rows(groups, rows=rows(groups), row_key=row_key, column_keys=[UNDER, SEVERE])
 
 
 def severe_loneliness_over_time(filters: StatsFilter) -> Table:
@@ -407,7 +408,7 @@ def severe_loneliness_over_time(filters: StatsFilter) -> Table:
         rows=_severity_by(
             filters,
             dimension="period",
-            rows=lambda groups: _period_rows(filters),
+            rows=lambda groups: period_rows(filters),
             row_key=lambda d: period_key(d, filters.interval),
         ),
         chart="line",
@@ -574,5 +575,3 @@ TABLES: list[Callable[[StatsFilter], Table]] = [
     ucla3_change,
     cases_closed_by_reason,
 ]
-
-COUNT_KINDS = (COUNT, TOTAL)

@@ -204,6 +204,17 @@ def test_a_date_is_taken_to_its_whole_month(town, admin):
     assert source["rows"][-1]["values"][-1] == 9  # every referral of January, not of days
 
 
+def test_quarters_are_whole_quarters(admin):
+    params = {"from": "2025-02", "to": "2025-04", "interval": "quarter"}
+    data = api_client(admin).get(PAGES["api_summary"], params).json()
+    assert data["filters"] == {"from": "2025-01", "to": "2025-06", "interval": "quarter"}
+    assert [r["label"] for r in data["tables"][0]["rows"]] == [
+        "1. kvt. 2025",
+        "2. kvt. 2025",
+        "I alt",
+    ]
+
+
 def test_the_csv_export_streams_one_line_per_cell(town, admin):
     response = api_client(admin).get(PAGES["api_csv"], QUARTER, HTTP_ACCEPT="text/csv")
     assert isinstance(response, StreamingHttpResponse)

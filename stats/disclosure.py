@@ -269,14 +269,9 @@ def _has_alternative(grid: _Grid, hidden: dict, start, k: int) -> bool:
         if not fits(start, delta):
             continue
         first, first_coefficient = lines[0]
-        pending, pending_incoming = (
-            (lines[1][0], lines[1][1] * delta)
-            if len(lines) > 1
-            else (
-                None,
-                None,
-            )
-        )
+        pending, pending_incoming = None, None
+        if len(lines) > 1:  # its other line must add up too: the circuit returns there
+            pending, pending_incoming = lines[1][0], lines[1][1] * delta
         visited = {first} | ({pending} if pending is not None else set())
         if walk(first, first_coefficient * delta, pending, pending_incoming, visited, {start}):
             return True

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 # For the statistics' few large aggregates: no JIT (compiling costs a second or more per query
-# and gains nothing on a one-off GROUP BY), and room to hash without spilling to disk.
+# and gains nothing on a one-off GROUP BY), room to hash without spilling to disk, and hashing
+# rather than sorting: PostgreSQL cannot tell how few groups a month or an age band makes and
+# would sort millions of rows for a few thousand groups (a hash aggregate spills to disk if it
+# must, so this is safe however large the data).
 SESSION_SETTINGS = {"jit": "off", "work_mem": "64MB", "enable_sort": "off"}
 
 

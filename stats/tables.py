@@ -1,5 +1,6 @@
 """The statistics' tables: each is one function of the filters that runs one aggregate query
-and returns a `Table` of exact figures. `protect()` (disclosure.py) decides what of it may be
+(the four screening tables share one, a single scan of the screenings) and returns a `Table` of
+exact figures. `protect()` (disclosure.py) decides what of it may be
 shown; the dashboard, the exports and the API show only that.
 
 To add a table, write a builder here (or in the app whose data it counts) and add it to

@@ -70,6 +70,8 @@ _ADMINISTRATION = [
     "followups.change_teamfollowupsettings",
     "followups.view_notification",
     "followups.change_notification",
+    # Anonymised statistics and their exports: aggregates only.
+    "stats.view_statistics",
 ]
 
 _SCREENING = [

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("screening.api.urls")),
     path("", include("followups.api.urls")),
     path("", include("offers.api.urls")),
+    path("", include("stats.api.urls")),
 ]

@@ -22,6 +22,7 @@ urlpatterns = [
     path("tilbud/", include("offers.directory_urls")),
     path("revision/", include("audit.urls")),
     path("databeskyttelse/", include("privacy.urls")),
+    path("statistik/", include("stats.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),

@@ -64,6 +64,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         _("Referrals"), "referrals:referral_list", "inbox", permission="referrals.view_referral"
     ),
+    NavItem(
+        _("Statistics"), "stats:dashboard", "bar-chart-line", permission="stats.view_statistics"
+    ),
     NavItem(_("Audit trail"), "audit:list", "journal-text", permission="audit.view_auditevent"),
     NavItem(
         _("Data protection"),

@@ -100,6 +100,8 @@ class Citizen(BaseModel):
         indexes = [
             models.Index(fields=["birth_date", "name_key"], name="citizen_identity_idx"),
             models.Index(fields=["home_care_team"], name="citizen_home_care_team_idx"),
+            # Statistics by district (for now the postcode area), and the list of districts.
+            models.Index(fields=["postcode"], name="citizen_postcode_idx"),
         ]
 
     def __str__(self) -> str:
@@ -254,6 +256,12 @@ class Case(BaseModel):
                 fields=["assignee", "status"],
                 condition=Q(status__in=OPEN_STATUSES),
                 name="case_open_assignee_idx",
+            ),
+            # Statistics: cases closed in a period.
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(status=CaseStatus.CLOSED),
+                name="case_closed_idx",
             ),
         ]
 

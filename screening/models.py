@@ -262,6 +262,12 @@ class Screening(BaseModel):
                 name="screening_latest_idx",
             ),
             models.Index(fields=["team", "-screened_at"], name="screening_team_idx"),
+            # Statistics: complete screenings in a period.
+            models.Index(
+                fields=["screened_at"],
+                condition=Q(is_draft=False),
+                name="screening_period_idx",
+            ),
         ]
         permissions = [
             ("view_triage_board", _("Can see the team's triage board")),

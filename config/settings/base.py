@@ -54,6 +54,7 @@ LOCAL_APPS = [
     "volunteers",
     "followups",
     "privacy",
+    "stats",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -434,3 +435,7 @@ BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS = env.int(
 # (with BROBYG_SMS_FILE_PATH) appends one JSON line per message. A gateway is another class.
 BROBYG_SMS_BACKEND = env.str("BROBYG_SMS_BACKEND", default="followups.sms.ConsoleSMSBackend")
 BROBYG_SMS_FILE_PATH = env.str("BROBYG_SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
+
+# Statistics: a count below this is hidden ("<5"), and means, medians and shares are shown only
+# over at least this many people. 3 gives Statistics Denmark's rule.
+BROBYG_STATS_MIN_COUNT = env.int("BROBYG_STATS_MIN_COUNT", default=5)

@@ -109,7 +109,10 @@ PUBLIC_PAGES = {"/api/docs/"}
             },
         ),
         (Role.REFERRER, {"/", "/henvisninger/ny/", "/henvisninger/"}),
-        (Role.ADMIN, {"/", "/revision/", "/databeskyttelse/", "/django-admin/", "/api/docs/"}),
+        (
+            Role.ADMIN,
+            {"/", "/statistik/", "/revision/", "/databeskyttelse/", "/django-admin/", "/api/docs/"},
+        ),
     ],
 )
 def test_navigation_shows_each_role_only_what_it_may_open(client, role, visible):

@@ -43,6 +43,7 @@ def _pages():
         ],
         "laege": ["/henvisninger/ny/"],
         "admin": [
+            "/statistik/",
             "/revision/",
             "/databeskyttelse/",
             "/databeskyttelse/sletning/",

@@ -23,7 +23,7 @@ EXPECTED = {
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
     "admin": (
         "Administration",
-        ["Start", "Revisionslog", "Databeskyttelse", "Administration", "API"],
+        ["Start", "Statistik", "Revisionslog", "Databeskyttelse", "Administration", "API"],
     ),
 }
 

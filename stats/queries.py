@@ -1,0 +1,134 @@
+"""Running one aggregate query for a table: the ORM narrows and joins, PostgreSQL groups.
+
+`grouped()` takes a queryset already narrowed by the filters, the expressions to group by and
+the aggregates, and runs it as one statement with GROUP BY CUBE or ROLLUP, so the margins (a
+row's total, a column's total, the grand total) come from the same query as the cells.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+# For the statistics' few large aggregates: no JIT (compiling costs a second or more per query
+# and gains nothing on a one-off GROUP BY), room to hash without spilling to disk, and hashing
+# rather than sorting: PostgreSQL cannot tell how few groups a month or an age band makes and
+# would sort millions of rows for a few thousand groups (a hash aggregate spills to disk if it
+# must, so this is safe however large the data).
+SESSION_SETTINGS = {"jit": "off", "work_mem": "64MB", "enable_sort": "off"}
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class Sql(str):
+    """A dimension written in SQL over the inner columns ("v_<name>"), for expressions that
+    would otherwise repeat work per row: the inner columns are computed once per row (an
+    OFFSET 0 keeps PostgreSQL from copying their expressions into every use)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of a grouped result: the dimensions' values (None where aggregated away)."""
+
+    keys: tuple
+    rolled_up: tuple  # for each dimension: True where this row is a total over it
+    values: dict
+
+
+def grouped(
+    base,
+    *,
+    dimensions: dict,
+    aggregates: dict[str, str],
+    inputs: dict | None = None,
+    grouping: str = "cube",
+    sets: list[tuple[str, ...]] | None = None,
+    partial: dict[str, str] | None = None,
+) -> list[Group]:
+    """Group `base` by `dimensions` ({name: expression}) and compute `aggregates`
+    ({name: SQL over the inner columns, e.g. 'count(*)'}; `inputs` ({name: expression}) are
+    the inner columns the aggregates read, as "v_<name>").
+
+    `grouping` is "cube" (every combination of margins), "rollup" (totals over the dimensions
+    from the last one back), "plain" (no totals) or "sets" (the GROUPING SETS `sets`, each a
+    tuple of dimension names).
+
+    With `partial` ({name: SQL}), the rows are first grouped by all dimensions at once (one
+    hash table of the distinct combinations, however many rows), and `aggregates` then combine
+    those partial results (e.g. partial count(*), then sum()): PostgreSQL cannot estimate how
+    few groups expressions such as a month or an age band make, and would otherwise sort every
+    row for the margins.
+    """
+    inputs = inputs or {}
+    computed = {k: v for k, v in dimensions.items() if isinstance(v, Sql)}
+    annotations = {f"d_{k}": v for k, v in dimensions.items() if k not in computed}
+    annotations.update({f"v_{k}": v for k, v in inputs.items()})
+    inner = base.annotate(**annotations).values(*annotations).order_by()
+    sql, params = inner.query.sql_with_params()
+    source = f"({sql}) AS stats_inner"
+    if computed:
+        columns = [quote(a) for a in annotations]
+        columns += [f"{expression} AS {quote(f'd_{k}')}" for k, expression in computed.items()]
+        source = f"(SELECT {', '.join(columns)} FROM ({sql} OFFSET 0) AS stats_rows) AS stats_inner"  # noqa: S608 - names are ours
+    dims = [quote(f"d_{k}") for k in dimensions]
+    select = [*dims]
+    if grouping == "plain":
+        group_by = ", ".join(dims)
+        select.append("0")
+    elif grouping == "sets":
+        listed = ", ".join(
+            "(" + ", ".join(quote(f"d_{name}") for name in group_set) + ")" for group_set in sets
+        )
+        group_by = f"GROUPING SETS ({listed})"
+        select.append(f"GROUPING({', '.join(dims)})")
+    else:
+        group_by = f"{grouping.upper()} ({', '.join(dims)})"
+        select.append(f"GROUPING({', '.join(dims)})")
+    select += [f"{expression} AS {quote(name)}" for name, expression in aggregates.items()]
+    if partial:
+        inner_select = [*dims, *(f"{e} AS {quote(n)}" for n, e in partial.items())]
+        source = (
+            f"(SELECT {', '.join(inner_select)} FROM {source} "  # noqa: S608 - names are ours
+            f"GROUP BY {', '.join(dims)}) AS stats_partial"
+        )
+    statement = f"SELECT {', '.join(select)} FROM {source} GROUP BY {group_by}"  # noqa: S608 - names are ours, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    n = len(dimensions)
+    result = []
+    for row in rows:
+        bits = row[n]
+        rolled = tuple(bool(bits & (1 << (n - 1 - i))) for i in range(n))
+        result.append(
+            Group(
+                keys=tuple(row[:n]),
+                rolled_up=rolled,
+                values=dict(zip(aggregates, row[n + 1 :], strict=True)),
+            )
+        )
+    return result
+
+
+def run(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@contextmanager
+def statistics_session():
+    """One transaction for all of an export's queries, with SESSION_SETTINGS for its length
+    (SET LOCAL: they end with it, even if the export stops half-way)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            names = list(SESSION_SETTINGS)
+            calls = ", ".join("set_config(%s, %s, true)" for _ in names)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {calls}",
+                    [v for name in names for v in (name, SESSION_SETTINGS[name])],
+                )
+        yield

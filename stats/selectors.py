@@ -1,0 +1,44 @@
+"""Reading the statistics: every table, with disclosure control applied, for a user allowed to
+see them. Nothing here returns a row about a person."""
+
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from stats.disclosure import PublishedTable, protect
+from stats.filters import StatsFilter
+from stats.queries import statistics_session
+from stats.tables import TABLES
+
+PERMISSION = "stats.view_statistics"
+
+
+def min_count() -> int:
+    return settings.BROBYG_STATS_MIN_COUNT
+
+
+def statistics_available() -> bool:
+    """The tables are computed with PostgreSQL (percentile_cont, GROUPING SETS, jsonb); the
+    SQLite of a bare `make run` has none of them."""
+    return connection.vendor == "postgresql"
+
+
+def published_tables(*, filters: StatsFilter, builders=None) -> Iterator[PublishedTable]:
+    """The tables one by one (one query each), so an export can stream them as they come."""
+    k = min_count()
+    with statistics_session():
+        for build in builders if builders is not None else TABLES:
+            yield protect(build(filters), k=k)
+
+
+def statistics_iter(*, user, filters: StatsFilter, builders=None) -> Iterator[PublishedTable]:
+    """`published_tables` for a user allowed to see them."""
+    if not user.has_perm(PERMISSION):
+        raise PermissionDenied
+    return published_tables(filters=filters, builders=builders)
+
+
+def statistics_tables(*, user, filters: StatsFilter, builders=None) -> list[PublishedTable]:
+    return list(statistics_iter(user=user, filters=filters, builders=builders))

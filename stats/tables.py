@@ -1,0 +1,578 @@
+"""The statistics' tables: each is one function of the filters that runs one aggregate query
+(the four screening tables share one, a single scan of the screenings) and returns a `Table` of
+exact figures. `protect()` (disclosure.py) decides what of it may be
+shown; the dashboard, the exports and the API show only that.
+
+To add a table, write a builder here (or in the app whose data it counts) and add it to
+`TABLES` below. See docs/statistics.md.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Coalesce, Extract, TruncDate
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from referrals.constants import AgeBand, CaseStatus, CloseReason, LifeTransition, ReferralSource
+from referrals.models import Case as CitizenCase
+from referrals.models import Citizen, Referral
+from screening.constants import SEVERE_LONELINESS_SCORE
+from screening.models import Screening
+from screening.services import DEFAULT_INSTRUMENT
+from stats.constants import FOLLOW_UP_MIN_DAYS, IMPROVED_BY, Interval
+from stats.disclosure import MEASURE, SHARE, TOTAL, Column, Row, Table
+from stats.filters import (
+    StatsFilter,
+    age_band_sql,
+    district_expression,
+    narrowed,
+    period_expression,
+)
+from stats.queries import Group, Sql, grouped, quote, run
+
+TOTAL_KEY = "total"
+TOTAL_LABEL = _("Total")
+NOT_STATED = "not_stated"
+NO_COLOUR = "none"
+UNDER, SEVERE = "under_7", "7_plus"
+
+
+# --- Shared pieces --------------------------------------------------------------------------------
+
+
+def period_key(day: date, interval: str) -> str:
+    if interval == Interval.QUARTER:
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day:%Y-%m}"
+
+
+def period_label(day: date, interval: str) -> str:
+    if interval == Interval.QUARTER:
+        return _("Q%(quarter)s %(year)s") % {"quarter": (day.month - 1) // 3 + 1, "year": day.year}
+    return date_format(day, "F Y")
+
+
+def period_rows(filters: StatsFilter) -> list[tuple[str, str]]:
+    return [
+        (period_key(d, filters.interval), period_label(d, filters.interval))
+        for d in filters.periods()
+    ]
+
+
+def cube_rows(
+    groups: list[Group],
+    *,
+    rows: list[tuple[str, str]],
+    row_key: Callable,
+    column_keys: list[str],
+    column_key: Callable = str,
+    measure: str = "n",
+    total_column: bool = True,
+    total_row: bool = True,
+    extra: Callable | None = None,
+) -> list[Row]:
+    """Rows of counts from a CUBE over (row dimension, column dimension): one per `rows`
+    ((key, label), in order, zero where nothing was counted), and the total row."""
+    cells: dict = {}
+    for group in groups:
+        r = TOTAL_KEY if group.rolled_up[0] else row_key(group.keys[0])
+        c = TOTAL_KEY if group.rolled_up[1] else column_key(group.keys[1])
+        cells[(r, c)] = group.values[measure] or 0
+    keys = [*column_keys, TOTAL_KEY] if total_column else column_keys
+    result = []
+    for key, label in rows:
+        values = {c: cells.get((key, c), 0) for c in keys}
+        if extra:
+            values.update(extra(key))
+        result.append(Row(key, label, values))
+    if total_row:
+        values = {c: cells.get((TOTAL_KEY, c), 0) for c in keys}
+        if extra:
+            values.update(extra(TOTAL_KEY))
+        result.append(Row(TOTAL_KEY, TOTAL_LABEL, values, is_total=True))
+    return result
+
+
+def _ucla3_screenings(filters: StatsFilter, *, with_age_band: bool = True):
+    filters_used = filters if with_age_band else _without_age_band(filters)
+    return narrowed(
+        Screening.objects.filter(is_draft=False, instrument__code=DEFAULT_INSTRUMENT),
+        filters_used,
+        at="screened_at",
+        team="team",
+    )
+
+
+def _without_age_band(filters: StatsFilter) -> StatsFilter:
+    from dataclasses import replace
+
+    return replace(filters, age_band="")
+
+
+def _score_band():
+    return Case(
+        When(score__gte=SEVERE_LONELINESS_SCORE, then=Value(SEVERE)),
+        default=Value(UNDER),
+        output_field=CharField(),
+    )
+
+
+def _severity_columns() -> list[Column]:
+    return [
+        Column(UNDER, _("Score 3–6")),
+        Column(SEVERE, _("Score 7–9")),
+        Column(TOTAL_KEY, _("Screenings"), kind=TOTAL),
+        Column(
+            "share",
+            _("Share at 7 or more"),
+            kind=SHARE,
+            base=TOTAL_KEY,
+            numerator=SEVERE,
+            unit="%",
+        ),
+    ]
+
+
+# --- Referrals ------------------------------------------------------------------------------------
+
+
+def referrals_by_source(filters: StatsFilter) -> Table:
+    base = narrowed(Referral.objects.all(), filters, at="created_at", team="case__team")
+    groups = grouped(
+        base,
+        dimensions={
+            "period": period_expression("created_at", filters.interval),
+            "source": F("source"),
+        },
+        aggregates={"n": "count(*)"},
+    )
+    sources = list(ReferralSource)
+    return Table(
+        key="referrals_by_source",
+        title=_("Referrals by who referred"),
+        description=_("Referrals received, by the month (or quarter) they arrived."),
+        row_heading=_("Period"),
+        columns=[
+            *(Column(s.value, s.label) for s in sources),
+            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
+        ],
+        rows=cube_rows(
+            groups,
+            rows=period_rows(filters),
+            row_key=lambda d: period_key(d, filters.interval),
+            column_keys=[s.value for s in sources],
+        ),
+        chart="stacked",
+    )
+
+
+def referrals_by_reason(filters: StatsFilter) -> Table:
+    """By the life transitions the referral names: the structured part of its reason (the
+    reason itself is the referrer's own words, which never leave)."""
+    base = narrowed(Referral.objects.all(), filters, at="created_at", team="case__team")
+    transitions = list(LifeTransition)
+    aggregates = {
+        t.value: f"count(*) FILTER (WHERE {quote('v_transitions')} @> '[\"{t.value}\"]'::jsonb)"
+        for t in transitions
+    }
+    aggregates[NOT_STATED] = (
+        f"count(*) FILTER (WHERE jsonb_array_length({quote('v_transitions')}) = 0)"
+    )
+    groups = grouped(
+        base,
+        dimensions={"period": period_expression("created_at", filters.interval)},
+        inputs={"transitions": F("life_transitions")},
+        aggregates=aggregates,
+        grouping="rollup",
+    )
+    by_key = {
+        TOTAL_KEY if g.rolled_up[0] else period_key(g.keys[0], filters.interval): g.values
+        for g in groups
+    }
+    keys = [*(t.value for t in transitions), NOT_STATED]
+    rows = [
+        Row(key, label, {k: by_key.get(key, {}).get(k, 0) for k in keys})
+        for key, label in period_rows(filters)
+    ]
+    rows.append(
+        Row(TOTAL_KEY, TOTAL_LABEL, {k: by_key.get(TOTAL_KEY, {}).get(k, 0) for k in keys}, True)
+    )
+    return Table(
+        key="referrals_by_reason",
+        title=_("Referrals by life transition"),
+        description=_(
+            "The life transitions behind the referrals. A referral can name several, or none, "
+            "so a row does not add up to the number of referrals."
+        ),
+        row_heading=_("Period"),
+        columns=[
+            *(Column(t.value, t.label) for t in transitions),
+            Column(NOT_STATED, _("None stated")),
+        ],
+        rows=rows,
+        chart="stacked",
+    )
+
+
+def first_contact_time(filters: StatsFilter) -> Table:
+    base = narrowed(
+        CitizenCase.objects.filter(first_contact_at__isnull=False),
+        filters,
+        at="created_at",
+        team="team",
+    )
+    days = quote("v_days")
+    groups = grouped(
+        base,
+        dimensions={"period": period_expression("created_at", filters.interval)},
+        inputs={"days": Extract(F("first_contact_at") - F("created_at"), "epoch") / 86400.0},
+        aggregates={
+            "contacted": "count(*)",
+            "median": f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days})",
+            "p90": f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {days})",
+        },
+        grouping="rollup",
+    )
+    by_key = {
+        TOTAL_KEY if g.rolled_up[0] else period_key(g.keys[0], filters.interval): g.values
+        for g in groups
+    }
+    empty = {"contacted": 0, "median": None, "p90": None}
+    rows = [
+        Row(key, label, dict(by_key.get(key, empty)))
+        for key, label in [*period_rows(filters), (TOTAL_KEY, TOTAL_LABEL)]
+    ]
+    rows[-1].is_total = True
+    return Table(
+        key="first_contact",
+        title=_("Time from referral to first contact"),
+        description=_(
+            "Days from the referral that opened the case to the first contact that reached the "
+            "citizen, by the month of the referral: the median and the 90th percentile (nine "
+            "in ten were reached within it)."
+        ),
+        row_heading=_("Referred in"),
+        columns=[
+            Column("contacted", _("Citizens reached")),
+            Column("median", _("Median, days"), kind=MEASURE, base="contacted", unit=_("days")),
+            Column(
+                "p90", _("90th percentile, days"), kind=MEASURE, base="contacted", unit=_("days")
+            ),
+        ],
+        rows=rows,
+        chart="line",
+        chart_columns=("median", "p90"),
+    )
+
+
+def cases_closed_by_reason(filters: StatsFilter) -> Table:
+    base = narrowed(
+        CitizenCase.objects.filter(status=CaseStatus.CLOSED), filters, at="closed_at", team="team"
+    )
+    groups = grouped(
+        base,
+        dimensions={
+            "period": period_expression("closed_at", filters.interval),
+            "reason": F("close_reason"),
+        },
+        aggregates={"n": "count(*)"},
+    )
+    reasons = list(CloseReason)
+    return Table(
+        key="cases_closed_by_reason",
+        title=_("Cases closed, by reason"),
+        description=_("Cases closed, by the month (or quarter) they were closed."),
+        row_heading=_("Period"),
+        columns=[
+            *(Column(r.value, r.label) for r in reasons),
+            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
+        ],
+        rows=cube_rows(
+            groups,
+            rows=period_rows(filters),
+            row_key=lambda d: period_key(d, filters.interval),
+            column_keys=[r.value for r in reasons],
+        ),
+        chart="stacked",
+    )
+
+
+# --- Screenings -----------------------------------------------------------------------------------
+
+
+SCREENING_DIMENSIONS = ("period", "colour", "age_band", "district")
+
+
+def _screening_counts(filters: StatsFilter) -> dict[str, list[Group]]:
+    """Complete UCLA-3 screenings counted by score band and, in turn, by period, triage colour,
+    age band and district: the four screening tables' figures from one scan, with GROUPING
+    SETS (each table on its own would read every screening again). Kept for the request."""
+    if "screening_counts" in filters.memo:
+        return filters.memo["screening_counts"]
+    day, birth = quote("v_day"), quote("v_birth")
+    unit = "quarter" if filters.interval == Interval.QUARTER else "month"
+    dimensions = {
+        "period": Sql(f"date_trunc('{unit}', {day})::date"),
+        "colour": F("triage_label"),
+        "age_band": Sql(age_band_sql(birth_date=birth, day=day)),
+        "district": district_expression(),
+        "severity": _score_band(),
+    }
+    sets = [s for d in SCREENING_DIMENSIONS for s in ((d, "severity"), (d,))]
+    groups = grouped(
+        _ucla3_screenings(filters),
+        dimensions=dimensions,
+        inputs={
+            # the local date once per screening: the month and the age band both need it
+            "day": TruncDate("screened_at"),
+            "birth": F("citizen__birth_date"),
+            "hex": F("triage_hex"),
+            "rank": Coalesce(F("triage_rank"), Value(0)),
+        },
+        partial={
+            "n": "count(*)",
+            "hex": f"max({quote('v_hex')})",
+            "rank": f"min({quote('v_rank')})",
+        },
+        aggregates={"n": "sum(n)::bigint", "hex": "max(hex)", "rank": "min(rank)"},
+        grouping="sets",
+        sets=[*sets, ("severity",), ()],
+    )
+    names = list(dimensions)
+    severity = names.index("severity")
+    result = {}
+    for name in SCREENING_DIMENSIONS:
+        i = names.index(name)
+        others = [j for j in range(len(names)) if j not in (i, severity)]
+        result[name] = [
+            Group(
+                keys=(g.keys[i], g.keys[severity]),
+                rolled_up=(g.rolled_up[i], g.rolled_up[severity]),
+                values=g.values,
+            )
+            for g in groups
+            if all(g.rolled_up[j] for j in others)
+        ]
+    filters.memo["screening_counts"] = result
+    return result
+
+
+def screenings_by_colour(filters: StatsFilter) -> Table:
+    groups = _screening_counts(filters)["colour"]
+    colours = {}
+    for group in groups:
+        if not group.rolled_up[0] and group.rolled_up[1]:
+            colours[group.keys[0]] = (group.values["rank"], group.values["hex"] or "")
+    order = sorted(colours, key=lambda label: (label == "", colours[label][0], label))
+    rows = cube_rows(
+        groups,
+        rows=[(label or NO_COLOUR, label or _("No colour")) for label in order],
+        row_key=lambda label: label or NO_COLOUR,
+        column_keys=[UNDER, SEVERE],
+    )
+    for row, label in zip(rows, order, strict=False):
+        row.colour = colours[label][1]
+    return Table(
+        key="screenings_by_colour",
+        title=_("Screenings by triage colour"),
+        description=_(
+            "Complete UCLA-3 screenings in the period, by the colour they were given at the time "
+            "and by score."
+        ),
+        row_heading=_("Triage colour"),
+        columns=_severity_columns()[:3],
+        rows=rows,
+        chart="bars",
+        chart_columns=(TOTAL_KEY,),
+    )
+
+
+def _severity_by(filters: StatsFilter, *, dimension: str, rows, row_key) -> list[Row]:
+    groups = _screening_counts(filters)[dimension]
+    return cube_rows(groups, rows=rows(groups), row_key=row_key, column_keys=[UNDER, SEVERE])
+
+
+def severe_loneliness_over_time(filters: StatsFilter) -> Table:
+    return Table(
+        key="severe_over_time",
+        title=_("Screenings at 7 or more over time"),
+        description=_(
+            "The share of screenings with a UCLA-3 score of 7 or more: signs of severe "
+            "loneliness in the national health profile. The national goal is to halve "
+            "loneliness by 2040."
+        ),
+        row_heading=_("Period"),
+        columns=_severity_columns(),
+        rows=_severity_by(
+            filters,
+            dimension="period",
+            rows=lambda groups: period_rows(filters),
+            row_key=lambda d: period_key(d, filters.interval),
+        ),
+        chart="line",
+        chart_columns=("share",),
+    )
+
+
+def severe_loneliness_by_age_band(filters: StatsFilter) -> Table:
+    return Table(
+        key="severe_by_age_band",
+        title=_("Screenings at 7 or more by age band"),
+        description=_(
+            "By the citizen's age at the screening, in the national health profile's bands."
+        ),
+        row_heading=_("Age band"),
+        columns=_severity_columns(),
+        rows=_severity_by(
+            filters,
+            dimension="age_band",
+            rows=lambda groups: [(b.value, b.label) for b in AgeBand],
+            row_key=str,
+        ),
+        chart="bars",
+        chart_columns=("share",),
+    )
+
+
+def severe_loneliness_by_district(filters: StatsFilter) -> Table:
+    def rows(groups):
+        districts = sorted({g.keys[0] for g in groups if not g.rolled_up[0]})
+        return [(d, d or _("Unknown")) for d in districts]
+
+    return Table(
+        key="severe_by_district",
+        title=_("Screenings at 7 or more by district"),
+        description=_("By the district the citizen lives in (for now the postcode area)."),
+        row_heading=_("District"),
+        columns=_severity_columns(),
+        rows=_severity_by(filters, dimension="district", rows=rows, row_key=str),
+        chart="bars",
+        chart_columns=("share",),
+    )
+
+
+# (epoch seconds × this + score): the smallest is the first screening with its score, the
+# largest the latest, in one pass with plain min() and max() over one bigint per row.
+_TIME_AND_SCORE = 1000
+
+
+def ucla3_change(filters: StatsFilter) -> Table:
+    """The change in UCLA-3 from a citizen's first screening in the period to their latest, for
+    citizens screened again at least FOLLOW_UP_MIN_DAYS after the first. By the age band at the
+    first screening."""
+    inner = _ucla3_screenings(filters, with_age_band=False).values(
+        "citizen_id", "screened_at", "score"
+    )
+    inner_sql, inner_params = inner.order_by().query.sql_with_params()
+    band_filter = "WHERE band = %s" if filters.age_band else ""
+    band = age_band_sql(birth_date="birth_date", day="first_day")
+    # Per citizen first, then the citizen's birth date: the join meets one row per citizen,
+    # not one per screening. Each screening is one bigint (its time and score), computed once
+    # (OFFSET 0); MATERIALIZED keeps PostgreSQL from running the aggregate again in each
+    # parallel worker, and the second OFFSET 0 computes each first day once, not per age band.
+    statement = f"""
+        WITH per_citizen AS MATERIALIZED (
+            SELECT citizen_id, min(stamp) AS first, max(stamp) AS latest
+            FROM (
+                SELECT citizen_id,
+                       date_part('epoch', screened_at)::bigint * {_TIME_AND_SCORE} + score
+                           AS stamp
+                FROM ({inner_sql}) AS screenings
+                OFFSET 0
+            ) AS stamped
+            GROUP BY citizen_id
+            HAVING max(stamp) / {_TIME_AND_SCORE} - min(stamp) / {_TIME_AND_SCORE}
+                >= %s::integer * 86400
+        ), followed AS (
+            SELECT first_score, latest_score, {band} AS band
+            FROM (
+                SELECT p.first %% {_TIME_AND_SCORE} AS first_score,
+                       p.latest %% {_TIME_AND_SCORE} AS latest_score,
+                       (to_timestamp(p.first / {_TIME_AND_SCORE}) AT TIME ZONE %s)::date
+                           AS first_day,
+                       c.birth_date
+                FROM per_citizen p
+                JOIN {Citizen._meta.db_table} c ON c.id = p.citizen_id
+                OFFSET 0
+            ) AS dated
+        )
+        SELECT band, GROUPING(band),
+               count(*) FILTER (WHERE first_score - latest_score >= %s),
+               count(*) FILTER (WHERE first_score - latest_score < %s),
+               count(*),
+               avg(first_score), avg(latest_score), avg(latest_score - first_score)
+        FROM followed
+        {band_filter}
+        GROUP BY ROLLUP (band)
+    """  # noqa: S608 - the inner query is the ORM's, with its values as parameters
+    params = [
+        *inner_params,
+        FOLLOW_UP_MIN_DAYS,
+        settings.TIME_ZONE,
+        IMPROVED_BY,
+        IMPROVED_BY,
+        *([filters.age_band] if filters.age_band else []),
+    ]
+    by_key = {}
+    for band, rolled, improved, other, people, first, latest, change in run(statement, params):
+        by_key[TOTAL_KEY if rolled else band] = {
+            "improved": improved,
+            "other": other,
+            "people": people,
+            "first": first,
+            "latest": latest,
+            "change": change,
+        }
+    empty = {"improved": 0, "other": 0, "people": 0}
+    rows = [Row(b.value, b.label, dict(by_key.get(b.value, empty))) for b in AgeBand]
+    rows.append(Row(TOTAL_KEY, TOTAL_LABEL, dict(by_key.get(TOTAL_KEY, empty)), is_total=True))
+    return Table(
+        key="ucla3_change",
+        title=_("Change in UCLA-3 from the first screening to a later one"),
+        description=_(
+            "Citizens screened again at least %(days)s days after their first screening in the "
+            "period: the mean score at the first and the latest screening, the mean change "
+            "(below 0 is less lonely) and the share whose score fell by %(points)s points or more."
+        )
+        % {"days": FOLLOW_UP_MIN_DAYS, "points": IMPROVED_BY},
+        row_heading=_("Age band at the first screening"),
+        columns=[
+            Column("improved", _("Improved by %(points)s or more") % {"points": IMPROVED_BY}),
+            Column("other", _("The others")),
+            Column("people", _("Citizens"), kind=TOTAL),
+            Column("first", _("Mean score, first"), kind=MEASURE, base="people"),
+            Column("latest", _("Mean score, latest"), kind=MEASURE, base="people"),
+            Column("change", _("Mean change"), kind=MEASURE, base="people"),
+            Column(
+                "share_improved",
+                _("Share improved"),
+                kind=SHARE,
+                base="people",
+                numerator="improved",
+                unit="%",
+            ),
+        ],
+        rows=rows,
+        chart="pairs",
+        chart_columns=("first", "latest"),
+    )
+
+
+# --- The registry ---------------------------------------------------------------------------------
+
+# Every table of the dashboard, the exports and the API, in the order shown. A builder takes the
+# filters and returns a Table of exact figures; disclosure control is applied to all alike.
+TABLES: list[Callable[[StatsFilter], Table]] = [
+    referrals_by_source,
+    referrals_by_reason,
+    first_contact_time,
+    screenings_by_colour,
+    severe_loneliness_over_time,
+    severe_loneliness_by_age_band,
+    severe_loneliness_by_district,
+    ucla3_change,
+    cases_closed_by_reason,
+]

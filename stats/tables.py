@@ -11,7 +11,8 @@ from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Extract, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -565,6 +566,112 @@ def ucla3_change(filters: StatsFilter) -> Table:
 
 # Every table of the dashboard, the exports and the API, in the order shown. A builder takes the
 # filters and returns a Table of exact figures; disclosure control is applied to all alike.
+# --- Matching -------------------------------------------------------------------------------------
+
+
+def matches_by_strategy(filters: StatsFilter) -> Table:
+    """Matches proposed in the period, by the offer's intervention strategy (a volunteer is
+    personal social support) and how far each has come."""
+    from offers.constants import MatchStatus, Strategy
+    from offers.models import Match
+
+    base = narrowed(Match.objects.all(), filters, at="created_at", team="case__team")
+    groups = grouped(
+        base,
+        dimensions={
+            "strategy": Coalesce(
+                F("offer__strategy"), Value(Strategy.PERSONAL_SUPPORT), output_field=CharField()
+            ),
+            "status": F("status"),
+        },
+        aggregates={"n": "count(*)"},
+    )
+    statuses = list(MatchStatus)
+    return Table(
+        key="matches_by_strategy",
+        title=_("Matches, by intervention strategy"),
+        description=_(
+            "Offers and volunteers proposed to citizens in the period, by the offer's "
+            "intervention strategy (a volunteer counts as personal social support) and how far "
+            "each match has come."
+        ),
+        row_heading=_("Strategy"),
+        columns=[
+            *(Column(st.value, st.label) for st in statuses),
+            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
+        ],
+        rows=cube_rows(
+            groups,
+            rows=[(st.value, st.label) for st in Strategy],
+            row_key=str,
+            column_keys=[st.value for st in statuses],
+        ),
+        chart="stacked",
+    )
+
+
+def volunteer_waiting_list(filters: StatsFilter) -> Table:
+    """Citizens waiting for a volunteer now, by the kind of volunteer, and how long they have
+    waited (the list as it stands at the end of the period)."""
+    from volunteers.constants import VolunteerRole
+    from volunteers.models import VolunteerRequest
+
+    waiting = VolunteerRequest.objects.filter(requested_on__lt=filters.end_before.date()).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=filters.end_before)
+    )
+    if filters.team is not None:
+        waiting = waiting.filter(case__team=filters.team)
+    if filters.district:
+        waiting = waiting.annotate(stats_district=district_expression()).filter(
+            stats_district=filters.district
+        )
+    days = quote("v_days")
+    groups = grouped(
+        waiting,
+        dimensions={"role": F("role")},
+        # date - date is a whole number of days in PostgreSQL.
+        inputs={
+            "days": RawSQL(
+                '(%s::date - "volunteers_volunteerrequest"."requested_on")',
+                [filters.end_before.date()],
+                output_field=IntegerField(),
+            )
+        },
+        aggregates={
+            "waiting": "count(*)",
+            "median": f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days})",
+            "longest": f"max({days})",
+        },
+        grouping="rollup",
+    )
+    by_key = {TOTAL_KEY if g.rolled_up[0] else g.keys[0]: g.values for g in groups}
+    empty = {"waiting": 0, "median": None, "longest": None}
+    rows = [
+        Row(key, label, dict(by_key.get(key, empty)))
+        for key, label in [*VolunteerRole.choices, (TOTAL_KEY, TOTAL_LABEL)]
+    ]
+    rows[-1].is_total = True
+    return Table(
+        key="volunteer_waiting_list",
+        title=_("Waiting for a volunteer"),
+        description=_(
+            "Citizens on the waiting list at the end of the period, by the kind of volunteer "
+            "they wait for, and how many days they have waited."
+        ),
+        row_heading=_("Waiting for"),
+        columns=[
+            Column("waiting", _("Citizens waiting")),
+            Column("median", _("Median wait, days"), kind=MEASURE, base="waiting", unit=_("days")),
+            Column(
+                "longest", _("Longest wait, days"), kind=MEASURE, base="waiting", unit=_("days")
+            ),
+        ],
+        rows=rows,
+        chart="bars",
+        chart_columns=("waiting",),
+    )
+
+
 TABLES: list[Callable[[StatsFilter], Table]] = [
     referrals_by_source,
     referrals_by_reason,
@@ -575,4 +682,6 @@ TABLES: list[Callable[[StatsFilter], Table]] = [
     severe_loneliness_by_district,
     ucla3_change,
     cases_closed_by_reason,
+    matches_by_strategy,
+    volunteer_waiting_list,
 ]

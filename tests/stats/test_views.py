@@ -151,6 +151,8 @@ def test_the_summary_api_answers_with_published_cells_only(town, admin):
         "severe_by_district",
         "ucla3_change",
         "cases_closed_by_reason",
+        "matches_by_strategy",
+        "volunteer_waiting_list",
     ]
     source = tables["referrals_by_source"]
     keys = [c["key"] for c in source["columns"]]
@@ -299,13 +301,14 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
     admin, few_or_many, django_assert_num_queries
 ):
     # 1 session, 2 user, 3-4 permissions, 5 teams and 6 districts for the filter, 7 savepoint
-    # and 8 settings of the statistics' transaction, 9-14 the tables (six statements for nine
-    # tables: the four screening tables share one scan), 15 its release, 16-18 saving the session
+    # and 8 settings of the statistics' transaction, 9-16 the tables (eight statements for
+    # eleven tables: the four screening tables share one scan), 17 its release, 18-20 saving
+    # the session
     def prepare():
         client = web_client(admin)
         return lambda: client.get(PAGES["dashboard"])
 
-    _same_queries(django_assert_num_queries, 18, prepare, few_or_many)
+    _same_queries(django_assert_num_queries, 20, prepare, few_or_many)
 
 
 def test_api_query_counts_do_not_grow_with_the_data(admin, few_or_many, django_assert_num_queries):
@@ -321,9 +324,9 @@ def test_api_query_counts_do_not_grow_with_the_data(admin, few_or_many, django_a
         return both
 
     # 1-2 permissions (once: the client keeps its user); per request the audit event, the
-    # savepoint and settings of the statistics' transaction, six statements for the nine
+    # savepoint and settings of the statistics' transaction, eight statements for the eleven
     # tables, and the release
-    _same_queries(django_assert_num_queries, 22, prepare, few_or_many)
+    _same_queries(django_assert_num_queries, 26, prepare, few_or_many)
 
 
 def test_without_postgresql_the_dashboard_explains_and_the_api_answers_503(admin, monkeypatch):

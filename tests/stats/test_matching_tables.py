@@ -1,0 +1,73 @@
+"""The matching tables on a hand-made set whose figures are known."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from offers.services import match_accept, match_propose
+from stats import tables
+from stats.filters import filters_from_params
+from tests.accounts.factories import UserFactory
+from tests.referrals.factories import make_referral
+from tests.volunteers.factories import load_postcodes, make_offer, make_volunteer
+from volunteers.services import volunteer_request_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(table, *columns) -> dict:
+    return {row.key: [row.values.get(c) for c in columns] for row in table.rows}
+
+
+def _this_month():
+    month = timezone.localdate().strftime("%Y-%m")
+    return filters_from_params({"from": month, "to": month})
+
+
+def test_matches_by_strategy_and_how_far_they_came():
+    load_postcodes()
+    builder = UserFactory(bridge_builder=True)
+    cafe = make_offer(strategy="social_network", capacity=20)
+    course = make_offer(strategy="psychoeducation", capacity=20)
+    for n in range(6):
+        match = match_propose(case=make_referral().referral.case, offer=cafe, actor=builder)
+        if n < 2:
+            match_accept(match=match, actor=builder)
+    match_propose(case=make_referral().referral.case, offer=course, actor=builder)
+    match_propose(
+        case=make_referral().referral.case, volunteer=make_volunteer(capacity=3), actor=builder
+    )
+
+    table = tables.matches_by_strategy(_this_month())
+
+    figures = _figures(table, "proposed", "accepted", "total")
+    assert figures["social_network"] == [4, 2, 6]
+    assert figures["psychoeducation"] == [1, 0, 1]
+    assert figures["personal_support"] == [1, 0, 1]  # the volunteer
+    assert figures["total"] == [6, 2, 8]
+
+
+def test_the_waiting_list_by_kind_of_volunteer_and_days_waited():
+    builder = UserFactory(bridge_builder=True)
+    today = timezone.localdate()
+    for days in (10, 20, 30, 40, 100):
+        case = make_referral().referral.case
+        volunteer_request_create(
+            case=case,
+            role="visiting_friend",
+            actor=builder,
+            requested_on=today - timedelta(days=days),
+        )
+    volunteer_request_create(case=make_referral().referral.case, role="phone_friend", actor=builder)
+
+    table = tables.volunteer_waiting_list(_this_month())
+
+    figures = _figures(table, "waiting", "median", "longest")
+    end = _this_month().end_before.date()
+    extra = (end - today).days
+    assert figures["visiting_friend"][0] == 5
+    assert figures["visiting_friend"][1] == pytest.approx(30 + extra)
+    assert figures["visiting_friend"][2] == pytest.approx(100 + extra)
+    assert figures["phone_friend"][0] == 1
+    assert figures["total"][0] == 6

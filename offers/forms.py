@@ -153,7 +153,7 @@ class OfferForm(forms.Form):
     )
     contact_email = forms.EmailField(label=_("E-mail"), required=False)
     contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
-    website = forms.URLField(label=_("Website"), required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     is_public = forms.BooleanField(
         label=_("Show in the public directory"), required=False, initial=True
     )

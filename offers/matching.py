@@ -17,6 +17,7 @@ from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.db import json_list_contains
@@ -44,7 +45,7 @@ CANDIDATE_LIMIT = 3000
 # On PostgreSQL the database scores the candidates with the same weights first and hands over
 # only the best of them; Python then ranks those exactly and writes the reasons. In a city with
 # thousands of offers and volunteers nearby this keeps a suggestion list to a few milliseconds.
-PRESELECT = 40
+PRESELECT = 12
 
 
 @dataclass
@@ -83,9 +84,16 @@ def _join(labels: list[str]) -> str:
     return _("{first} and {last}").format(first=", ".join(labels[:-1]), last=labels[-1])
 
 
+_LABELS: dict = {}
+
+
 def _labels(values, choices) -> list[str]:
-    lookup = dict(choices.choices)
-    return [str(lookup[v]) for v in values if v in lookup]
+    # The choices' labels are lazy translations: read them once per language, not per row.
+    key = (choices, get_language())
+    lookup = _LABELS.get(key)
+    if lookup is None:
+        lookup = _LABELS[key] = {value: str(label) for value, label in choices.choices}
+    return [lookup[v] for v in values if v in lookup]
 
 
 def _weights() -> dict[str, float]:

@@ -11,9 +11,22 @@ from collections.abc import Callable
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Extract, TruncDate
+from django.db.models.functions import Coalesce, Extract, ExtractYear, Power, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +40,7 @@ from stats.constants import FOLLOW_UP_MIN_DAYS, IMPROVED_BY, Interval
 from stats.disclosure import MEASURE, SHARE, TOTAL, Column, Row, Table
 from stats.filters import (
     StatsFilter,
+    age_band_expression,
     age_band_sql,
     district_expression,
     narrowed,
@@ -672,6 +686,86 @@ def volunteer_waiting_list(filters: StatsFilter) -> Table:
     )
 
 
+def gap_analysis(filters: StatsFilter) -> Table:
+    """Where the need has no answer: citizens whose latest screening in the period was red and
+    who have no active offer for their age within BROBYG_STATS_GAP_KM of home, by district and
+    age band (distances between postcode centres; offers by phone or online count anywhere)."""
+    from offers.constants import OfferStatus
+    from offers.models import Offer
+    from places.geo import KM_PER_DEGREE
+    from places.models import Postcode
+
+    red = narrowed(
+        Screening.objects.filter(is_draft=False, triage_code="red"),
+        filters,
+        at="screened_at",
+        team=None,
+    )
+    later = Screening.objects.filter(
+        is_draft=False,
+        citizen_id=OuterRef("citizen_id"),
+        screened_at__gt=OuterRef("screened_at"),
+        screened_at__lt=filters.end_before,
+    )
+    centre = Postcode.objects.filter(code=OuterRef("citizen__postcode"))
+    reach = (settings.BROBYG_STATS_GAP_KM / KM_PER_DEGREE) ** 2
+    # Denmark lies around 56°N: one degree of longitude is cos(56°) of one of latitude.
+    near = (
+        Offer.objects.filter(status=OfferStatus.ACTIVE)
+        .filter(
+            Q(age_min__isnull=True) | Q(age_min__lte=OuterRef("stats_age")),
+            Q(age_max__isnull=True) | Q(age_max__gte=OuterRef("stats_age")),
+        )
+        .annotate(
+            d2=ExpressionWrapper(
+                Power(F("latitude") - OuterRef("stats_lat"), 2)
+                + Power((F("longitude") - OuterRef("stats_lon")) * Value(0.559), 2),
+                output_field=FloatField(),
+            )
+        )
+        .filter(Q(is_remote=True) | Q(d2__lte=reach))
+    )
+    unanswered = (
+        red.filter(~Exists(later))
+        .annotate(
+            stats_lat=Subquery(centre.values("latitude")[:1]),
+            stats_lon=Subquery(centre.values("longitude")[:1]),
+            stats_age=ExtractYear(F("screened_at")) - ExtractYear(F("citizen__birth_date")),
+        )
+        .filter(~Exists(near))
+    )
+    groups = grouped(
+        unanswered,
+        dimensions={
+            "district": district_expression("citizen__"),
+            "age_band": age_band_expression(birth_date="citizen__birth_date", at="screened_at"),
+        },
+        aggregates={"n": "count(*)"},
+    )
+    bands = [b for b in AgeBand if b != AgeBand.UNDER_16]
+    districts = sorted({g.keys[0] or "" for g in groups if not g.rolled_up[0]})
+    return Table(
+        key="gap_analysis",
+        title=_("Where no offer is near: citizens screened red"),
+        description=_(
+            "Citizens whose latest screening in the period was red and who have no active offer "
+            "for their age within {km} km of home, by district and age band."
+        ).format(km=settings.BROBYG_STATS_GAP_KM),
+        row_heading=_("District"),
+        columns=[
+            *(Column(b.value, b.label) for b in bands),
+            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
+        ],
+        rows=cube_rows(
+            groups,
+            rows=[(d, d or _("Unknown")) for d in districts],
+            row_key=lambda d: d or "",
+            column_keys=[b.value for b in bands],
+        ),
+        chart="stacked",
+    )
+
+
 TABLES: list[Callable[[StatsFilter], Table]] = [
     referrals_by_source,
     referrals_by_reason,
@@ -684,4 +778,5 @@ TABLES: list[Callable[[StatsFilter], Table]] = [
     cases_closed_by_reason,
     matches_by_strategy,
     volunteer_waiting_list,
+    gap_analysis,
 ]

@@ -439,3 +439,5 @@ BROBYG_SMS_FILE_PATH = env.str("BROBYG_SMS_FILE_PATH", default=str(VAR_DIR / "sm
 # Statistics: a count below this is hidden ("<5"), and means, medians and shares are shown only
 # over at least this many people. 3 gives Statistics Denmark's rule.
 BROBYG_STATS_MIN_COUNT = env.int("BROBYG_STATS_MIN_COUNT", default=5)
+# The gap analysis: how far from home (km, between postcode centres) an offer counts as near.
+BROBYG_STATS_GAP_KM = env.int("BROBYG_STATS_GAP_KM", default=5)

@@ -71,3 +71,29 @@ def test_the_waiting_list_by_kind_of_volunteer_and_days_waited():
     assert figures["visiting_friend"][2] == pytest.approx(100 + extra)
     assert figures["phone_friend"][0] == 1
     assert figures["total"][0] == 6
+
+
+def test_the_gap_analysis_finds_red_citizens_with_no_offer_near():
+    from datetime import date
+
+    from tests.accounts.factories import TeamFactory
+    from tests.screening.factories import home_care_citizen, screen
+
+    load_postcodes()
+    team = TeamFactory(home_care=True)
+    worker = UserFactory(home_care=True, team=team)
+    make_offer(postcode="5000")  # Odense C: near those in 5000, 18 km from Ringe
+    make_offer(postcode="5000", age_max=30)  # near, but not for their age
+    for n in range(6):
+        far = home_care_citizen(team=team, postcode="5750", birth_date=date(1940, 1, 1 + n))
+        screen(citizen=far, by=worker, answers=(3, 3, 3))
+        near = home_care_citizen(team=team, postcode="5000", birth_date=date(1940, 2, 1 + n))
+        screen(citizen=near, by=worker, answers=(3, 3, 3))
+    better = home_care_citizen(team=team, postcode="5750", birth_date=date(1941, 1, 1))
+    screen(citizen=better, by=worker, answers=(3, 3, 3))
+    screen(citizen=better, by=worker, answers=(1, 1, 1))  # no longer red: not counted
+
+    table = tables.gap_analysis(_this_month())
+
+    figures = _figures(table, "80+", "total")
+    assert figures == {"5750": [6, 6], "total": [6, 6]}

@@ -153,6 +153,7 @@ def test_the_summary_api_answers_with_published_cells_only(town, admin):
         "cases_closed_by_reason",
         "matches_by_strategy",
         "volunteer_waiting_list",
+        "gap_analysis",
     ]
     source = tables["referrals_by_source"]
     keys = [c["key"] for c in source["columns"]]
@@ -301,14 +302,14 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
     admin, few_or_many, django_assert_num_queries
 ):
     # 1 session, 2 user, 3-4 permissions, 5 teams and 6 districts for the filter, 7 savepoint
-    # and 8 settings of the statistics' transaction, 9-16 the tables (eight statements for
-    # eleven tables: the four screening tables share one scan), 17 its release, 18-20 saving
+    # and 8 settings of the statistics' transaction, 9-17 the tables (nine statements for
+    # twelve tables: the four screening tables share one scan), 18 its release, 19-21 saving
     # the session
     def prepare():
         client = web_client(admin)
         return lambda: client.get(PAGES["dashboard"])
 
-    _same_queries(django_assert_num_queries, 20, prepare, few_or_many)
+    _same_queries(django_assert_num_queries, 21, prepare, few_or_many)
 
 
 def test_api_query_counts_do_not_grow_with_the_data(admin, few_or_many, django_assert_num_queries):
@@ -324,9 +325,9 @@ def test_api_query_counts_do_not_grow_with_the_data(admin, few_or_many, django_a
         return both
 
     # 1-2 permissions (once: the client keeps its user); per request the audit event, the
-    # savepoint and settings of the statistics' transaction, eight statements for the eleven
+    # savepoint and settings of the statistics' transaction, nine statements for the twelve
     # tables, and the release
-    _same_queries(django_assert_num_queries, 26, prepare, few_or_many)
+    _same_queries(django_assert_num_queries, 28, prepare, few_or_many)
 
 
 def test_without_postgresql_the_dashboard_explains_and_the_api_answers_503(admin, monkeypatch):

@@ -474,16 +474,19 @@ def severe_loneliness_by_district(filters: StatsFilter) -> Table:
 _TIME_AND_SCORE = 1000
 
 
-def ucla3_change(filters: StatsFilter) -> Table:
-    """The change in UCLA-3 from a citizen's first screening in the period to their latest, for
-    citizens screened again at least FOLLOW_UP_MIN_DAYS after the first. By the age band at the
-    first screening."""
+def _ucla3_change_figures(filters: StatsFilter, *, group_by: str) -> dict:
+    """Per age band at the first screening ("band") or per category of the first offer the
+    citizen came to ("category"): the UCLA-3 figures of the citizens screened again."""
     inner = _ucla3_screenings(filters, with_age_band=False).values(
         "citizen_id", "screened_at", "score"
     )
     inner_sql, inner_params = inner.order_by().query.sql_with_params()
-    band_filter = "WHERE band = %s" if filters.age_band else ""
+    conditions = ["band = %s"] if filters.age_band else []
+    if group_by == "category":
+        conditions.append("category IS NOT NULL")
+    band_filter = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     band = age_band_sql(birth_date="birth_date", day="first_day")
+    category = _FIRST_OFFER_CATEGORY
     # Per citizen first, then the citizen's birth date: the join meets one row per citizen,
     # not one per screening. Each screening is one bigint (its time and score), computed once
     # (OFFSET 0); MATERIALIZED keeps PostgreSQL from running the aggregate again in each
@@ -502,26 +505,27 @@ def ucla3_change(filters: StatsFilter) -> Table:
             HAVING max(stamp) / {_TIME_AND_SCORE} - min(stamp) / {_TIME_AND_SCORE}
                 >= %s::integer * 86400
         ), followed AS (
-            SELECT first_score, latest_score, {band} AS band
+            SELECT first_score, latest_score, {band} AS band, {category} AS category
             FROM (
                 SELECT p.first %% {_TIME_AND_SCORE} AS first_score,
                        p.latest %% {_TIME_AND_SCORE} AS latest_score,
                        (to_timestamp(p.first / {_TIME_AND_SCORE}) AT TIME ZONE %s)::date
                            AS first_day,
-                       c.birth_date
+                       c.birth_date,
+                       p.citizen_id
                 FROM per_citizen p
                 JOIN {Citizen._meta.db_table} c ON c.id = p.citizen_id
                 OFFSET 0
             ) AS dated
         )
-        SELECT band, GROUPING(band),
+        SELECT {group_by}, GROUPING({group_by}),
                count(*) FILTER (WHERE first_score - latest_score >= %s),
                count(*) FILTER (WHERE first_score - latest_score < %s),
                count(*),
                avg(first_score), avg(latest_score), avg(latest_score - first_score)
         FROM followed
         {band_filter}
-        GROUP BY ROLLUP (band)
+        GROUP BY ROLLUP ({group_by})
     """  # noqa: S608 - the inner query is the ORM's, with its values as parameters
     params = [
         *inner_params,
@@ -532,8 +536,8 @@ def ucla3_change(filters: StatsFilter) -> Table:
         *([filters.age_band] if filters.age_band else []),
     ]
     by_key = {}
-    for band, rolled, improved, other, people, first, latest, change in run(statement, params):
-        by_key[TOTAL_KEY if rolled else band] = {
+    for key, rolled, improved, other, people, first, latest, change in run(statement, params):
+        by_key[TOTAL_KEY if rolled else key] = {
             "improved": improved,
             "other": other,
             "people": people,
@@ -541,6 +545,42 @@ def ucla3_change(filters: StatsFilter) -> Table:
             "latest": latest,
             "change": change,
         }
+    return by_key
+
+
+# The category of the first offer a citizen came to (its first activity kind).
+_FIRST_OFFER_CATEGORY = """(
+    SELECT o.activity_kinds ->> 0
+    FROM offers_match m JOIN offers_offer o ON o.id = m.offer_id
+    WHERE m.citizen_id = dated.citizen_id AND m.activated_at IS NOT NULL
+    ORDER BY m.activated_at LIMIT 1
+)"""
+
+
+def _ucla3_columns() -> list[Column]:
+    return [
+        Column("improved", _("Improved by %(points)s or more") % {"points": IMPROVED_BY}),
+        Column("other", _("The others")),
+        Column("people", _("Citizens"), kind=TOTAL),
+        Column("first", _("Mean score, first"), kind=MEASURE, base="people"),
+        Column("latest", _("Mean score, latest"), kind=MEASURE, base="people"),
+        Column("change", _("Mean change"), kind=MEASURE, base="people"),
+        Column(
+            "share_improved",
+            _("Share improved"),
+            kind=SHARE,
+            base="people",
+            numerator="improved",
+            unit="%",
+        ),
+    ]
+
+
+def ucla3_change(filters: StatsFilter) -> Table:
+    """The change in UCLA-3 from a citizen's first screening in the period to their latest, for
+    citizens screened again at least FOLLOW_UP_MIN_DAYS after the first. By the age band at the
+    first screening."""
+    by_key = _ucla3_change_figures(filters, group_by="band")
     empty = {"improved": 0, "other": 0, "people": 0}
     rows = [Row(b.value, b.label, dict(by_key.get(b.value, empty))) for b in AgeBand]
     rows.append(Row(TOTAL_KEY, TOTAL_LABEL, dict(by_key.get(TOTAL_KEY, empty)), is_total=True))
@@ -554,22 +594,30 @@ def ucla3_change(filters: StatsFilter) -> Table:
         )
         % {"days": FOLLOW_UP_MIN_DAYS, "points": IMPROVED_BY},
         row_heading=_("Age band at the first screening"),
-        columns=[
-            Column("improved", _("Improved by %(points)s or more") % {"points": IMPROVED_BY}),
-            Column("other", _("The others")),
-            Column("people", _("Citizens"), kind=TOTAL),
-            Column("first", _("Mean score, first"), kind=MEASURE, base="people"),
-            Column("latest", _("Mean score, latest"), kind=MEASURE, base="people"),
-            Column("change", _("Mean change"), kind=MEASURE, base="people"),
-            Column(
-                "share_improved",
-                _("Share improved"),
-                kind=SHARE,
-                base="people",
-                numerator="improved",
-                unit="%",
-            ),
-        ],
+        columns=_ucla3_columns(),
+        rows=rows,
+        chart="pairs",
+        chart_columns=("first", "latest"),
+    )
+
+
+def ucla3_change_by_category(filters: StatsFilter) -> Table:
+    """The same change, by the category of the first offer the citizen came to."""
+    from offers.constants import ActivityKind
+
+    by_key = _ucla3_change_figures(filters, group_by="category")
+    empty = {"improved": 0, "other": 0, "people": 0}
+    rows = [Row(k.value, k.label, dict(by_key.get(k.value, empty))) for k in ActivityKind]
+    rows.append(Row(TOTAL_KEY, TOTAL_LABEL, dict(by_key.get(TOTAL_KEY, empty)), is_total=True))
+    return Table(
+        key="ucla3_change_by_category",
+        title=_("Change in UCLA-3 by offer category"),
+        description=_(
+            "The same change for citizens who came to an offer, by the category of the first "
+            "offer they came to."
+        ),
+        row_heading=_("Category"),
+        columns=_ucla3_columns(),
         rows=rows,
         chart="pairs",
         chart_columns=("first", "latest"),
@@ -617,6 +665,48 @@ def matches_by_strategy(filters: StatsFilter) -> Table:
         rows=cube_rows(
             groups,
             rows=[(st.value, st.label) for st in Strategy],
+            row_key=str,
+            column_keys=[st.value for st in statuses],
+        ),
+        chart="stacked",
+    )
+
+
+def matches_by_category(filters: StatsFilter) -> Table:
+    """Matches with offers proposed in the period, by the offer's category (its first activity
+    kind) and how far each has come."""
+    from django.db.models.fields.json import KeyTextTransform
+
+    from offers.constants import ActivityKind, MatchStatus
+    from offers.models import Match
+
+    base = narrowed(
+        Match.objects.filter(offer__isnull=False), filters, at="created_at", team="case__team"
+    )
+    groups = grouped(
+        base,
+        dimensions={
+            "category": KeyTextTransform("0", "offer__activity_kinds"),
+            "status": F("status"),
+        },
+        aggregates={"n": "count(*)"},
+    )
+    statuses = list(MatchStatus)
+    return Table(
+        key="matches_by_category",
+        title=_("Matches with offers, by category"),
+        description=_(
+            "Offers proposed to citizens in the period, by the offer's category and how far "
+            "each match has come."
+        ),
+        row_heading=_("Category"),
+        columns=[
+            *(Column(st.value, st.label) for st in statuses),
+            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
+        ],
+        rows=cube_rows(
+            groups,
+            rows=list(ActivityKind.choices),
             row_key=str,
             column_keys=[st.value for st in statuses],
         ),
@@ -775,8 +865,10 @@ TABLES: list[Callable[[StatsFilter], Table]] = [
     severe_loneliness_by_age_band,
     severe_loneliness_by_district,
     ucla3_change,
+    ucla3_change_by_category,
     cases_closed_by_reason,
     matches_by_strategy,
+    matches_by_category,
     volunteer_waiting_list,
     gap_analysis,
 ]

@@ -42,6 +42,9 @@ def test_matches_by_strategy_and_how_far_they_came():
     table = tables.matches_by_strategy(_this_month())
 
     figures = _figures(table, "proposed", "accepted", "total")
+    by_category = _figures(tables.matches_by_category(_this_month()), "proposed", "total")
+    assert by_category["network_cafe"] == [5, 7]  # the café and the course are both cafés
+    assert by_category["total"] == [5, 7]  # the volunteer is no offer
     assert figures["social_network"] == [4, 2, 6]
     assert figures["psychoeducation"] == [1, 0, 1]
     assert figures["personal_support"] == [1, 0, 1]  # the volunteer
@@ -97,3 +100,45 @@ def test_the_gap_analysis_finds_red_citizens_with_no_offer_near():
 
     figures = _figures(table, "80+", "total")
     assert figures == {"5750": [6, 6], "total": [6, 6]}
+
+
+def test_the_ucla3_change_by_the_category_of_the_offer_they_came_to():
+    from offers.services import match_plan_first_meeting, match_record_first_meeting
+    from tests.screening.factories import screen
+
+    load_postcodes()
+    builder = UserFactory(bridge_builder=True)
+    walk = make_offer(activity_kinds=["nature", "exercise"], capacity=20)
+    cafe = make_offer(activity_kinds=["network_cafe"], capacity=20)
+    now = timezone.now()
+    for n in range(6):
+        case = make_referral().referral.case
+        citizen = case.citizen
+        screen(citizen=citizen, by=builder, answers=(3, 3, 3), screened_at=now - timedelta(days=40))
+        # Five of the walkers fall by 3 points or more, one by one point.
+        later = (2, 2, 2) if n < 5 else (3, 3, 2)
+        screen(citizen=citizen, by=builder, answers=later, screened_at=now - timedelta(days=2))
+        match = match_propose(case=case, offer=walk, actor=builder)
+        match_accept(match=match, actor=builder)
+        match_plan_first_meeting(match=match, at=now - timedelta(days=20), actor=builder)
+        match_record_first_meeting(match=match, came=True, actor=builder)
+    # Proposed to the café but never came: not counted under any category.
+    case = make_referral().referral.case
+    screen(
+        citizen=case.citizen, by=builder, answers=(3, 3, 3), screened_at=now - timedelta(days=40)
+    )
+    screen(citizen=case.citizen, by=builder, answers=(1, 1, 1), screened_at=now - timedelta(days=2))
+    match_propose(case=case, offer=cafe, actor=builder)
+
+    month = timezone.localdate()
+    start = (month - timedelta(days=70)).strftime("%Y-%m")
+    table = tables.ucla3_change_by_category(
+        filters_from_params({"from": start, "to": month.strftime("%Y-%m")})
+    )
+
+    figures = _figures(table, "improved", "other", "people", "first", "latest")
+    assert figures["nature"][:3] == [5, 1, 6]
+    assert float(figures["nature"][3]) == pytest.approx(9)
+    assert float(figures["nature"][4]) == pytest.approx((6 * 5 + 8) / 6)
+    assert figures["network_cafe"][:3] == [0, 0, 0]
+    assert figures["total"][:3] == [5, 1, 6]

@@ -150,8 +150,10 @@ def test_the_summary_api_answers_with_published_cells_only(town, admin):
         "severe_by_age_band",
         "severe_by_district",
         "ucla3_change",
+        "ucla3_change_by_category",
         "cases_closed_by_reason",
         "matches_by_strategy",
+        "matches_by_category",
         "volunteer_waiting_list",
         "gap_analysis",
     ]
@@ -302,14 +304,14 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
     admin, few_or_many, django_assert_num_queries
 ):
     # 1 session, 2 user, 3-4 permissions, 5 teams and 6 districts for the filter, 7 savepoint
-    # and 8 settings of the statistics' transaction, 9-17 the tables (nine statements for
-    # twelve tables: the four screening tables share one scan), 18 its release, 19-21 saving
+    # and 8 settings of the statistics' transaction, 9-19 the tables (eleven statements for
+    # fourteen tables: the four screening tables share one scan), 20 its release, 21-23 saving
     # the session
     def prepare():
         client = web_client(admin)
         return lambda: client.get(PAGES["dashboard"])
 
-    _same_queries(django_assert_num_queries, 21, prepare, few_or_many)
+    _same_queries(django_assert_num_queries, 23, prepare, few_or_many)
 
 
 def test_api_query_counts_do_not_grow_with_the_data(admin, few_or_many, django_assert_num_queries):
@@ -325,9 +327,9 @@ def test_api_query_counts_do_not_grow_with_the_data(admin, few_or_many, django_a
         return both
 
     # 1-2 permissions (once: the client keeps its user); per request the audit event, the
-    # savepoint and settings of the statistics' transaction, nine statements for the twelve
+    # savepoint and settings of the statistics' transaction, eleven statements for the fourteen
     # tables, and the release
-    _same_queries(django_assert_num_queries, 28, prepare, few_or_many)
+    _same_queries(django_assert_num_queries, 32, prepare, few_or_many)
 
 
 def test_without_postgresql_the_dashboard_explains_and_the_api_answers_503(admin, monkeypatch):

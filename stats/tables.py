@@ -477,9 +477,14 @@ _TIME_AND_SCORE = 1000
 def _ucla3_change_figures(filters: StatsFilter, *, group_by: str) -> dict:
     """Per age band at the first screening ("band") or per category of the first offer the
     citizen came to ("category"): the UCLA-3 figures of the citizens screened again."""
-    inner = _ucla3_screenings(filters, with_age_band=False).values(
-        "citizen_id", "screened_at", "score"
-    )
+    screenings = _ucla3_screenings(filters, with_age_band=False)
+    if group_by == "category":
+        # Only citizens who came to an offer can have a category: read no one else's screenings.
+        from offers.models import Match
+
+        came = Match.objects.filter(offer__isnull=False, activated_at__isnull=False)
+        screenings = screenings.filter(citizen_id__in=came.values("citizen_id"))
+    inner = screenings.values("citizen_id", "screened_at", "score")
     inner_sql, inner_params = inner.order_by().query.sql_with_params()
     conditions = ["band = %s"] if filters.age_band else []
     if group_by == "category":

@@ -178,7 +178,9 @@ def test_wall_time() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument(
-        "--scale", choices=["municipal", "national", "matching", "tiny"], default="municipal"
+        "--scale",
+        choices=["municipal", "national", "matching", "statistics", "tiny"],
+        default="municipal",
     )
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 30)))
     parser.add_argument("--skip-test-time", action="store_true", help="do not time make test")

@@ -41,6 +41,8 @@ SCALES = {
     "national": Scale(1_000_000, 5_000_000, 2_000_000, 0.3, 500, 200, 50_000, 100_000, True),
     # The matching brief's own figure: 20,000 offers and 50,000 volunteers all over Denmark.
     "matching": Scale(20_000, 60_000, 40_000, 0.3, 500, 200, 20_000, 50_000, True),
+    # The statistics brief's own figure: 1,000,000 screenings and 200,000 cases.
+    "statistics": Scale(666_667, 1_000_000, 200_000, 0.3, 500, 200, 2_000, 3_000),
     # For the suite: the same code at a size a test can load in a moment.
     "tiny": Scale(600, 1_200, 800, 0.3, 100, 20, 100, 150),
 }

@@ -20,8 +20,7 @@ from audit.constants import AuditAction
 from audit.services import audit_record
 from offers.constants import MatchStatus
 from offers.models import Match
-from referrals.constants import ConsentPurpose
-from referrals.services import consent_is_active
+from offers.selectors import match_provider_may_see_citizen
 
 SALT = "brobyg.offers.first-meeting"
 
@@ -103,8 +102,7 @@ def confirmation_send(*, match_id) -> bool:
             return False
         match.confirmation_sent_at = timezone.now()
         match.save(update_fields=["confirmation_sent_at", "updated_at"])
-        purpose = ConsentPurpose.SHARE_OFFER if match.offer_id else ConsentPurpose.SHARE_VOLUNTEER
-        shared = consent_is_active(citizen_id=match.citizen_id, purpose=purpose)
+        shared = match_provider_may_see_citizen(match)
         with translation.override(settings.LANGUAGE_CODE):
             context = {
                 "match": match,

@@ -26,6 +26,8 @@ from offers.constants import ActivityKind, Frequency, MatchStatus, OfferStatus, 
 from offers.models import Match, Offer, OfferSchedule
 from places.geo import KM_PER_DEGREE, bounding_box
 from places.models import Postcode
+from referrals.constants import ConsentPurpose
+from referrals.models import ConsentRecord
 from referrals.selectors import cases_visible_to, user_team_ids
 
 # The directory's one category filter: the five strategies first, then what people do.
@@ -366,3 +368,30 @@ def open_matches_of_offer(*, offer: Offer) -> QuerySet[Match]:
     return Match.objects.filter(
         offer=offer, status__in=[MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE]
     ).select_related("citizen")
+
+
+# --- What an offer or volunteer may know ----------------------------------------------------------
+
+
+def _sharing_purpose(match: Match) -> str:
+    return ConsentPurpose.SHARE_OFFER if match.offer_id else ConsentPurpose.SHARE_VOLUNTEER
+
+
+def matches_mark_shared(matches: list[Match]) -> list[Match]:
+    """Set `match.shared`: whether the citizen's consent to share with this kind of provider
+    stands. Only then does the offer or volunteer see the first name, phone and needs. One query
+    for the whole list."""
+    granted = set(
+        ConsentRecord.objects.filter(
+            citizen_id__in={m.citizen_id for m in matches},
+            withdrawn_at__isnull=True,
+            purpose__in={_sharing_purpose(m) for m in matches},
+        ).values_list("citizen_id", "purpose")
+    )
+    for match in matches:
+        match.shared = (match.citizen_id, _sharing_purpose(match)) in granted
+    return matches
+
+
+def match_provider_may_see_citizen(match: Match) -> bool:
+    return matches_mark_shared([match])[0].shared

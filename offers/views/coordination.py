@@ -26,31 +26,9 @@ from offers.forms import (
     RespondForm,
     ScheduleFormSet,
 )
-from referrals.constants import ConsentPurpose
-from referrals.models import ConsentRecord
 from referrals.selectors import user_team_ids
 
 PAGE_SIZE = 25
-
-
-def _shared_citizens(matches) -> set:
-    """(citizen, purpose) pairs with consent to share: only then does the provider see who."""
-    citizen_ids = {m.citizen_id for m in matches}
-    return set(
-        ConsentRecord.objects.filter(
-            citizen_id__in=citizen_ids,
-            withdrawn_at__isnull=True,
-            purpose__in=[ConsentPurpose.SHARE_OFFER, ConsentPurpose.SHARE_VOLUNTEER],
-        ).values_list("citizen_id", "purpose")
-    )
-
-
-def _with_consent(matches) -> list:
-    shared = _shared_citizens(matches)
-    for match in matches:
-        purpose = ConsentPurpose.SHARE_OFFER if match.offer_id else ConsentPurpose.SHARE_VOLUNTEER
-        match.shared = (match.citizen_id, purpose) in shared
-    return matches
 
 
 @login_required
@@ -62,7 +40,7 @@ def requests(request):
         .select_related("citizen", "offer", "volunteer", "case__assignee", "proposed_by")
         .order_by("created_at")
     )
-    _with_consent(matches)
+    selectors.matches_mark_shared(matches)
     # The provider reads first name, phone and needs of those who agreed to share.
     audit_read_many(
         actor=request.user, objs=[m.citizen for m in matches if m.shared], request=request

@@ -20,10 +20,8 @@ from offers.forms import (
 )
 from offers.matching import suggestions_for
 from offers.models import MatchProfile, Offer
-from offers.selectors import matches_of_case
-from referrals.constants import ConsentPurpose
+from offers.selectors import match_provider_may_see_citizen, matches_of_case
 from referrals.selectors import case_get, citizens_visible_to
-from referrals.services import consent_is_active
 from volunteers.forms import VolunteerRequestForm
 from volunteers.models import Volunteer, VolunteerRequest
 from volunteers.services import volunteer_request_close, volunteer_request_create
@@ -241,12 +239,7 @@ def confirm_first_meeting(request, token):
         match = confirmation_match(token)
     except LinkError as exc:
         return render(request, "offers/confirm.html", {"error": exc.message}, status=410)
-    purpose = ConsentPurpose.SHARE_OFFER if match.offer_id else ConsentPurpose.SHARE_VOLUNTEER
-    who = (
-        match.citizen.first_name
-        if consent_is_active(citizen_id=match.citizen_id, purpose=purpose)
-        else _("The citizen")
-    )
+    who = match.citizen.first_name if match_provider_may_see_citizen(match) else _("The citizen")
     if request.method == "POST":
         came = request.POST.get("came")
         if came not in ("yes", "no"):

@@ -25,13 +25,16 @@ def _pages():
 
     home_citizen = citizen or Citizen.objects.filter(home_care_team__isnull=False).first()
     return {
-        None: ["/konto/log-ind/", "/henvis/", "/api/docs/"],
+        None: ["/konto/log-ind/", "/henvis/", "/api/docs/", "/tilbud/"],
         "brobygger": [
             "/",
             "/forloeb/",
             "/forloeb/team/",
             f"/forloeb/{case.pk}/",
             f"/forloeb/{case.pk}/borger/",
+            f"/forloeb/{case.pk}/match/",
+            "/frivillige/venteliste/",
+            "/opgaver/",
             "/henvisninger/",
         ],
         "hjemmepleje": [
@@ -42,6 +45,13 @@ def _pages():
             f"/screening/borgere/{home_citizen.pk}/screen/",
         ],
         "laege": ["/henvisninger/ny/"],
+        "koordinator": [
+            "/koordinering/",
+            "/koordinering/tilbud/",
+            "/koordinering/tilbud/nyt/",
+            "/frivillige/",
+            "/frivillige/ny/",
+        ],
         "admin": [
             "/statistik/",
             "/revision/",

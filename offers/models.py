@@ -1,3 +1,6 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +21,11 @@ from offers.constants import (
     Weekday,
 )
 from referrals.models import postcode_validator
+
+
+def offer_stale_before() -> date:
+    """An offer last confirmed before this day is stale (BROBYG_OFFER_STALE_MONTHS ago)."""
+    return timezone.localdate() - relativedelta(months=settings.BROBYG_OFFER_STALE_MONTHS)
 
 
 def _list_field(verbose_name, **kwargs):
@@ -195,8 +203,7 @@ class Offer(BaseModel):
 
     @property
     def is_stale(self) -> bool:
-        months = settings.BROBYG_OFFER_STALE_MONTHS
-        return (timezone.localdate() - self.last_confirmed_on).days > months * 30.4
+        return self.last_confirmed_on < offer_stale_before()
 
 
 class OfferSchedule(BaseModel):

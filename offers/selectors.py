@@ -20,10 +20,18 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts.constants import Role
-from accounts.models import User
+from accounts.models import Organisation, User
 from core.db import json_list_contains
-from offers.constants import ActivityKind, Frequency, MatchStatus, OfferStatus, Strategy
-from offers.models import Match, Offer, OfferSchedule
+from offers.constants import (
+    OPEN_MATCH_STATUSES,
+    ActivityKind,
+    Frequency,
+    MatchStatus,
+    OfferStatus,
+    ProviderResponse,
+    Strategy,
+)
+from offers.models import Match, Offer, OfferSchedule, offer_stale_before
 from places.geo import KM_PER_DEGREE, bounding_box
 from places.models import Postcode
 from referrals.constants import ConsentPurpose
@@ -395,3 +403,67 @@ def matches_mark_shared(matches: list[Match]) -> list[Match]:
 
 def match_provider_may_see_citizen(match: Match) -> bool:
     return matches_mark_shared([match])[0].shared
+
+
+def provider_requests(*, user: User) -> dict[str, list[Match]]:
+    """The coordinator's open requests and matches in the groups the requests page shows, each
+    marked with whether the citizen's consent lets them see who it is."""
+    matches = matches_mark_shared(
+        list(
+            matches_for_provider(user=user)
+            .filter(status__in=OPEN_MATCH_STATUSES)
+            .select_related("citizen", "offer", "volunteer", "case__assignee", "proposed_by")
+            .order_by("created_at")
+        )
+    )
+    pending, confirmed = ProviderResponse.PENDING, ProviderResponse.CONFIRMED
+    return {
+        # A citizen already coming needs no answer any more.
+        "pending": [
+            m for m in matches if m.provider_response == pending and m.status != MatchStatus.ACTIVE
+        ],
+        "meetings": [
+            m
+            for m in matches
+            if m.status == MatchStatus.FIRST_MEETING and m.provider_response != pending
+        ],
+        "waiting": [
+            m
+            for m in matches
+            if m.status in (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
+            and m.provider_response == confirmed
+        ],
+        "active": [m for m in matches if m.status == MatchStatus.ACTIVE],
+    }
+
+
+def offer_search(offers: QuerySet[Offer], *, q="", status="", sort="title") -> QuerySet[Offer]:
+    """The coordinator's list: every word must match title, organisation, postcode or town."""
+    for word in q.split():
+        offers = offers.filter(
+            Q(title__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(postcode=word)
+            | Q(city__icontains=word)
+        )
+    if status in OfferStatus.values:
+        offers = offers.filter(status=status)
+    orderings = {"title": ["title", "id"], "confirmed": ["last_confirmed_on", "id"]}
+    return offers.select_related("organisation").order_by(*orderings.get(sort, orderings["title"]))
+
+
+def offers_stale_for(*, user: User) -> QuerySet[Offer]:
+    """The coordinator's active offers nobody has confirmed for BROBYG_OFFER_STALE_MONTHS."""
+    return offers_managed_by(user=user).filter(
+        status=OfferStatus.ACTIVE, last_confirmed_on__lt=offer_stale_before()
+    )
+
+
+def organisations_managed_by(*, user: User) -> QuerySet[Organisation]:
+    """The organisations a coordinator may add offers for: their teams' own, and those whose
+    offers their teams coordinate."""
+    active = Organisation.objects.filter(is_active=True)
+    if user.is_superuser:
+        return active
+    team_ids = user_team_ids(user)
+    return active.filter(Q(teams__id__in=team_ids) | Q(offers__team_id__in=team_ids)).distinct()

@@ -636,25 +636,45 @@ def ucla3_change_by_category(filters: StatsFilter) -> Table:
 # --- Matching -------------------------------------------------------------------------------------
 
 
-def matches_by_strategy(filters: StatsFilter) -> Table:
-    """Matches proposed in the period, by the offer's intervention strategy (a volunteer is
-    personal social support) and how far each has come."""
-    from offers.constants import MatchStatus, Strategy
-    from offers.models import Match
+def _matches_by(
+    filters: StatsFilter, *, matches, dimension, rows, key, title, description, row_heading
+) -> Table:
+    """Matches proposed in the period, by `dimension` (rows) and how far each has come."""
+    from offers.constants import MatchStatus
 
-    base = narrowed(Match.objects.all(), filters, at="created_at", team="case__team")
+    base = narrowed(matches, filters, at="created_at", team="case__team")
     groups = grouped(
         base,
-        dimensions={
-            "strategy": Coalesce(
-                F("offer__strategy"), Value(Strategy.PERSONAL_SUPPORT), output_field=CharField()
-            ),
-            "status": F("status"),
-        },
+        dimensions={"row": dimension, "status": F("status")},
         aggregates={"n": "count(*)"},
     )
     statuses = list(MatchStatus)
     return Table(
+        key=key,
+        title=title,
+        description=description,
+        row_heading=row_heading,
+        columns=[
+            *(Column(st.value, st.label) for st in statuses),
+            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
+        ],
+        rows=cube_rows(groups, rows=rows, row_key=str, column_keys=[st.value for st in statuses]),
+        chart="stacked",
+    )
+
+
+def matches_by_strategy(filters: StatsFilter) -> Table:
+    """By the offer's intervention strategy; a volunteer is personal social support."""
+    from offers.constants import Strategy
+    from offers.models import Match
+
+    return _matches_by(
+        filters,
+        matches=Match.objects.all(),
+        dimension=Coalesce(
+            F("offer__strategy"), Value(Strategy.PERSONAL_SUPPORT), output_field=CharField()
+        ),
+        rows=list(Strategy.choices),
         key="matches_by_strategy",
         title=_("Matches, by intervention strategy"),
         description=_(
@@ -663,41 +683,21 @@ def matches_by_strategy(filters: StatsFilter) -> Table:
             "each match has come."
         ),
         row_heading=_("Strategy"),
-        columns=[
-            *(Column(st.value, st.label) for st in statuses),
-            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
-        ],
-        rows=cube_rows(
-            groups,
-            rows=[(st.value, st.label) for st in Strategy],
-            row_key=str,
-            column_keys=[st.value for st in statuses],
-        ),
-        chart="stacked",
     )
 
 
 def matches_by_category(filters: StatsFilter) -> Table:
-    """Matches with offers proposed in the period, by the offer's category (its first activity
-    kind) and how far each has come."""
+    """Matches with offers, by the offer's category (its first activity kind)."""
     from django.db.models.fields.json import KeyTextTransform
 
-    from offers.constants import ActivityKind, MatchStatus
+    from offers.constants import ActivityKind
     from offers.models import Match
 
-    base = narrowed(
-        Match.objects.filter(offer__isnull=False), filters, at="created_at", team="case__team"
-    )
-    groups = grouped(
-        base,
-        dimensions={
-            "category": KeyTextTransform("0", "offer__activity_kinds"),
-            "status": F("status"),
-        },
-        aggregates={"n": "count(*)"},
-    )
-    statuses = list(MatchStatus)
-    return Table(
+    return _matches_by(
+        filters,
+        matches=Match.objects.filter(offer__isnull=False),
+        dimension=KeyTextTransform("0", "offer__activity_kinds"),
+        rows=list(ActivityKind.choices),
         key="matches_by_category",
         title=_("Matches with offers, by category"),
         description=_(
@@ -705,17 +705,6 @@ def matches_by_category(filters: StatsFilter) -> Table:
             "each match has come."
         ),
         row_heading=_("Category"),
-        columns=[
-            *(Column(st.value, st.label) for st in statuses),
-            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
-        ],
-        rows=cube_rows(
-            groups,
-            rows=list(ActivityKind.choices),
-            row_key=str,
-            column_keys=[st.value for st in statuses],
-        ),
-        chart="stacked",
     )
 
 

@@ -172,5 +172,10 @@ class VolunteerRequest(BaseModel):
         ]
 
     @property
+    def days_waiting(self) -> int:
+        end = timezone.localdate(self.closed_at) if self.closed_at else timezone.localdate()
+        return (end - self.requested_on).days
+
+    @property
     def audit_subject_id(self):
         return self.citizen_id

@@ -2,9 +2,8 @@
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from accounts.constants import Role
+from accounts.constants import Role, TeamKind
 from accounts.models import User
 from core.db import json_list_contains
 from offers.constants import OPEN_MATCH_STATUSES
@@ -17,6 +16,13 @@ def volunteers_managed_by(*, user: User) -> QuerySet[Volunteer]:
     if not (user.is_authenticated and user.has_perm("volunteers.change_volunteer")):
         return Volunteer.objects.none()
     return Volunteer.objects.filter(team_id__in=user_team_ids(user))
+
+
+def coordination_team_of(*, user: User):
+    """The team new volunteers and offers of this coordinator belong to: their
+    volunteer-coordination team, else their first team (None without a team)."""
+    teams = user.teams.order_by("name")
+    return teams.filter(kind=TeamKind.VOLUNTEER_COORDINATION).first() or teams.first()
 
 
 def volunteer_get(*, user: User, volunteer_id) -> Volunteer:
@@ -73,7 +79,6 @@ def waiting_list(*, user: User) -> QuerySet[VolunteerRequest]:
 
 def waiting_summary(requests) -> list[dict]:
     """Per role: how many wait and the longest wait in days."""
-    today = timezone.localdate()
     summary: dict[str, dict] = {}
     for request in requests:
         row = summary.setdefault(
@@ -81,5 +86,5 @@ def waiting_summary(requests) -> list[dict]:
             {"role": request.role, "label": request.get_role_display(), "count": 0, "longest": 0},
         )
         row["count"] += 1
-        row["longest"] = max(row["longest"], (today - request.requested_on).days)
+        row["longest"] = max(row["longest"], request.days_waiting)
     return list(summary.values())

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from core.forms import form_add_service_errors
 from offers.constants import OPEN_MATCH_STATUSES
-from referrals.selectors import user_team_ids
 from volunteers import selectors, services
 from volunteers.forms import VettingForm, VolunteerFilterForm, VolunteerForm, VolunteerStatusForm
 
@@ -43,7 +42,7 @@ def volunteer_list(request):
 def volunteer_create(request):
     form = VolunteerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        team = request.user.teams.filter(pk__in=user_team_ids(request.user)).first()
+        team = selectors.coordination_team_of(user=request.user)
         if team is None:
             form.add_error(None, _("You are not on a team, so the volunteer has no home."))
         else:
@@ -163,9 +162,6 @@ def volunteer_status(request, volunteer_id):
 @permission_required("volunteers.view_volunteerrequest", raise_exception=True)
 def waiting_list(request):
     requests = list(selectors.waiting_list(user=request.user))
-    today = timezone.localdate()
-    for item in requests:
-        item.waited = (today - item.requested_on).days
     return render(
         request,
         "volunteers/waiting_list.html",

@@ -7,18 +7,16 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Organisation
 from audit.services import audit_read_many
 from core.forms import form_add_service_errors
 from offers import selectors, services
-from offers.constants import OPEN_MATCH_STATUSES, MatchStatus, OfferStatus, ProviderResponse
+from offers.constants import OfferStatus
 from offers.forms import (
     AttendanceForm,
     FirstMeetingOutcomeForm,
@@ -26,7 +24,7 @@ from offers.forms import (
     RespondForm,
     ScheduleFormSet,
 )
-from referrals.selectors import user_team_ids
+from volunteers.selectors import coordination_team_of
 
 PAGE_SIZE = 25
 
@@ -34,43 +32,14 @@ PAGE_SIZE = 25
 @login_required
 @permission_required("offers.add_offersession", raise_exception=True)
 def requests(request):
-    matches = list(
-        selectors.matches_for_provider(user=request.user)
-        .filter(status__in=OPEN_MATCH_STATUSES)
-        .select_related("citizen", "offer", "volunteer", "case__assignee", "proposed_by")
-        .order_by("created_at")
-    )
-    selectors.matches_mark_shared(matches)
+    groups = selectors.provider_requests(user=request.user)
     # The provider reads first name, phone and needs of those who agreed to share.
     audit_read_many(
-        actor=request.user, objs=[m.citizen for m in matches if m.shared], request=request
+        actor=request.user,
+        objs=[m.citizen for group in groups.values() for m in group if m.shared],
+        request=request,
     )
-    groups = {
-        # A citizen already coming needs no answer any more.
-        "pending": [
-            m
-            for m in matches
-            if m.provider_response == ProviderResponse.PENDING and m.status != MatchStatus.ACTIVE
-        ],
-        "meetings": [
-            m
-            for m in matches
-            if m.status == MatchStatus.FIRST_MEETING
-            and m.provider_response != ProviderResponse.PENDING
-        ],
-        "waiting": [
-            m
-            for m in matches
-            if m.status in (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
-            and m.provider_response == ProviderResponse.CONFIRMED
-        ],
-        "active": [m for m in matches if m.status == MatchStatus.ACTIVE],
-    }
-    stale = [
-        o
-        for o in selectors.offers_managed_by(user=request.user).filter(status=OfferStatus.ACTIVE)
-        if o.is_stale
-    ]
+    stale = selectors.offers_stale_for(user=request.user).order_by("title")
     return render(
         request,
         "offers/coordination/requests.html",
@@ -129,21 +98,12 @@ def first_meeting_outcome(request, match_id):
 @login_required
 @permission_required("offers.add_offer", raise_exception=True)
 def offer_list(request):
-    offers = selectors.offers_managed_by(user=request.user).select_related("organisation")
     q = request.GET.get("q", "").strip()
-    for word in q.split():
-        offers = offers.filter(
-            Q(title__icontains=word)
-            | Q(organisation__name__icontains=word)
-            | Q(postcode=word)
-            | Q(city__icontains=word)
-        )
     status = request.GET.get("status", "")
-    if status in OfferStatus.values:
-        offers = offers.filter(status=status)
     sort = request.GET.get("sort", "title")
-    orderings = {"title": ["title", "id"], "confirmed": ["last_confirmed_on", "id"]}
-    offers = offers.order_by(*orderings.get(sort, orderings["title"]))
+    offers = selectors.offer_search(
+        selectors.offers_managed_by(user=request.user), q=q, status=status, sort=sort
+    )
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -158,15 +118,6 @@ def offer_list(request):
     )
 
 
-def _organisations(user):
-    if user.is_superuser:
-        return Organisation.objects.filter(is_active=True)
-    return Organisation.objects.filter(
-        Q(teams__id__in=user_team_ids(user)) | Q(offers__team_id__in=user_team_ids(user)),
-        is_active=True,
-    ).distinct()
-
-
 def _schedules(formset) -> list[dict]:
     return [
         form.cleaned_data for form in formset.forms if form.cleaned_data and not form.is_blank()
@@ -174,7 +125,7 @@ def _schedules(formset) -> list[dict]:
 
 
 def _offer_form_page(request, *, offer=None):
-    organisations = _organisations(request.user) if offer is None else None
+    organisations = selectors.organisations_managed_by(user=request.user) if offer is None else None
     if offer is not None:
         initial = {f: getattr(offer, f) for f in services.OFFER_FIELDS}
         schedule_initial = list(
@@ -190,10 +141,9 @@ def _offer_form_page(request, *, offer=None):
         try:
             with transaction.atomic():
                 if offer is None:
-                    team_ids = user_team_ids(request.user)
                     saved = services.offer_create(
                         organisation=form.cleaned_data["organisation"],
-                        team=request.user.teams.filter(pk__in=team_ids).first(),
+                        team=coordination_team_of(user=request.user),
                         data=form.offer_data(),
                         actor=request.user,
                     )

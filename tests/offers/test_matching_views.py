@@ -306,3 +306,54 @@ def test_offer_list_query_count_does_not_grow(client, django_assert_max_num_quer
     client.force_login(coordinator)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("offers:offer_list")).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_requests_page_query_count_does_not_grow(client, django_assert_num_queries, rows):
+    team = coordination_team()
+    coordinator = UserFactory(coordinator=True, team=team)
+    builder = UserFactory(bridge_builder=True)
+    offer = make_offer(team=team, capacity=50)
+    for _ in range(rows):
+        match_propose(case=make_referral().referral.case, offer=offer, actor=builder)
+    client.force_login(coordinator)
+    # session, user, permissions, teams (scope), the matches, consents, the audit insert,
+    # stale offers, navigation
+    with django_assert_num_queries(12):
+        response = client.get(reverse("offers:requests"))
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="request"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_waiting_list_query_count_does_not_grow(client, django_assert_num_queries, rows):
+    from volunteers.services import volunteer_request_create
+
+    builder = UserFactory(bridge_builder=True)
+    for _ in range(rows):
+        volunteer_request_create(
+            case=make_referral().referral.case, role="visiting_friend", actor=builder
+        )
+    client.force_login(UserFactory(coordinator=True, team=coordination_team()))
+    # session, user, permissions, the requests with their citizens and proposals, navigation
+    with django_assert_num_queries(9):
+        response = client.get(reverse("volunteers:waiting_list"))
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr>") == rows + 1  # the heading row
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_suggestions_api_query_count_does_not_grow(
+    api_client, setting, django_assert_num_queries, rows
+):
+    for _ in range(rows):
+        make_offer(capacity=5)
+        make_volunteer(team=coordination_team())
+    api_client.force_authenticate(setting["builder"])
+    url = f"/api/v1/citizens/{setting['case'].citizen_id}/suggestions/"
+    # permissions, teams, the citizen, profile, postcode, requests, nearby postcodes, offers,
+    # schedules, volunteers, the citizens nearby, the audit insert
+    with django_assert_num_queries(14):
+        response = api_client.get(url)
+    assert response.status_code == 200
+    assert response.json()["count"] >= 2

@@ -17,3 +17,5 @@ class AuditAction(models.TextChoices):
     TWO_FACTOR_RESET = "2fa_reset", _("Two-factor reset")
     ANONYMISE = "anonymise", _("Anonymised")
     ERASE = "erase", _("Erased on request")
+    MERGE = "merge", _("Merged two records of one person")
+    GRANT = "grant", _("Gave a team access")

@@ -217,8 +217,9 @@ class AttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.matches = list(matches)
         for match in self.matches:
+            # A first name only where the citizen agreed to share with this offer.
             self.fields[f"came_{match.pk}"] = forms.BooleanField(
-                label=match.citizen.first_name, required=False, initial=True
+                label=match.citizen_for_provider, required=False, initial=True
             )
 
     def attended(self) -> dict:

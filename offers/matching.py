@@ -13,13 +13,14 @@ from datetime import date
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, F, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from audit.services import audit_read_many
 from core.db import json_list_contains
 from offers.constants import (
     GROUP_ACTIVITY_KINDS,
@@ -35,8 +36,8 @@ from offers.models import Match, MatchProfile, Offer, OfferSchedule
 from offers.slots import slot_for, slot_label
 from places.geo import distance_km, distance_sql
 from places.selectors import postcode_get, postcodes_within
-from referrals.constants import CITIZEN_LANGUAGES, OPEN_STATUSES
-from referrals.models import Citizen
+from referrals.constants import CITIZEN_LANGUAGES, OPEN_STATUSES, ConsentPurpose
+from referrals.models import Citizen, ConsentRecord
 from volunteers.constants import HOME_VISIT_ROLES, MATCHABLE_STATUSES, REMOTE_ROLES, VolunteerRole
 from volunteers.models import Volunteer, VolunteerRequest
 
@@ -624,12 +625,21 @@ def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion
 
 
 def _rank_citizens(ctx: _Citizen, nearby: list[str] | None, visible) -> list[Suggestion]:
-    """Other citizens nearby who would like the same group activity: they may go together."""
+    """Other citizens nearby who would like the same group activity: they may go together.
+    Only citizens who agreed to it (consent for companion matching) are suggested, and only
+    to a citizen who agreed too."""
     kinds = set(ctx.profile.activity_kinds) & GROUP_ACTIVITY_KINDS
     if not kinds or nearby is None or visible is None:
         return []
+    opted_in = ConsentRecord.objects.filter(
+        purpose=ConsentPurpose.COMPANION, withdrawn_at__isnull=True
+    )
     profiles = (
         MatchProfile.objects.filter(
+            # Being shown to another citizen needs each citizen's own yes: the one the
+            # suggestions are for (else nobody is shown to them), and every one suggested.
+            Exists(opted_in.filter(citizen_id=ctx.citizen.pk)),
+            Exists(opted_in.filter(citizen_id=OuterRef("citizen_id"))),
             citizen__in=visible,
             citizen__postcode__in=nearby,
             citizen__cases__status__in=OPEN_STATUSES,
@@ -699,6 +709,16 @@ def suggestions_for(*, citizen: Citizen, visible_citizens=None) -> dict[str, lis
         SuggestionKind.VOLUNTEER: _rank_volunteers(ctx, nearby),
         SuggestionKind.CITIZEN: _rank_citizens(ctx, nearby, visible_citizens),
     }
+
+
+def companions_read(*, actor, suggestions: list[Suggestion], request=None) -> None:
+    """Showing another citizen as a possible companion shows their name, age and wishes: a read
+    of their record, logged under each of them."""
+    audit_read_many(
+        actor=actor,
+        objs=[Citizen(pk=s.id) for s in suggestions if s.kind == SuggestionKind.CITIZEN],
+        request=request,
+    )
 
 
 def suggestions_ranked(groups: dict[str, list[Suggestion]]) -> list[Suggestion]:

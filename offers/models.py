@@ -20,6 +20,7 @@ from offers.constants import (
     Strategy,
     Weekday,
 )
+from referrals.constants import AgeBand
 from referrals.models import postcode_validator
 
 
@@ -400,6 +401,23 @@ class Match(BaseModel):
         if self.volunteer_role in VolunteerRole.values:
             return VolunteerRole(self.volunteer_role).label
         return self.volunteer_role
+
+    @property
+    def reference(self) -> str:
+        """A short reference to the match that names nobody: how an offer or volunteer and the
+        bridge-builder speak of a citizen who has not agreed to share with that provider."""
+        return str(self.id)[:8].upper()
+
+    @property
+    def citizen_for_provider(self) -> str:
+        """The citizen as the offer or volunteer may know them: the first name once
+        offers.selectors.matches_mark_shared has found consent to share with this very
+        provider; until then (and if nobody asked the selector) a reference and an age band."""
+        if getattr(self, "shared", False):
+            return self.citizen.first_name
+        return _("Citizen {reference}, aged {band}").format(
+            reference=self.reference, band=AgeBand(self.citizen.age_band).label
+        )
 
     @property
     def audit_subject_id(self):

@@ -372,32 +372,48 @@ def provider_match_get(*, user: User, match_id) -> Match:
         raise Http404 from None
 
 
-def open_matches_of_offer(*, offer: Offer) -> QuerySet[Match]:
-    return Match.objects.filter(
-        offer=offer, status__in=[MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE]
-    ).select_related("citizen")
+def open_matches_of_offer(*, offer: Offer) -> list[Match]:
+    """The citizens coming to the offer now (the attendance list), oldest first, each marked
+    with what the offer may know of them."""
+    return matches_mark_shared(
+        list(
+            Match.objects.filter(
+                offer=offer, status__in=[MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE]
+            )
+            .select_related("citizen")
+            .order_by("created_at", "pk")
+        )
+    )
 
 
 # --- What an offer or volunteer may know ----------------------------------------------------------
 
 
-def _sharing_purpose(match: Match) -> str:
-    return ConsentPurpose.SHARE_OFFER if match.offer_id else ConsentPurpose.SHARE_VOLUNTEER
+def _sharing_consent(match: Match) -> tuple[str, object]:
+    """The purpose and recipient of the consent that lets this match's provider see the
+    citizen: sharing with this offer, or with this volunteer."""
+    if match.offer_id:
+        return ConsentPurpose.SHARE_OFFER, match.offer_id
+    return ConsentPurpose.SHARE_VOLUNTEER, match.volunteer_id
 
 
 def matches_mark_shared(matches: list[Match]) -> list[Match]:
-    """Set `match.shared`: whether the citizen's consent to share with this kind of provider
-    stands. Only then does the offer or volunteer see the first name, phone and needs. One query
-    for the whole list."""
+    """Set `match.shared`: whether the citizen's consent to share with this very offer or
+    volunteer stands. Only then does the provider see the first name, phone and needs; consent
+    to share with another offer or volunteer lets this one see nothing (consent has a purpose
+    and a recipient). Every page, e-mail and answer that shows a citizen to a provider asks
+    here. One query for the whole list."""
+    wanted = {(m.citizen_id, *_sharing_consent(m)) for m in matches}
     granted = set(
         ConsentRecord.objects.filter(
-            citizen_id__in={m.citizen_id for m in matches},
+            citizen_id__in={citizen_id for citizen_id, _purpose, _recipient in wanted},
             withdrawn_at__isnull=True,
-            purpose__in={_sharing_purpose(m) for m in matches},
-        ).values_list("citizen_id", "purpose")
+            purpose__in={purpose for _citizen, purpose, _recipient in wanted},
+            recipient_id__in={recipient for _citizen, _purpose, recipient in wanted},
+        ).values_list("citizen_id", "purpose", "recipient_id")
     )
     for match in matches:
-        match.shared = (match.citizen_id, _sharing_purpose(match)) in granted
+        match.shared = (match.citizen_id, *_sharing_consent(match)) in granted
     return matches
 
 

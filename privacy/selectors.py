@@ -17,8 +17,8 @@ from django.utils import formats, timezone
 from audit.models import AuditEvent
 from privacy.registry import PersonalDataSection, sections
 from referrals.cpr import cpr_hash, cpr_parse
+from referrals.identity import name_key
 from referrals.models import Case, Citizen
-from referrals.services import name_key
 
 HANDLE = "privacy.handle_data_requests"
 
@@ -46,7 +46,7 @@ def citizen_lookup(
     page cannot be used to look around among the municipality's citizens.
     """
     _require(user)
-    citizens = Citizen.objects.filter(anonymised_at__isnull=True)
+    citizens = Citizen.objects.filter(anonymised_at__isnull=True, merged_into__isnull=True)
     if cpr:
         digits, _born = cpr_parse(cpr)
         return citizens.filter(cpr_hash=cpr_hash(digits))
@@ -163,10 +163,12 @@ def citizen_access_log(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Every read and change of the citizen's record, oldest first, as an access request wants."""
-    events = AuditEvent.objects.filter(subject_id=citizen.pk).select_related(
-        "actor", "content_type"
-    )
+    """Every read and change of the citizen's record, oldest first, as an access request wants.
+    A record merged into this one is the same person: its log is theirs too."""
+    merged = Citizen.objects.filter(merged_into=citizen).values("pk")
+    events = AuditEvent.objects.filter(
+        Q(subject_id=citizen.pk) | Q(subject_id__in=merged)
+    ).select_related("actor", "content_type")
     if date_from:
         events = events.filter(created_at__gte=_start_of(date_from))
     if date_to:

@@ -43,6 +43,7 @@ class ConsentPurpose(models.TextChoices):
     SHARE_VOLUNTEER = "share_volunteer", _("Sharing with a named volunteer")
     SHARE_OFFER = "share_offer", _("Sharing with a named offer")
     REFERRER_FEEDBACK = "referrer_feedback", _("Feedback to the referrer")
+    COMPANION = "companion", _("Being suggested to other citizens who want the same")
 
 
 class CaseStatus(models.TextChoices):
@@ -75,6 +76,7 @@ class CloseReason(models.TextChoices):
     OTHER_HELP = "other_help", _("Needs other help")
     DIED = "died", _("Died")
     NO_CONTACT = "no_contact", _("No contact")
+    MERGED = "merged", _("Continued in the other record's case")
 
 
 class ContactKind(models.TextChoices):
@@ -110,6 +112,7 @@ class CaseEventKind(models.TextChoices):
     CONSENT = "consent", _("Consent")
     SCREENING = "screening", _("Screening")
     MATCH = "match", _("Match")
+    IDENTITY = "identity", _("Records merged or details taken over")
 
 
 class AgeBand(models.TextChoices):
@@ -138,3 +141,15 @@ CITIZEN_LANGUAGES = [
     ("ti", _("Tigrinya")),
     ("other", _("Other")),
 ]
+
+
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", _("To be judged")
+    MERGED = "merged", _("Merged")
+    DISTINCT = "distinct", _("Not the same person")

@@ -246,15 +246,52 @@ class CitizenEditForm(CitizenFieldsForm):
             )
 
 
-CONSENT_PURPOSES_ON_CASE = ConsentPurpose.choices
+# Feedback to a referrer is consented to with that referral, for that referrer.
+CONSENT_PURPOSES_ON_CASE = [
+    (value, label)
+    for value, label in ConsentPurpose.choices
+    if value != ConsentPurpose.REFERRER_FEEDBACK
+]
+SHARE_KINDS = {ConsentPurpose.SHARE_OFFER: "offer", ConsentPurpose.SHARE_VOLUNTEER: "volunteer"}
 
 
 class ConsentForm(forms.Form):
+    """Consent for a purpose; consent to share names the one offer or volunteer (of the
+    citizen's matches) that may then see the first name, phone and needs."""
+
     purpose = forms.ChoiceField(label=_("Consent to"), choices=CONSENT_PURPOSES_ON_CASE)
-    recipient = forms.CharField(
-        label=_("Shared with (the named volunteer or offer)"), max_length=200, required=False
+    recipient = forms.ChoiceField(
+        label=_("Shared with (the offer or volunteer)"),
+        required=False,
+        help_text=_("The offers and volunteers of the citizen's matches."),
     )
     method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices, initial="verbal")
+
+    def __init__(self, *args, providers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # providers: (kind, id, name) for each offer or volunteer the citizen is matched with.
+        self.providers = {f"{kind}:{pk}": (kind, pk, name) for kind, pk, name in providers}
+        self.fields["recipient"].choices = [("", "–")] + [
+            (key, name) for key, (_kind, _pk, name) in self.providers.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        kind = SHARE_KINDS.get(data.get("purpose"))
+        chosen = self.providers.get(data.get("recipient") or "")
+        data["recipient_id"], data["recipient_name"] = None, ""
+        if kind is None:
+            return data
+        if chosen is None or chosen[0] != kind:
+            self.add_error(
+                "recipient",
+                _("Choose the offer the citizen agreed to share with.")
+                if kind == "offer"
+                else _("Choose the volunteer the citizen agreed to share with."),
+            )
+        else:
+            data["recipient_id"], data["recipient_name"] = chosen[1], chosen[2]
+        return data
 
 
 class NoteForm(forms.Form):
@@ -296,3 +333,42 @@ class CaseloadFilterForm(forms.Form):
             ("name", _("Name")),
         ],
     )
+
+
+class DuplicateForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Are they the same person?"),
+        choices=[
+            ("merge", _("Yes: merge the records (both histories are kept)")),
+            ("distinct", _("No: two different people")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    continue_case = forms.ModelChoiceField(
+        label=_("Both have an open case. Which one goes on?"),
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("The other case is closed as continued in this one."),
+    )
+
+    def __init__(self, *args, open_cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from referrals.models import Case
+
+        self.fields["continue_case"].queryset = Case.objects.filter(
+            pk__in=[c.pk for c in open_cases]
+        ).select_related("team")
+        self.fields["continue_case"].label_from_instance = lambda case: (
+            f"{case.team} · {case.get_status_display()} · {case.created_at:%d.%m.%Y}"
+        )
+        if not open_cases:
+            del self.fields["continue_case"]
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("continue_case", None)
+        choosing = data.get("answer") == "merge" and "continue_case" in self.fields
+        if choosing and not data.get("continue_case"):
+            self.add_error("continue_case", _("Choose which case goes on; the other is closed."))
+        return data

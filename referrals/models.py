@@ -12,6 +12,7 @@ from core.models import BaseModel
 from referrals.constants import (
     CITIZEN_LANGUAGES,
     OPEN_STATUSES,
+    AccessRequestStatus,
     AgeBand,
     CaseEventKind,
     CaseStatus,
@@ -20,6 +21,7 @@ from referrals.constants import (
     ConsentMethod,
     ConsentPurpose,
     ContactKind,
+    DuplicateStatus,
     LifeTransition,
     NetworkKind,
     ReferralSource,
@@ -84,6 +86,17 @@ class Citizen(BaseModel):
     # Set when the personal data was removed (erasure on request, or the retention period);
     # the row stays, without anything that identifies the person, so statistics stay right.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # Set on the record that was merged into another: everything it held moved there, and the
+    # row stays, emptied, so that the access log of the old id still leads to the person.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+    )
 
     class Meta:
         verbose_name = _("citizen")
@@ -109,6 +122,8 @@ class Citizen(BaseModel):
 
     @property
     def full_name(self) -> str:
+        if self.merged_into_id is not None:
+            return str(_("Merged into another record"))
         if self.anonymised_at is not None:
             return str(_("Anonymised citizen"))
         return f"{self.first_name} {self.last_name}"
@@ -149,6 +164,9 @@ class ConsentRecord(BaseModel):
         blank=True,
         help_text=_("The named volunteer or offer the citizen agreed to share with."),
     )
+    # The offer or volunteer (by its id; the purpose says which) that consent to share names.
+    # Only that one provider may see the citizen: consent has a purpose and a recipient.
+    recipient_id = models.UUIDField(_("recipient"), null=True, blank=True, editable=False)
     given_at = models.DateTimeField(_("given"))
     method = models.CharField(_("how"), max_length=16, choices=ConsentMethod.choices)
     recorded_by = models.ForeignKey(
@@ -309,6 +327,18 @@ class Referral(BaseModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    feedback_consent = models.ForeignKey(
+        ConsentRecord,
+        verbose_name=_("consent to feedback"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The citizen agreed that this referrer is told what happened."),
+    )
+    # What the referrer wrote about the citizen. A referral never writes into a record that
+    # already existed: the bridge-builder sees these beside the record and uses what is right.
+    citizen_details = models.JSONField(_("the referrer's information"), default=dict, blank=True)
     attached_to_existing = models.BooleanField(
         _("citizen already known"),
         default=False,
@@ -335,6 +365,20 @@ class Referral(BaseModel):
         return [
             LifeTransition(v).label for v in self.life_transitions if v in LifeTransition.values
         ]
+
+    @property
+    def citizen_name_as_written(self) -> str:
+        """The citizen's name as the referrer wrote it: what the referrer's own pages show, so
+        a referral of a known person never shows the sender the name on the record."""
+        details = self.citizen_details or {}
+        if details.get("first_name") or details.get("last_name"):
+            return f"{details.get('first_name', '')} {details.get('last_name', '')}".strip()
+        return self.citizen.full_name
+
+    @property
+    def referrer_status_label(self) -> str:
+        status = getattr(self, "referrer_status", None) or CaseStatus.RECEIVED
+        return str(CaseStatus(status).label)
 
     @property
     def reference(self) -> str:
@@ -516,3 +560,137 @@ class ReferralFeedback(BaseModel):
     @property
     def audit_subject_id(self):
         return self.referral.citizen_id
+
+
+class CitizenTeam(BaseModel):
+    """A team that works with the citizen besides the one holding their case or home care:
+    a team is added when the team that has the citizen grants its request, never by moving."""
+
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.CASCADE, related_name="team_grants"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="citizen_grants"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("team with access")
+        verbose_name_plural = _("teams with access")
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "team"], name="citizenteam_unique"),
+        ]
+        indexes = [models.Index(fields=["team", "citizen"], name="citizenteam_team_idx")]
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id
+
+
+class TeamAccessRequest(BaseModel):
+    """A team asks for a citizen another team already has. The requester sees nothing of the
+    citizen until a member of a team that has them grants it."""
+
+    citizen = models.ForeignKey(
+        Citizen, verbose_name=_("citizen"), on_delete=models.PROTECT, related_name="access_requests"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("asking team"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AccessRequestStatus.choices,
+        default=AccessRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for a citizen")
+        verbose_name_plural = _("requests for citizens")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen", "team"],
+                condition=Q(status="pending"),
+                name="accessrequest_one_pending",
+                violation_error_message=_("The team has already asked for this citizen."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["citizen"], condition=Q(status="pending"), name="accessrequest_pending_idx"
+            )
+        ]
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id
+
+
+class PossibleDuplicate(BaseModel):
+    """Two records that may be one person (the same name and date of birth, and no CPR number
+    on both to decide it). A person on the team judges: merge, or "not the same person", which
+    is remembered so the pair is never asked again."""
+
+    citizen = models.ForeignKey(
+        Citizen,
+        verbose_name=_("new record"),
+        on_delete=models.PROTECT,
+        related_name="possible_duplicates",
+    )
+    other = models.ForeignKey(
+        Citizen, verbose_name=_("earlier record"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DuplicateStatus.choices, default=DuplicateStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("judged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("judged"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["citizen", "other"], name="duplicate_pair_unique"),
+            models.CheckConstraint(
+                condition=~Q(citizen=models.F("other")), name="duplicate_not_itself"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["other"], condition=Q(status="open"), name="duplicate_open_idx")
+        ]
+
+    @property
+    def audit_subject_id(self):
+        return self.citizen_id

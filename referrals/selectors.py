@@ -11,8 +11,19 @@ from django.http import Http404
 from accounts.constants import Role
 from accounts.models import Team, User
 from audit.services import audit_read
-from referrals.constants import OPEN_STATUSES, CaseStatus
-from referrals.models import Case, CaseEvent, Citizen, ConsentRecord, PlanStep, Referral
+from referrals.constants import OPEN_STATUSES, AccessRequestStatus, CaseStatus, DuplicateStatus
+from referrals.identity import citizens_of_teams, name_fold
+from referrals.models import (
+    Case,
+    CaseEvent,
+    Citizen,
+    CitizenTeam,
+    ConsentRecord,
+    PlanStep,
+    PossibleDuplicate,
+    Referral,
+    TeamAccessRequest,
+)
 
 
 def user_team_ids(user: User) -> list:
@@ -22,12 +33,13 @@ def user_team_ids(user: User) -> list:
 
 
 def _citizen_matches(q: str, prefix: str = "") -> Q:
-    """Every word of the search must match the citizen's name, phone, postcode or town."""
+    """Every word of the search must match the citizen's name, phone, postcode or town. Names
+    match folded, so "Soeren Aaberg" finds "Søren Åberg" and "Lefevre" finds "Lefèvre"."""
     condition = Q()
     for word in q.split():
+        folded = name_fold(word)
         condition &= (
-            Q(**{f"{prefix}first_name__icontains": word})
-            | Q(**{f"{prefix}last_name__icontains": word})
+            (Q(**{f"{prefix}name_key__contains": folded}) if folded else Q(pk__in=[]))
             | Q(**{f"{prefix}phone__icontains": word})
             | Q(**{f"{prefix}postcode": word})
             | Q(**{f"{prefix}city__icontains": word})
@@ -168,7 +180,8 @@ def team_bridge_builders(*, team: Team) -> QuerySet[User]:
 
 
 def citizens_visible_to(*, user: User) -> QuerySet[Citizen]:
-    """Bridge-builders: citizens with a case on their teams. Home care: their team's citizens."""
+    """Bridge-builders: citizens with a case on their teams. Home care: their team's citizens.
+    Both: citizens a team that has them granted their team access to."""
     if not (user.is_authenticated and user.has_perm("referrals.view_citizen")):
         return Citizen.objects.none()
     team_ids = user_team_ids(user)
@@ -177,6 +190,8 @@ def citizens_visible_to(*, user: User) -> QuerySet[Citizen]:
         scope |= Q(pk__in=Case.objects.filter(team_id__in=team_ids).values("citizen_id"))
     if user.has_role(Role.HOME_CARE):
         scope |= Q(home_care_team_id__in=team_ids)
+    if user.has_role(Role.BRIDGE_BUILDER) or user.has_role(Role.HOME_CARE):
+        scope |= Q(pk__in=CitizenTeam.objects.filter(team_id__in=team_ids).values("citizen_id"))
     return Citizen.objects.filter(scope)
 
 
@@ -185,13 +200,31 @@ def citizen_search(citizens: QuerySet[Citizen], *, q: str = "") -> QuerySet[Citi
 
 
 def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
-    """A referrer sees their own referrals; a bridge-builder those that came to their teams."""
+    """A referrer sees their own referrals; a bridge-builder those that came to their teams.
+
+    Each carries `referrer_status`: where the case has gone *since this referral* — a
+    referral of a person already known starts at "received" like any other, so its status
+    tells the sender nothing about what happened before."""
     if not user.is_authenticated:
         return Referral.objects.none()
     scope = Q(referrer=user)
     if user.has_perm("referrals.view_case"):
         scope |= Q(case__team_id__in=user_team_ids(user))
-    return Referral.objects.filter(scope)
+    since = CaseEvent.objects.filter(
+        case=OuterRef("case_id"),
+        status_to__gt="",
+        occurred_at__gte=OuterRef("created_at"),
+    ).order_by("-occurred_at", "-created_at")
+    return Referral.objects.filter(scope).annotate(
+        referrer_status=Coalesce(
+            Subquery(since.values("status_to")[:1]), Value(CaseStatus.RECEIVED.value)
+        ),
+        referrer_first_contact_at=Subquery(
+            Case.objects.filter(
+                pk=OuterRef("case_id"), first_contact_at__gte=OuterRef("created_at")
+            ).values("first_contact_at")[:1]
+        ),
+    )
 
 
 def bridge_builder_summary(*, user: User) -> dict:
@@ -210,3 +243,55 @@ def referrals_recent(*, user: User, limit: int = 5) -> QuerySet[Referral]:
         .select_related("case", "citizen")
         .order_by("-created_at")[:limit]
     )
+
+
+# --- Who a citizen is, and who may have them ----------------------------------------------------
+
+
+def _teams_citizens(user: User) -> QuerySet[Citizen]:
+    if not (user.is_authenticated and user.has_perm("referrals.view_citizen")):
+        return Citizen.objects.none()
+    return Citizen.objects.filter(citizens_of_teams(user_team_ids(user)))
+
+
+def access_requests_to_answer(*, user: User) -> QuerySet[TeamAccessRequest]:
+    """Other teams' requests for citizens the user's teams have."""
+    return (
+        TeamAccessRequest.objects.filter(
+            status=AccessRequestStatus.PENDING, citizen__in=_teams_citizens(user)
+        )
+        .select_related("citizen", "team", "requested_by")
+        .order_by("created_at")
+    )
+
+
+def duplicates_to_judge(*, user: User) -> QuerySet[PossibleDuplicate]:
+    """Possible duplicates whose earlier record the user's teams have: they judge the pair."""
+    return (
+        PossibleDuplicate.objects.filter(
+            status=DuplicateStatus.OPEN, other__in=_teams_citizens(user)
+        )
+        .select_related("citizen__home_care_team", "other__home_care_team")
+        .order_by("created_at")
+    )
+
+
+def duplicate_get(*, user: User, duplicate_id) -> PossibleDuplicate:
+    try:
+        return duplicates_to_judge(user=user).get(pk=duplicate_id)
+    except (PossibleDuplicate.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def access_request_get(*, user: User, request_id) -> TeamAccessRequest:
+    try:
+        return access_requests_to_answer(user=user).get(pk=request_id)
+    except (TeamAccessRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def identity_queue_counts(*, user: User) -> dict:
+    return {
+        "requests": access_requests_to_answer(user=user).count(),
+        "duplicates": duplicates_to_judge(user=user).count(),
+    }

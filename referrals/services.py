@@ -1,7 +1,6 @@
 """Every change to citizens, referrals and cases. Each validates, runs in one transaction,
 writes its timeline event and audit event there, and schedules e-mails after commit."""
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,7 +17,6 @@ from accounts.constants import Role, TeamKind
 from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
-from core.db import advisory_xact_lock
 from core.tasks import enqueue_on_commit
 from referrals.constants import (
     CASE_TRANSITIONS,
@@ -34,6 +32,13 @@ from referrals.constants import (
     Urgency,
 )
 from referrals.cpr import cpr_encrypt, cpr_hash, cpr_parse
+from referrals.identity import (
+    citizen_by_cpr,
+    identity_lock,
+    name_key,
+    owning_case_team,
+    possible_duplicates_record,
+)
 from referrals.models import (
     Case,
     CaseEvent,
@@ -66,13 +71,6 @@ CITIZEN_FIELDS = [
 FILLABLE_FIELDS = ["phone", "email", "address", "postcode", "city"]
 
 
-def name_key(first_name: str, last_name: str) -> str:
-    """Case- and accent-insensitive "first last", so "Åse  Hansen" finds "åse hansen"."""
-    text = f"{first_name} {last_name}".casefold()
-    text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split())
-
-
 def _choice(value: str, choices, field: str) -> str:
     if value not in choices.values:
         raise ValidationError({field: _("“%(value)s” is not a valid choice.") % {"value": value}})
@@ -90,6 +88,8 @@ def _event(*, case: Case, kind: str, actor: User | None, **fields) -> CaseEvent:
 class CitizenMatch:
     citizen: Citizen
     existed: bool
+    # What the sender wrote about the person, for the record's team to use or not.
+    details: dict
 
 
 def _citizen_identity(data: dict) -> tuple[str | None, dict]:
@@ -120,53 +120,28 @@ def _citizen_identity(data: dict) -> tuple[str | None, dict]:
     return digits, fields
 
 
-def citizen_find_existing(
-    *, cpr_digits: str | None, first_name: str, last_name: str, birth_date: date
-) -> Citizen | None:
-    """The same person: the same CPR number, or the same name and date of birth."""
-    if cpr_digits:
-        found = Citizen.objects.filter(cpr_hash=cpr_hash(cpr_digits)).first()
-        if found:
-            return found
-    return (
-        Citizen.objects.filter(birth_date=birth_date, name_key=name_key(first_name, last_name))
-        .order_by("created_at")
-        .first()
-    )
-
-
-def citizen_get_or_create(*, data: dict, actor: User | None) -> CitizenMatch:
-    """Find the citizen the data describes, or create them. Never creates a second record."""
+def citizen_resolve(*, data: dict, actor: User | None) -> CitizenMatch:
+    """The citizen the data describes. The same CPR number is the same person; anyone else
+    gets a new record, and a record with the same name and date of birth becomes a possible
+    duplicate for a person to judge. An existing record is never written to from here."""
     digits, fields = _citizen_identity(data)
     key = name_key(fields["first_name"], fields["last_name"])
+    digest = cpr_hash(digits) if digits else None
     # Two referrals of the same new person at the same moment must not both create them.
-    advisory_xact_lock(f"citizen:{fields['birth_date']}:{key}")
+    identity_lock(birth_date=fields["birth_date"], key=key, cpr_digest=digest)
+    details = {f: fields[f] for f in ["first_name", "last_name", *FILLABLE_FIELDS] if fields.get(f)}
     if digits:
-        advisory_xact_lock(f"citizen-cpr:{cpr_hash(digits)}")
-    existing = citizen_find_existing(
-        cpr_digits=digits,
-        first_name=fields["first_name"],
-        last_name=fields["last_name"],
-        birth_date=fields["birth_date"],
-    )
-    if existing is not None:
-        changed = [f for f in FILLABLE_FIELDS if fields.get(f) and not getattr(existing, f)]
-        for f in changed:
-            setattr(existing, f, fields[f])
-        if digits and not existing.cpr_hash:
-            existing.cpr_encrypted, existing.cpr_hash = cpr_encrypt(digits), cpr_hash(digits)
-            changed += ["cpr_encrypted", "cpr_hash"]
-        if changed:
-            existing.save(update_fields=[*changed, "updated_at"])
-            audit_record(actor=actor, action=AuditAction.UPDATE, obj=existing, fields=changed)
-        return CitizenMatch(existing, existed=True)
+        existing = citizen_by_cpr(digits)
+        if existing is not None:
+            return CitizenMatch(existing, existed=True, details=details)
 
     citizen = Citizen(**fields, name_key=key)
     if digits:
-        citizen.cpr_encrypted, citizen.cpr_hash = cpr_encrypt(digits), cpr_hash(digits)
+        citizen.cpr_encrypted, citizen.cpr_hash = cpr_encrypt(digits), digest
     citizen.save(force_insert=True)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=citizen)
-    return CitizenMatch(citizen, existed=False)
+    possible_duplicates_record(citizen=citizen)
+    return CitizenMatch(citizen, existed=False, details=details)
 
 
 @transaction.atomic
@@ -192,6 +167,28 @@ def citizen_update(*, citizen: Citizen, data: dict, actor: User) -> Citizen:
     citizen.name_key = name_key(citizen.first_name, citizen.last_name)
     citizen.save(update_fields=[*changed, "name_key", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=citizen, fields=changed)
+    possible_duplicates_record(citizen=citizen)
+    return citizen
+
+
+@transaction.atomic
+def referral_details_use(*, referral: Referral, fields: list[str], actor: User) -> Citizen:
+    """Take what a referrer wrote (a phone number, an address) into the citizen's record."""
+    unknown = [f for f in fields if f not in FILLABLE_FIELDS or f not in referral.citizen_details]
+    if unknown or not fields:
+        raise ValidationError({"fields": _("Choose the referrer's details to use.")})
+    citizen = Citizen.objects.select_for_update().get(pk=referral.citizen_id)
+    data = {f: referral.citizen_details[f] for f in fields}
+    if "postcode" in data and "city" in referral.citizen_details and "city" not in data:
+        data["city"] = referral.citizen_details["city"]
+    citizen = citizen_update(citizen=citizen, data=data, actor=actor)
+    _event(
+        case=referral.case,
+        kind=CaseEventKind.IDENTITY,
+        actor=actor,
+        referral=referral,
+        detail=", ".join(str(Citizen._meta.get_field(f).verbose_name) for f in data),
+    )
     return citizen
 
 
@@ -205,22 +202,28 @@ def consent_give(
     method: str,
     given_at: datetime | None = None,
     recipient: str = "",
+    recipient_id=None,
     actor: User | None,
     case: Case | None = None,
 ) -> ConsentRecord:
+    """Record consent for one purpose. Consent to share names its recipient: the offer or
+    volunteer (`recipient_id`, the purpose says which) and its name for people to read."""
     _choice(purpose, ConsentPurpose, "purpose")
     _choice(method, ConsentMethod, "method")
     given_at = given_at or timezone.now()
     if given_at > timezone.now() + timezone.timedelta(minutes=5):
         raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
-    if purpose in (ConsentPurpose.SHARE_VOLUNTEER, ConsentPurpose.SHARE_OFFER) and not recipient:
-        raise ValidationError({"recipient": _("Name the volunteer or offer to share with.")})
+    if purpose in (ConsentPurpose.SHARE_VOLUNTEER, ConsentPurpose.SHARE_OFFER) and not (
+        recipient and recipient_id
+    ):
+        raise ValidationError({"recipient": _("Choose the volunteer or offer to share with.")})
     consent = ConsentRecord.objects.create(
         citizen=citizen,
         purpose=purpose,
         method=method,
         given_at=given_at,
         recipient=recipient,
+        recipient_id=recipient_id,
         recorded_by=actor if actor and actor.is_authenticated else None,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=consent)
@@ -271,13 +274,15 @@ def team_for_referrals() -> Team | None:
 @dataclass
 class ReferralResult:
     referral: Referral
+    # For the service's callers inside Brobyg only: never told to the sender.
     attached_to_existing: bool
 
 
 @transaction.atomic
 def referral_create(
     *,
-    citizen: dict,
+    citizen: dict | None = None,
+    known_citizen: Citizen | None = None,
     source: str,
     reason: str,
     consent_given: bool,
@@ -293,7 +298,14 @@ def referral_create(
     referrer_email: str = "",
     team: Team | None = None,
 ) -> ReferralResult:
-    """Record a referral with the citizen's consent, attached to the citizen if already known."""
+    """Record a referral with the citizen's consent.
+
+    `citizen` is what the sender wrote; the same CPR number finds the person (see
+    `citizen_resolve`), and then the referral goes to the team that has them, never writing
+    into their record. `known_citizen` is for staff referring a citizen they already work
+    with (home care's one tap after a screening)."""
+    if (citizen is None) == (known_citizen is None):
+        raise ValueError("give either the citizen's data or a known citizen")
     if not consent_given:
         raise ValidationError(
             {
@@ -325,7 +337,10 @@ def referral_create(
     if errors:
         raise ValidationError(errors)
 
-    match = citizen_get_or_create(data=citizen, actor=referrer)
+    if known_citizen is not None:
+        match = CitizenMatch(known_citizen, existed=True, details={})
+    else:
+        match = citizen_resolve(data=citizen, actor=referrer)
     case = (
         Case.objects.select_for_update()
         .filter(citizen=match.citizen)
@@ -333,7 +348,11 @@ def referral_create(
         .first()
     )
     if case is None:
-        case = Case.objects.create(citizen=match.citizen, team=team)
+        # A known citizen's new course starts with the team that knew them: another team
+        # referring them gets no way in to their history.
+        case = Case.objects.create(
+            citizen=match.citizen, team=owning_case_team(match.citizen) or team
+        )
         audit_record(actor=referrer, action=AuditAction.CREATE, obj=case)
 
     consent = consent_give(
@@ -359,16 +378,21 @@ def referral_create(
         citizen_wishes=citizen_wishes.strip(),
         urgency=urgency,
         consent=consent,
+        citizen_details=match.details,
         attached_to_existing=match.existed,
     )
-    if feedback_consent:
-        consent_give(
+    if feedback_consent and referrer_email:
+        # Feedback is consented to per referral: this referrer, not whoever else refers.
+        referral.feedback_consent = consent_give(
             citizen=match.citizen,
             purpose=ConsentPurpose.REFERRER_FEEDBACK,
             method=consent_method,
             given_at=consent_given_at,
+            recipient=referrer_name or referrer_email,
+            recipient_id=referral.pk,
             actor=referrer,
         )
+        referral.save(update_fields=["feedback_consent", "updated_at"])
     audit_record(actor=referrer, action=AuditAction.CREATE, obj=referral)
     _event(case=case, kind=CaseEventKind.REFERRAL, actor=referrer, referral=referral)
     return ReferralResult(referral, attached_to_existing=match.existed)
@@ -590,12 +614,21 @@ def plan_step_complete(*, step: PlanStep, actor: User) -> PlanStep:
 
 
 def _referrer_feedback_schedule(*, case: Case, status: str) -> None:
-    """Queue one e-mail per referral and event, sent after commit, if the citizen consented."""
+    """Queue one e-mail per referrer and event, sent after commit, to each referrer the citizen
+    agreed may be told. A referrer who referred twice gets one."""
     from referrals.tasks import referral_feedback_send
 
-    if not consent_is_active(citizen_id=case.citizen_id, purpose=ConsentPurpose.REFERRER_FEEDBACK):
-        return
-    for referral in case.referrals.exclude(referrer_email=""):
+    referrals = (
+        case.referrals.exclude(referrer_email="")
+        .filter(feedback_consent__isnull=False, feedback_consent__withdrawn_at__isnull=True)
+        .order_by("created_at")
+    )
+    seen = set()
+    for referral in referrals:
+        address = referral.referrer_email.casefold()
+        if address in seen:
+            continue
+        seen.add(address)
         feedback, created = ReferralFeedback.objects.get_or_create(referral=referral, event=status)
         if created:
             enqueue_on_commit(referral_feedback_send, str(feedback.pk))
@@ -606,16 +639,15 @@ def referral_feedback_deliver(*, feedback_id) -> bool:
     with transaction.atomic():
         feedback = (
             ReferralFeedback.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("referral__referrer", "referral__case")
+            .select_related("referral__referrer", "referral__case", "referral__feedback_consent")
             .filter(pk=feedback_id, sent_at__isnull=True, skipped_at__isnull=True)
             .first()
         )
         if feedback is None:
             return False
         referral = feedback.referral
-        if not consent_is_active(
-            citizen_id=referral.citizen_id, purpose=ConsentPurpose.REFERRER_FEEDBACK
-        ):
+        consent = referral.feedback_consent
+        if consent is None or not consent.is_active:
             feedback.skipped_at = timezone.now()
             feedback.save(update_fields=["skipped_at", "updated_at"])
             return False

@@ -10,6 +10,13 @@ urlpatterns = [
     path("henvisninger/", views.referral_list, name="referral_list"),
     path("henvisninger/ny/", views.referral_create, name="referral_create"),
     path("henvisninger/<uuid:referral_id>/", views.referral_detail, name="referral_detail"),
+    path("afklaring/", views.identity_queue, name="identity_queue"),
+    path(
+        "afklaring/anmodning/<uuid:request_id>/",
+        views.access_request_answer,
+        name="access_request_answer",
+    ),
+    path("afklaring/dublet/<uuid:duplicate_id>/", views.duplicate_judge, name="duplicate_judge"),
     path("forloeb/", views.caseload, name="caseload"),
     path("forloeb/team/", views.team_board, name="team_board"),
     path("forloeb/<uuid:case_id>/", views.case_detail, name="case_detail"),
@@ -32,6 +39,11 @@ urlpatterns = [
         "forloeb/<uuid:case_id>/plan/<uuid:step_id>/udfoert/",
         views.case_plan_done,
         name="case_plan_done",
+    ),
+    path(
+        "forloeb/<uuid:case_id>/henvisning/<uuid:referral_id>/brug/",
+        views.case_referral_details_use,
+        name="case_referral_details_use",
     ),
     path(
         "forloeb/<uuid:case_id>/samtykke/<uuid:consent_id>/tilbagekald/",

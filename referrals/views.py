@@ -15,7 +15,7 @@ from core.forms import form_add_service_errors
 from core.http import client_ip
 from core.views import team_from_request
 from offers.constants import MatchStatus
-from referrals import selectors, services
+from referrals import identity, selectors, services
 from referrals.constants import CASE_TRANSITIONS, CaseStatus, ConsentPurpose, ReferralSource
 from referrals.forms import (
     AssignForm,
@@ -24,6 +24,7 @@ from referrals.forms import (
     CloseForm,
     ConsentForm,
     ContactForm,
+    DuplicateForm,
     NetworkPersonForm,
     NoteForm,
     PlanStepForm,
@@ -31,7 +32,7 @@ from referrals.forms import (
     SelfReferralForm,
     StatusForm,
 )
-from referrals.models import ConsentRecord, NetworkPerson, PlanStep
+from referrals.models import Citizen, ConsentRecord, NetworkPerson, PlanStep
 
 PAGE_SIZE = 25
 
@@ -74,14 +75,6 @@ def referral_create(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc, aliases={"consent": "consent_given"})
         else:
-            if result.attached_to_existing:
-                messages.info(
-                    request,
-                    _(
-                        "The citizen was already known in Brobyg. Your referral has been added "
-                        "to them; nothing was duplicated."
-                    ),
-                )
             messages.success(
                 request,
                 _("The referral has been sent. Reference: %(reference)s")
@@ -154,7 +147,12 @@ def referral_detail(request, referral_id):
         pk=referral_id,
     )
     audit_read(actor=request.user, obj=referral, request=request)
-    return render(request, "referrals/referral_detail.html", {"referral": referral})
+    case_visible = selectors.cases_visible_to(user=request.user).filter(pk=referral.case_id)
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {"referral": referral, "case_visible": case_visible.exists()},
+    )
 
 
 # --- Caseload and team board --------------------------------------------------------------------
@@ -205,12 +203,46 @@ def team_board(request):
             "team": team,
             "teams": teams,
             "is_lead": is_lead,
+            "to_settle": selectors.identity_queue_counts(user=request.user),
             "bridge_builders": selectors.team_bridge_builders(team=team) if is_lead else [],
         },
     )
 
 
 # --- The case page and its actions --------------------------------------------------------------
+
+
+def _providers(case) -> list[tuple[str, object, str]]:
+    """The offers and volunteers the citizen is matched with: whom consent to share can name."""
+    providers = []
+    for match in case.matches.exclude(status=MatchStatus.ENDED).select_related(
+        "offer", "volunteer"
+    ):
+        if match.offer_id:
+            providers.append(("offer", match.offer_id, match.offer.title))
+        else:
+            providers.append(("volunteer", match.volunteer_id, str(match.volunteer)))
+    return providers
+
+
+def _referrer_details(case) -> list[dict]:
+    """What referrers wrote that differs from the record: theirs to show, the team's to use."""
+    rows = []
+    citizen = case.citizen
+    for referral in case.referrals.order_by("created_at"):
+        fields = [
+            {
+                "name": field,
+                "label": Citizen._meta.get_field(field).verbose_name,
+                "value": value,
+                "current": getattr(citizen, field),
+            }
+            for field, value in (referral.citizen_details or {}).items()
+            if field in services.FILLABLE_FIELDS and value and value != getattr(citizen, field)
+        ]
+        if fields:
+            rows.append({"referral": referral, "fields": fields})
+    return rows
 
 
 def _case_context(request, case, **forms):
@@ -245,7 +277,8 @@ def _case_context(request, case, **forms):
         ),
         "contact_form": ContactForm(prefix="contact"),
         "note_form": NoteForm(prefix="note"),
-        "consent_form": ConsentForm(prefix="consent"),
+        "consent_form": ConsentForm(prefix="consent", providers=_providers(case)),
+        "referrer_details": _referrer_details(case),
         "network_form": NetworkPersonForm(prefix="network"),
         "plan_form": PlanStepForm(prefix="plan"),
     }
@@ -385,12 +418,29 @@ def case_consent_add(request, case_id):
             citizen=case.citizen,
             purpose=data["purpose"],
             method=data["method"],
-            recipient=data["recipient"],
+            recipient=data["recipient_name"],
+            recipient_id=data["recipient_id"],
             actor=request.user,
             case=case,
         ),
         _("The consent has been recorded."),
+        form_kwargs=lambda case: {"providers": _providers(case)},
     )
+
+
+@_case_post("referrals.change_citizen")
+def case_referral_details_use(request, case_id, referral_id):
+    """Take one of the referrer's details (or all of them) into the citizen's record."""
+    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    referral = get_object_or_404(case.referrals, pk=referral_id)
+    fields = request.POST.getlist("field")
+    try:
+        services.referral_details_use(referral=referral, fields=fields, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The citizen's record has been updated."))
+    return redirect(reverse("referrals:case_detail", args=[case.pk]) + "#referrals")
 
 
 @login_required
@@ -486,4 +536,84 @@ def case_consent_withdraw(request, case_id, consent_id):
         lambda case, consent: services.consent_withdraw(consent=consent, actor=request.user),
         _("The consent has been withdrawn."),
         "consent",
+    )
+
+
+# --- Requests from other teams, and possible duplicates -----------------------------------------
+
+
+@login_required
+@permission_required("referrals.view_citizen", raise_exception=True)
+def identity_queue(request):
+    """What the team must settle about who a citizen is and who may have them."""
+    access_requests = list(selectors.access_requests_to_answer(user=request.user)[:100])
+    duplicates = list(selectors.duplicates_to_judge(user=request.user)[:100])
+    shown = [r.citizen for r in access_requests] + [d.other for d in duplicates]
+    audit_read_many(actor=request.user, objs=shown, request=request)
+    return render(
+        request,
+        "referrals/identity_queue.html",
+        {"access_requests": access_requests, "duplicates": duplicates},
+    )
+
+
+@login_required
+@permission_required("referrals.view_citizen", raise_exception=True)
+@require_POST
+def access_request_answer(request, request_id):
+    access_request = selectors.access_request_get(user=request.user, request_id=request_id)
+    answer = request.POST.get("answer")
+    try:
+        if answer == "grant":
+            identity.team_access_grant(request=access_request, actor=request.user)
+            messages.success(request, _("The team has been given access."))
+        elif answer == "refuse":
+            identity.team_access_refuse(request=access_request, actor=request.user)
+            messages.success(request, _("The request has been refused."))
+        else:
+            messages.error(request, _("Choose to grant or refuse."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("referrals:identity_queue")
+
+
+@login_required
+@permission_required("referrals.change_citizen", raise_exception=True)
+def duplicate_judge(request, duplicate_id):
+    """The two records side by side; merge them, or say they are two people."""
+    duplicate = selectors.duplicate_get(user=request.user, duplicate_id=duplicate_id)
+    open_cases = identity.merge_conflicts(keep=duplicate.other, merged=duplicate.citizen)
+    form = DuplicateForm(request.POST or None, open_cases=open_cases)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["answer"] == "distinct":
+                identity.duplicate_mark_distinct(duplicate=duplicate, actor=request.user)
+                messages.success(request, _("Noted: two different people."))
+            else:
+                keep = identity.citizen_merge(
+                    duplicate=duplicate, actor=request.user, continue_case=data["continue_case"]
+                )
+                messages.success(
+                    request,
+                    _("The records have been merged into %(name)s.") % {"name": keep.full_name},
+                )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            return redirect("referrals:identity_queue")
+    audit_read_many(actor=request.user, objs=[duplicate.other, duplicate.citizen], request=request)
+    records = [
+        {
+            "citizen": citizen,
+            "cases": citizen.cases.select_related("team").order_by("-created_at"),
+            "referrals": citizen.referrals.order_by("-created_at")[:3],
+        }
+        for citizen in (duplicate.other, duplicate.citizen)
+    ]
+    return render(
+        request,
+        "referrals/duplicate_judge.html",
+        {"duplicate": duplicate, "records": records, "form": form},
+        status=400 if form.errors else 200,
     )

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from accounts.constants import TeamKind
 from accounts.models import Team, User
+from referrals.identity import name_key
 from referrals.models import Citizen
-from screening.models import Screening
 from screening.services import home_care_citizen_add, rescreen_assign, screening_record
 
 # (first, last, birth date, address, [(days ago, answers, direct question)])
@@ -48,7 +48,12 @@ def seed_screening() -> None:
     worker = User.objects.get(username="hjemmepleje")
     now = timezone.now()
     for first, last, birth, address, screenings in HOME_CARE_CITIZENS:
-        match = home_care_citizen_add(
+        citizen = Citizen.objects.filter(
+            home_care_team=team, name_key=name_key(first, last), birth_date=birth
+        ).first()
+        if citizen is not None:
+            continue
+        result = home_care_citizen_add(
             data={
                 "first_name": first,
                 "last_name": last,
@@ -61,9 +66,7 @@ def seed_screening() -> None:
             team=team,
             actor=worker,
         )
-        citizen = match.citizen
-        if Screening.objects.filter(citizen=citizen).exists():
-            continue
+        citizen = result.citizen
         for days_ago, (a, b, c), direct in screenings:
             screening_record(
                 citizen=citizen,

@@ -6,6 +6,7 @@ from django.db.models import (
     DateTimeField,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -17,7 +18,8 @@ from accounts.models import Team, User
 from audit.services import audit_read
 from followups.constants import TaskKind
 from followups.models import Task
-from referrals.models import Citizen
+from followups.selectors import tasks_visible_to
+from referrals.models import Citizen, CitizenTeam
 from referrals.selectors import citizen_search, citizens_visible_to, user_team_ids
 from screening.models import Screening, TeamScreeningSettings
 
@@ -89,27 +91,33 @@ class BoardGroup:
 
 
 def triage_board(
-    *, team: Team, interval: int | None = None, today: date | None = None
+    *,
+    team: Team,
+    interval: int | None = None,
+    today: date | None = None,
+    user: User | None = None,
 ) -> list[BoardGroup]:
     """The team's citizens grouped by their latest colour, for the weekly board meeting.
 
     One query for the citizens, whatever the team's size: the latest screening, the overdue next
-    steps and the pending "screen again" are subqueries on indexed columns.
+    steps and the pending "screen again" are subqueries on indexed columns. With `user`, only
+    the tasks that user may see count (never the bridge-builders' tasks for home care).
     """
     today = today or timezone.localdate()
     interval = interval if interval is not None else rescreen_interval(team)
+    tasks = tasks_visible_to(user=user) if user is not None else Task.objects.all()
     overdue = (
-        Task.objects.filter(citizen=OuterRef("pk"), done_at__isnull=True, due__lt=today)
+        tasks.filter(citizen=OuterRef("pk"), done_at__isnull=True, due__lt=today)
         .exclude(kind=TaskKind.RESCREEN)
         .values("citizen")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    pending = Task.objects.filter(
+    pending = tasks.filter(
         citizen=OuterRef("pk"), kind=TaskKind.RESCREEN, done_at__isnull=True
     ).order_by("due")
     citizens = (
-        with_latest_screening(Citizen.objects.filter(home_care_team=team))
+        with_latest_screening(Citizen.objects.filter(home_care_citizens_of(team)))
         .annotate(
             overdue_steps=Subquery(overdue, output_field=IntegerField()),
             rescreen_assignee=Subquery(pending.values("assignee__first_name")[:1]),
@@ -136,8 +144,15 @@ def triage_board(
     )
 
 
+def home_care_citizens_of(team: Team) -> Q:
+    """The citizens a home-care team works with: those it visits, and those another team
+    granted it."""
+    granted = CitizenTeam.objects.filter(team=team).values("citizen_id")
+    return Q(home_care_team=team) | Q(pk__in=granted)
+
+
 def citizens_of_team(*, user: User, team: Team) -> QuerySet[Citizen]:
-    return citizens_visible_to(user=user).filter(home_care_team=team)
+    return citizens_visible_to(user=user).filter(home_care_citizens_of(team))
 
 
 def team_members(*, team: Team) -> QuerySet[User]:

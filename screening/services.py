@@ -27,6 +27,7 @@ from screening.models import (
     TriageColour,
     TriageScheme,
 )
+from screening.selectors import home_care_citizens_of
 
 DEFAULT_INSTRUMENT = "ucla3"
 
@@ -316,7 +317,9 @@ def end_of_week(day: date) -> date:
 @transaction.atomic
 def rescreen_assign(*, citizen: Citizen, team: Team, assignee: User, actor: User) -> Task:
     """ "Screen this citizen this week", given to a worker at the board meeting."""
-    if team.kind != TeamKind.HOME_CARE or citizen.home_care_team_id != team.pk:
+    if team.kind != TeamKind.HOME_CARE or not (
+        Citizen.objects.filter(home_care_citizens_of(team), pk=citizen.pk).exists()
+    ):
         raise ValidationError({"citizen": _("The citizen is not on this team.")})
     if not assignee.memberships.filter(team=team).exists():
         raise ValidationError({"assignee": _("Choose someone on the team.")})
@@ -344,16 +347,37 @@ def rescreen_assign_many(*, citizens, team: Team, assignee: User, actor: User) -
     ]
 
 
+@dataclass
+class HomeCareAddResult:
+    # The citizen now on the team's list, or None while another team is asked for them.
+    citizen: Citizen | None
+    request: object = None
+
+
 @transaction.atomic
-def home_care_citizen_add(*, data: dict, team: Team, actor: User):
-    """Put a citizen on a home-care team's list (found again if already known)."""
-    from referrals.services import citizen_get_or_create, citizen_set_home_care_team
+def home_care_citizen_add(*, data: dict, team: Team, actor: User) -> HomeCareAddResult:
+    """Put a citizen on a home-care team's list. A person another team already has (the same
+    CPR number) is never moved or shown: the team that has them is asked to grant access."""
+    from referrals.identity import citizen_team_ids, team_access_request
+    from referrals.services import citizen_resolve, citizen_set_home_care_team
 
     if team.kind != TeamKind.HOME_CARE:
         raise ValidationError({"team": _("Choose a home-care team.")})
-    match = citizen_get_or_create(data=data, actor=actor)
-    citizen_set_home_care_team(citizen=match.citizen, team=team, actor=actor)
-    return match
+    match = citizen_resolve(data=data, actor=actor)
+    citizen = match.citizen
+    if not match.existed:
+        citizen_set_home_care_team(citizen=citizen, team=team, actor=actor)
+        return HomeCareAddResult(citizen)
+    if team.pk in citizen_team_ids(citizen):
+        return HomeCareAddResult(citizen)
+    if not citizen_team_ids(citizen):
+        # Known to nobody now (e.g. every team let go): this team takes them on.
+        citizen_set_home_care_team(citizen=citizen, team=team, actor=actor)
+        return HomeCareAddResult(citizen)
+    request = team_access_request(
+        citizen=citizen, team=team, actor=actor, reason=_("Home care visits the citizen.")
+    )
+    return HomeCareAddResult(None, request=request)
 
 
 @transaction.atomic
@@ -367,7 +391,7 @@ def screening_refer(
 ):
     """One tap from the tablet: refer the screened citizen to a bridge-builder."""
     from referrals.constants import ConsentMethod, ReferralSource
-    from referrals.services import CITIZEN_FIELDS, referral_create
+    from referrals.services import referral_create
 
     citizen = screening.citizen
     reason = _("Screened with UCLA-3 on %(date)s: score %(score)s%(colour)s.") % {
@@ -380,7 +404,7 @@ def screening_refer(
     if note.strip():
         reason += "\n" + note.strip()
     return referral_create(
-        citizen={f: getattr(citizen, f) for f in CITIZEN_FIELDS},
+        known_citizen=citizen,
         source=ReferralSource.HOME_CARE,
         reason=reason,
         consent_given=consent_given,

@@ -15,7 +15,7 @@ from audit.services import audit_read_many
 from config.env import BASE_DIR
 from core.forms import form_add_service_errors
 from core.views import team_from_request
-from followups.models import Task
+from followups.selectors import citizen_open_tasks, task_get
 from followups.services import task_complete
 from screening import selectors, services
 from screening.charts import score_chart
@@ -58,15 +58,22 @@ def citizen_add(request):
     form = HomeCareCitizenForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
-            match = services.home_care_citizen_add(
+            result = services.home_care_citizen_add(
                 data=form.citizen_data(), team=form.cleaned_data["team"], actor=request.user
             )
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            if match.existed:
-                messages.info(request, _("The citizen was already known and is now on your list."))
-            return redirect("screening:citizen_detail", match.citizen.pk)
+            if result.citizen is None:
+                messages.info(
+                    request,
+                    _(
+                        "Another team works with this citizen. They have been asked to give "
+                        "your team access; the citizen appears on your list when they do."
+                    ),
+                )
+                return redirect("screening:citizen_list")
+            return redirect("screening:citizen_detail", result.citizen.pk)
     return render(request, "screening/citizen_add.html", {"form": form})
 
 
@@ -83,9 +90,7 @@ def citizen_detail(request, citizen_id):
             "history": list(reversed(history)),
             "chart": score_chart(history) if history else None,
             "drafts": selectors.screening_drafts(citizen=citizen),
-            "tasks": Task.objects.filter(citizen=citizen, done_at__isnull=True)
-            .select_related("assignee")
-            .order_by("due"),
+            "tasks": citizen_open_tasks(user=request.user, citizen=citizen),
         },
     )
 
@@ -164,7 +169,8 @@ def draft_discard(request, citizen_id, screening_id):
 @require_POST
 def task_done(request, citizen_id, task_id):
     citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id)
-    task = get_object_or_404(Task, pk=task_id, citizen=citizen)
+    # The citizen being visible is not enough: only a task the user may see can be completed.
+    task = task_get(user=request.user, task_id=task_id, citizen_id=citizen.pk)
     task_complete(task=task, actor=request.user)
     messages.success(request, _("The task is done."))
     return redirect("screening:citizen_detail", citizen.pk)
@@ -175,7 +181,11 @@ def task_done(request, citizen_id, task_id):
 def board(request):
     team, teams = team_from_request(request, selectors.home_care_teams(user=request.user))
     interval = selectors.rescreen_interval(team)
-    groups = selectors.triage_board(team=team, interval=interval)
+    groups = selectors.triage_board(team=team, interval=interval, user=request.user)
+    # The board shows each citizen's name, colour and score: a read of each record.
+    audit_read_many(
+        actor=request.user, objs=[c for g in groups for c in g.citizens], request=request
+    )
     members = selectors.team_members(team=team)
     return render(
         request,

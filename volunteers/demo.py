@@ -21,8 +21,9 @@ from offers.services import (
 )
 from places.models import Postcode
 from places.services import postcodes_import_text
-from referrals.constants import OPEN_STATUSES
+from referrals.constants import OPEN_STATUSES, ConsentMethod, ConsentPurpose
 from referrals.models import Case
+from referrals.services import consent_give
 from volunteers.constants import VolunteerStatus
 from volunteers.models import Volunteer, VolunteerRequest
 from volunteers.services import (
@@ -171,6 +172,10 @@ PROFILES = {
     },
 }
 
+# Both said yes to being suggested to other citizens who want the same: the demo's pair who
+# could go to a meal community together.
+COMPANIONS = ("Ahmad", "Fatima")
+
 # Citizen first name -> (role, days waiting)
 WAITING = {
     "Ahmad": ("visiting_friend", 47),
@@ -316,6 +321,19 @@ def seed_volunteers() -> None:
         case = _open_case(first_name)
         if case and not MatchProfile.objects.filter(citizen=case.citizen).exists():
             match_profile_save(citizen=case.citizen, data=wishes, actor=builder)
+    for first_name in COMPANIONS:
+        case = _open_case(first_name)
+        opted_in = case and case.citizen.consents.filter(
+            purpose=ConsentPurpose.COMPANION, withdrawn_at__isnull=True
+        )
+        if case and not opted_in.exists():
+            consent_give(
+                citizen=case.citizen,
+                purpose=ConsentPurpose.COMPANION,
+                method=ConsentMethod.VERBAL,
+                actor=builder,
+                case=case,
+            )
     today = timezone.localdate()
     for first_name, (role, days) in WAITING.items():
         case = _open_case(first_name)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from core.models import BaseModel
+from referrals.constants import AgeBand
 from referrals.models import postcode_validator
 from volunteers.constants import VettingKind, VolunteerRole, VolunteerStatus
 
@@ -170,6 +171,15 @@ class VolunteerRequest(BaseModel):
                 name="volunteerrequest_waiting_idx",
             ),
         ]
+
+    @property
+    def citizen_for_reader(self) -> str:
+        """The citizen as the waiting list shows them: the first name where
+        volunteers.selectors.waiting_list found that the reader works with the citizen, else
+        an age band that names nobody."""
+        if getattr(self, "named", False):
+            return self.citizen.first_name
+        return _("Citizen, aged {band}").format(band=AgeBand(self.citizen.age_band).label)
 
     @property
     def days_waiting(self) -> int:

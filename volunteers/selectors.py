@@ -8,7 +8,8 @@ from accounts.models import User
 from core.db import json_list_contains
 from offers.constants import OPEN_MATCH_STATUSES
 from offers.models import Match
-from referrals.selectors import user_team_ids
+from offers.selectors import matches_mark_shared
+from referrals.selectors import citizens_visible_to, user_team_ids
 from volunteers.models import Volunteer, VolunteerRequest
 
 
@@ -30,6 +31,18 @@ def volunteer_get(*, user: User, volunteer_id) -> Volunteer:
         return volunteers_managed_by(user=user).select_related("team").get(pk=volunteer_id)
     except (Volunteer.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def open_matches_of_volunteer(*, volunteer: Volunteer) -> list[Match]:
+    """The citizens the volunteer has or is proposed to now, each marked with what the
+    volunteer may know of them (offers.selectors.matches_mark_shared decides)."""
+    return matches_mark_shared(
+        list(
+            Match.objects.filter(volunteer=volunteer, status__in=OPEN_MATCH_STATUSES)
+            .select_related("citizen")
+            .order_by("created_at", "pk")
+        )
+    )
 
 
 def volunteer_search(
@@ -58,7 +71,8 @@ def volunteer_search(
 
 def waiting_list(*, user: User) -> QuerySet[VolunteerRequest]:
     """Citizens waiting for a volunteer, oldest first: the coordinator's and bridge-builder's
-    shared view. Only what is needed to find someone: first name, postcode, wish and wait."""
+    shared view. Only what is needed to find someone: age band, postcode, wish and wait, and
+    `named` where the reader may see the first name."""
     if not (user.is_authenticated and user.has_perm("volunteers.view_volunteerrequest")):
         return VolunteerRequest.objects.none()
     requests = VolunteerRequest.objects.filter(closed_at__isnull=True)
@@ -70,9 +84,12 @@ def waiting_list(*, user: User) -> QuerySet[VolunteerRequest]:
         volunteer__isnull=False,
         status__in=OPEN_MATCH_STATUSES,
     )
+    # The list is shared across volunteer centres and no consent names anyone on it: a name
+    # shows only to those who work with the citizen anyway (their team's bridge-builders).
+    named = Exists(citizens_visible_to(user=user).filter(pk=OuterRef("citizen_id")))
     return (
         requests.select_related("citizen")
-        .annotate(has_proposal=Exists(proposed))
+        .annotate(has_proposal=Exists(proposed), named=named)
         .order_by("requested_on", "created_at")
     )
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_read_many
 from core.forms import form_add_service_errors
-from offers.constants import OPEN_MATCH_STATUSES
 from volunteers import selectors, services
 from volunteers.forms import VettingForm, VolunteerFilterForm, VolunteerForm, VolunteerStatusForm
 
@@ -63,7 +63,11 @@ def volunteer_create(request):
     )
 
 
-def _detail_context(volunteer, **forms):
+def _detail_page(request, volunteer, *, status=200, **forms):
+    # The citizens on the record are named only where they agreed to share with this volunteer;
+    # each one shown, named or not, is a read of their data.
+    matches = selectors.open_matches_of_volunteer(volunteer=volunteer)
+    audit_read_many(actor=request.user, objs=matches, request=request)
     context = {
         "volunteer": volunteer,
         "form": VolunteerForm(
@@ -74,12 +78,10 @@ def _detail_context(volunteer, **forms):
             initial={f: getattr(volunteer, f) for f in services.VETTING_FIELDS},
         ),
         "status_form": VolunteerStatusForm(prefix="status", initial={"status": volunteer.status}),
-        "matches": volunteer.matches.filter(status__in=OPEN_MATCH_STATUSES).select_related(
-            "citizen"
-        ),
+        "matches": matches,
     }
     context.update(forms)
-    return context
+    return render(request, "volunteers/volunteer_detail.html", context, status=status)
 
 
 @login_required
@@ -98,13 +100,8 @@ def volunteer_detail(request, volunteer_id):
             else:
                 messages.success(request, _("The volunteer is saved."))
                 return redirect("volunteers:detail", volunteer_id=volunteer.pk)
-        return render(
-            request,
-            "volunteers/volunteer_detail.html",
-            _detail_context(volunteer, form=form),
-            status=400,
-        )
-    return render(request, "volunteers/volunteer_detail.html", _detail_context(volunteer))
+        return _detail_page(request, volunteer, status=400, form=form)
+    return _detail_page(request, volunteer)
 
 
 @login_required
@@ -123,12 +120,7 @@ def volunteer_vetting(request, volunteer_id):
         else:
             messages.success(request, _("The vetting is recorded."))
             return redirect("volunteers:detail", volunteer_id=volunteer.pk)
-    return render(
-        request,
-        "volunteers/volunteer_detail.html",
-        _detail_context(volunteer, vetting_form=form),
-        status=400,
-    )
+    return _detail_page(request, volunteer, status=400, vetting_form=form)
 
 
 @login_required
@@ -150,18 +142,15 @@ def volunteer_status(request, volunteer_id):
         else:
             messages.success(request, _("The status is changed."))
             return redirect("volunteers:detail", volunteer_id=volunteer.pk)
-    return render(
-        request,
-        "volunteers/volunteer_detail.html",
-        _detail_context(volunteer, status_form=form),
-        status=400,
-    )
+    return _detail_page(request, volunteer, status=400, status_form=form)
 
 
 @login_required
 @permission_required("volunteers.view_volunteerrequest", raise_exception=True)
 def waiting_list(request):
     requests = list(selectors.waiting_list(user=request.user))
+    # Every row is one citizen's wish and wait, named or not: each is a read of their data.
+    audit_read_many(actor=request.user, objs=requests, request=request)
     return render(
         request,
         "volunteers/waiting_list.html",

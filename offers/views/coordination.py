@@ -33,11 +33,10 @@ PAGE_SIZE = 25
 @permission_required("offers.add_offersession", raise_exception=True)
 def requests(request):
     groups = selectors.provider_requests(user=request.user)
-    # The provider reads first name, phone and needs of those who agreed to share.
+    # Each row is about one citizen, named or not (a request, a first meeting's time): every
+    # row shown is a read of that citizen's data.
     audit_read_many(
-        actor=request.user,
-        objs=[m.citizen for group in groups.values() for m in group if m.shared],
-        request=request,
+        actor=request.user, objs=[m for group in groups.values() for m in group], request=request
     )
     stale = selectors.offers_stale_for(user=request.user).order_by("title")
     return render(
@@ -204,7 +203,7 @@ def offer_status(request, offer_id):
 @permission_required("offers.add_offersession", raise_exception=True)
 def offer_attendance(request, offer_id):
     offer = selectors.offer_managed_get(user=request.user, offer_id=offer_id)
-    matches = list(selectors.open_matches_of_offer(offer=offer))
+    matches = selectors.open_matches_of_offer(offer=offer)
     form = AttendanceForm(request.POST or None, matches=matches)
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,6 +226,7 @@ def offer_attendance(request, offer_id):
             )
             return redirect("offers:offer_attendance", offer_id=offer.pk)
     sessions = offer.sessions.prefetch_related("attendances")[:10]
+    audit_read_many(actor=request.user, objs=matches, request=request)
     return render(
         request,
         "offers/coordination/attendance.html",

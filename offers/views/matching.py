@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_read
 from core.forms import form_add_service_errors
 from offers import services
 from offers.constants import OPEN_MATCH_STATUSES, MatchStatus, SuggestionKind
@@ -18,7 +19,7 @@ from offers.forms import (
     MatchProfileForm,
     ProposeForm,
 )
-from offers.matching import suggestions_for
+from offers.matching import companions_read, suggestions_for
 from offers.models import MatchProfile, Offer
 from offers.selectors import match_provider_may_see_citizen, matches_of_case
 from referrals.selectors import case_get, citizens_visible_to
@@ -42,6 +43,7 @@ def _context(request, case, **forms) -> dict:
     groups = suggestions_for(
         citizen=citizen, visible_citizens=citizens_visible_to(user=request.user)
     )
+    companions_read(actor=request.user, suggestions=groups[SuggestionKind.CITIZEN], request=request)
     context = {
         "case": case,
         "citizen": citizen,
@@ -78,6 +80,8 @@ def _matching_post(view):
 
 
 def _invalid(request, case, **forms):
+    # The case was fetched for a change, not logged as read; the page shown again is a read.
+    audit_read(actor=request.user, obj=case, request=request)
     return render(
         request, "offers/case_matching.html", _context(request, case, **forms), status=400
     )
@@ -243,6 +247,7 @@ def confirm_first_meeting(request, token):
     if request.method == "POST":
         came = request.POST.get("came")
         if came not in ("yes", "no"):
+            _link_read(request, match)
             return render(
                 request,
                 "offers/confirm.html",
@@ -256,4 +261,11 @@ def confirm_first_meeting(request, token):
                 request, "offers/confirm.html", {"error": " ".join(exc.messages)}, status=410
             )
         return render(request, "offers/confirm.html", {"answered": True})
+    _link_read(request, match)
     return render(request, "offers/confirm.html", {"match": match, "who": who})
+
+
+def _link_read(request, match):
+    # Whoever holds the link reads that the citizen was to come, and when: logged without an
+    # actor (the link needs no account), under the citizen's name.
+    audit_read(actor=None, obj=match, request=request)

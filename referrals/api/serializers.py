@@ -1,8 +1,11 @@
+from datetime import datetime
+from uuid import UUID
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from offers.constants import SuggestionKind
-from referrals.constants import ConsentMethod, LifeTransition, ReferralSource, Urgency
+from referrals.constants import CaseStatus, ConsentMethod, LifeTransition, ReferralSource, Urgency
 from referrals.models import Citizen, Referral
 from referrals.services import CITIZEN_FIELDS
 
@@ -64,13 +67,21 @@ class ReferralInputSerializer(serializers.Serializer):
 
 
 class ReferralOutputSerializer(serializers.ModelSerializer):
-    """What a referrer may see of a referral: status and dates, never notes or network."""
+    """What a referrer may see of a referral: its own status and dates since it was sent, never
+    notes, never whether the person was known before. `citizen` only for a caller who may see
+    the citizen (the context's `visible_citizens`)."""
 
-    status = serializers.CharField(source="case.status")
-    citizen = serializers.UUIDField(source="citizen_id")
-    first_contact_at = serializers.DateTimeField(source="case.first_contact_at", allow_null=True)
-    closed_at = serializers.DateTimeField(source="case.closed_at", allow_null=True)
-    close_reason = serializers.CharField(source="case.close_reason")
+    status = serializers.ChoiceField(
+        source="referrer_status",
+        choices=CaseStatus.choices,
+        help_text="Where the case has gone since this referral was received.",
+    )
+    citizen = serializers.SerializerMethodField()
+    first_contact_at = serializers.DateTimeField(
+        source="referrer_first_contact_at", allow_null=True
+    )
+    closed_at = serializers.SerializerMethodField()
+    close_reason = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
@@ -85,8 +96,20 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
             "first_contact_at",
             "closed_at",
             "close_reason",
-            "attached_to_existing",
         ]
+
+    def get_citizen(self, referral) -> UUID | None:
+        visible = self.context.get("visible_citizens", set())
+        return referral.citizen_id if referral.citizen_id in visible else None
+
+    def _closed(self, referral) -> bool:
+        return referral.referrer_status == CaseStatus.CLOSED
+
+    def get_closed_at(self, referral) -> datetime | None:
+        return referral.case.closed_at if self._closed(referral) else None
+
+    def get_close_reason(self, referral) -> str:
+        return referral.case.close_reason if self._closed(referral) else ""
 
 
 class ReferralCreatedSerializer(ReferralOutputSerializer):
@@ -96,10 +119,6 @@ class ReferralCreatedSerializer(ReferralOutputSerializer):
         fields = [*ReferralOutputSerializer.Meta.fields, "message"]
 
     def get_message(self, referral) -> str:
-        if referral.attached_to_existing:
-            return str(
-                _("The citizen was already known in Brobyg; the referral was added to them.")
-            )
         return str(_("The referral has been received."))
 
 

@@ -35,15 +35,22 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             .order_by("-created_at")
         )
 
+    def _context(self, referrals) -> dict:
+        ids = {r.citizen_id for r in referrals}
+        visible = selectors.citizens_visible_to(user=self.request.user).filter(pk__in=ids)
+        visible_ids = set(visible.values_list("pk", flat=True))
+        return {**self.get_serializer_context(), "visible_citizens": visible_ids}
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         audit_read_many(actor=request.user, objs=page, request=request)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        serializer = ReferralOutputSerializer(page, many=True, context=self._context(page))
+        return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request, *args, **kwargs):
         referral = self.get_object()
         audit_read(actor=request.user, obj=referral, request=request)
-        return Response(self.get_serializer(referral).data)
+        return Response(ReferralOutputSerializer(referral, context=self._context([referral])).data)
 
     @extend_schema(request=ReferralInputSerializer, responses={201: ReferralCreatedSerializer})
     def create(self, request, *args, **kwargs):
@@ -74,7 +81,8 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             referrer=request.user,
             team=team,
         )
-        output = ReferralCreatedSerializer(result.referral)
+        referral = self.get_queryset().get(pk=result.referral.pk)
+        output = ReferralCreatedSerializer(referral, context=self._context([referral]))
         return Response(output.data, status=status.HTTP_201_CREATED)
 
 
@@ -124,7 +132,7 @@ class CitizenViewSet(viewsets.ReadOnlyModelViewSet):
     def suggestions(self, request, pk=None):
         """Offers, volunteers and like-minded citizens for this citizen, best first, each with
         the reasons a person reads."""
-        from offers.matching import suggestions_for, suggestions_ranked
+        from offers.matching import companions_read, suggestions_for, suggestions_ranked
 
         citizen = self.get_object()
         kind = request.query_params.get("kind", "")
@@ -137,4 +145,5 @@ class CitizenViewSet(viewsets.ReadOnlyModelViewSet):
         ranked = suggestions_ranked({kind: groups[kind]} if kind else groups)
         audit_read(actor=request.user, obj=citizen, request=request)
         page = self.paginate_queryset(ranked)
+        companions_read(actor=request.user, suggestions=page, request=request)
         return self.get_paginated_response(SuggestionSerializer(page, many=True).data)

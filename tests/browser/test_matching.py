@@ -40,21 +40,22 @@ def test_propose_plan_the_first_meeting_and_the_coordinator_confirms(browser, li
     builder = UserFactory(username="brobygger", bridge_builder=True, team=team)
     case = make_referral(team=team, first_name="Inger", postcode="5000").referral.case
     profile(case.citizen, interests=["walking"], slots=[4])
-    consent_give(
-        citizen=case.citizen,
-        purpose=ConsentPurpose.SHARE_OFFER,
-        method="verbal",
-        recipient="Gå-klubben Solsikken",
-        actor=builder,
-    )
     coordination = coordination_team()
     UserFactory(username="koordinator", coordinator=True, team=coordination)
-    make_offer(
+    walking_club = make_offer(
         title="Gå-klubben Solsikken",
         team=coordination,
         interests=["walking"],
         capacity=8,
         accompaniment_possible=True,
+    )
+    consent_give(
+        citizen=case.citizen,
+        purpose=ConsentPurpose.SHARE_OFFER,
+        method="verbal",
+        recipient=walking_club.title,
+        recipient_id=walking_club.pk,
+        actor=builder,
     )
     make_offer(title="Kortklubben", team=coordination, postcode="5750")
 

@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from audit.constants import AuditAction
+from audit.models import AuditEvent
 from offers.constants import MatchStatus
 from offers.models import Match
 from offers.services import match_accept, match_plan_first_meeting, match_propose
@@ -55,10 +57,42 @@ def test_the_first_name_is_shared_with_consent(match):
         purpose=ConsentPurpose.SHARE_OFFER,
         method="verbal",
         recipient="Strikkecaféen",
+        recipient_id=match.offer_id,
         actor=match.proposed_by,
     )
     first_meeting_confirmations_sweep()
     assert "Inger" in mail.outbox[0].body
+
+
+def test_consent_to_share_with_another_offer_does_not_name_the_citizen_in_the_email(client, match):
+    # given: Inger agreed to share with another offer, not with the café she is to meet
+    other = make_offer(title="Brobjerg Seniorkor")
+    consent_give(
+        citizen=match.citizen,
+        purpose=ConsentPurpose.SHARE_OFFER,
+        method="verbal",
+        recipient=other.title,
+        recipient_id=other.pk,
+        actor=match.proposed_by,
+    )
+
+    # when: the café is asked whether she came, and opens the link
+    first_meeting_confirmations_sweep()
+    page = client.get(_link()).content.decode()
+
+    # then: neither the e-mail nor the page tells the café who she is
+    assert "Inger" not in mail.outbox[0].body
+    assert "Inger" not in page
+
+
+def test_the_link_page_logs_a_read_of_the_citizen(client, match):
+    first_meeting_confirmations_sweep()
+
+    client.get(_link())
+
+    assert AuditEvent.objects.filter(
+        action=AuditAction.READ, subject_id=match.citizen_id, object_id=str(match.pk)
+    ).exists()
 
 
 def test_the_link_works_once_without_signing_in(client, match):

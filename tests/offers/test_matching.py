@@ -8,6 +8,9 @@ from django.utils import timezone, translation
 from offers.constants import OfferStatus, SuggestionKind
 from offers.matching import suggestions_for
 from offers.services import match_propose, offer_set_status
+from referrals.constants import ConsentPurpose
+from referrals.selectors import citizens_visible_to
+from referrals.services import consent_give, consent_withdraw
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import bridge_team, make_referral
 from tests.volunteers.factories import load_postcodes, make_offer, make_volunteer, profile
@@ -196,8 +199,21 @@ def test_volunteers_who_are_not_approved_or_active_are_not_suggested(status):
     assert _volunteers(citizen) == []
 
 
+def _opt_in(citizen):
+    """The citizen's own yes to being suggested to others who want the same."""
+    return consent_give(
+        citizen=citizen, purpose=ConsentPurpose.COMPANION, method="verbal", actor=None
+    )
+
+
+def _companions(citizen, team):
+    user = UserFactory(bridge_builder=True, team=team)
+    return suggestions_for(citizen=citizen, visible_citizens=citizens_visible_to(user=user))[
+        SuggestionKind.CITIZEN
+    ]
+
+
 def test_citizens_nearby_who_want_the_same_group_activity():
-    user = UserFactory(bridge_builder=True)
     team = bridge_team()
     citizen = make_referral(team=team, postcode="5000").referral.case.citizen
     profile(citizen, activity_kinds=["food"], interests=["cooking"])
@@ -205,17 +221,55 @@ def test_citizens_nearby_who_want_the_same_group_activity():
     profile(other, activity_kinds=["food", "trips"], interests=["cooking"])
     different = make_referral(team=team, postcode="5000").referral.case.citizen
     profile(different, activity_kinds=["digital"])
-    from referrals.selectors import citizens_visible_to
+    for opted_in in (citizen, other, different):
+        _opt_in(opted_in)
 
-    user.memberships.create(team=team)
-
-    ranked = suggestions_for(citizen=citizen, visible_citizens=citizens_visible_to(user=user))[
-        SuggestionKind.CITIZEN
-    ]
+    ranked = _companions(citizen, team)
 
     assert [s.id for s in ranked] == [other.id]
     assert ranked[0].title == "Inger H."
     assert "vil også gerne mad og fællesspisning" in ranked[0].reasons
+
+
+def test_a_citizen_who_has_not_opted_in_is_not_suggested_as_a_companion():
+    # given: two citizens nearby want the same; only Inger said yes to being suggested
+    team = bridge_team()
+    citizen = make_referral(team=team, postcode="5000").referral.case.citizen
+    profile(citizen, activity_kinds=["food"])
+    _opt_in(citizen)
+    inger = make_referral(team=team, postcode="5000", first_name="Inger").referral.case.citizen
+    profile(inger, activity_kinds=["food"])
+    _opt_in(inger)
+    karl = make_referral(team=team, postcode="5000", first_name="Karl").referral.case.citizen
+    profile(karl, activity_kinds=["food"], wants_company_of_others=True)
+
+    # when / then: Karl wishes for company, but only his own consent lets others see him
+    assert [s.id for s in _companions(citizen, team)] == [inger.id]
+
+
+def test_withdrawn_companion_consent_stops_the_suggestions():
+    team = bridge_team()
+    citizen = make_referral(team=team, postcode="5000").referral.case.citizen
+    profile(citizen, activity_kinds=["food"])
+    _opt_in(citizen)
+    inger = make_referral(team=team, postcode="5000").referral.case.citizen
+    profile(inger, activity_kinds=["food"])
+    consent_withdraw(consent=_opt_in(inger), actor=None)
+
+    assert _companions(citizen, team) == []
+
+
+def test_no_companions_are_suggested_for_a_citizen_who_has_not_opted_in():
+    # given: Inger has opted in, but the citizen the suggestions are for has not
+    team = bridge_team()
+    citizen = make_referral(team=team, postcode="5000").referral.case.citizen
+    profile(citizen, activity_kinds=["food"])
+    inger = make_referral(team=team, postcode="5000").referral.case.citizen
+    profile(inger, activity_kinds=["food"])
+    _opt_in(inger)
+
+    # then: nobody is shown to a citizen who has not agreed to be shown to others
+    assert _companions(citizen, team) == []
 
 
 def test_the_database_preselection_keeps_the_best(monkeypatch):

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.constants import AuditAction
+from audit.models import AuditEvent
 from offers.constants import MatchStatus
 from offers.models import Match, Offer
 from offers.services import match_propose
@@ -118,12 +120,53 @@ def test_the_coordinator_sees_who_only_with_consent(client, setting):
         purpose=ConsentPurpose.SHARE_OFFER,
         method="verbal",
         recipient="Gå-klubben",
+        recipient_id=setting["offer"].pk,
         actor=setting["builder"],
     )
     after = client.get(reverse("offers:requests")).content.decode()
 
     assert "Inger" not in before and "endnu intet samtykke" in before
     assert "Inger" in after and case.citizen.phone in after
+
+
+def test_the_matching_page_logs_a_read_of_each_citizen_suggested_as_a_companion(client, setting):
+    # given: Inger and a neighbour from the same team both said yes to being suggested
+    case = setting["case"]
+    team = case.team
+    neighbour = make_referral(team=team, first_name="Karen", postcode="5000").referral.case
+    for citizen in (case.citizen, neighbour.citizen):
+        profile(citizen, activity_kinds=["food"])
+        consent_give(
+            citizen=citizen,
+            purpose=ConsentPurpose.COMPANION,
+            method="verbal",
+            actor=setting["builder"],
+        )
+    client.force_login(setting["builder"])
+
+    # when
+    page = client.get(reverse("offers:case_matching", args=[case.pk])).content.decode()
+
+    # then: Karen is shown to Inger's bridge-builder, and the log says so under Karen's name
+    assert "Karen H." in page
+    assert AuditEvent.objects.filter(
+        action=AuditAction.READ, actor=setting["builder"], subject_id=neighbour.citizen_id
+    ).exists()
+
+
+def test_a_rejected_form_on_the_matching_page_logs_the_read_it_shows(client, setting):
+    case = setting["case"]
+    client.force_login(setting["builder"])
+
+    response = client.post(
+        reverse("offers:profile_save", args=[case.pk]), {"profile-max_distance_km": "900"}
+    )
+
+    assert response.status_code == 400
+    assert "Inger" in response.content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.READ, actor=setting["builder"], subject_id=case.citizen_id
+    ).exists()
 
 
 def test_another_centres_coordinator_sees_nothing(client, setting):
@@ -317,9 +360,10 @@ def test_requests_page_query_count_does_not_grow(client, django_assert_num_queri
     for _ in range(rows):
         match_propose(case=make_referral().referral.case, offer=offer, actor=builder)
     client.force_login(coordinator)
-    # session, user, permissions, teams (scope), the matches, consents, the audit insert,
-    # stale offers, navigation
-    with django_assert_num_queries(12):
+    # 1 session, 2 user, 3-4 own and group permissions, 5 roles, 6 teams (scope), 7 the
+    # matches, 8 the consents to share with these offers, 9 the audit insert (every row shown,
+    # named or not, is a read), 10 stale offers, 11-13 saving the session
+    with django_assert_num_queries(13):
         response = client.get(reverse("offers:requests"))
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="request"') == rows
@@ -335,8 +379,10 @@ def test_waiting_list_query_count_does_not_grow(client, django_assert_num_querie
             case=make_referral().referral.case, role="visiting_friend", actor=builder
         )
     client.force_login(UserFactory(coordinator=True, team=coordination_team()))
-    # session, user, permissions, the requests with their citizens and proposals, navigation
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3-4 own and group permissions, 5 roles, 6 the requests with
+    # their citizens, proposals and whether the reader may see the name, 7 the audit insert,
+    # 8-10 saving the session
+    with django_assert_num_queries(10):
         response = client.get(reverse("volunteers:waiting_list"))
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == rows + 1  # the heading row

@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -58,6 +59,7 @@ def full_case(team, builder):
         purpose="share_volunteer",
         method="verbal",
         recipient="Besøgsven Karen",
+        recipient_id=uuid.uuid4(),
         actor=builder,
         case=case,
     )

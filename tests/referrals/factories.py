@@ -29,8 +29,13 @@ def citizen_data(**overrides) -> dict:
     return data
 
 
-def make_referral(*, team=None, referrer=None, source="gp", feedback_consent=False, **citizen):
-    """A referral with consent; returns the ReferralResult."""
+def make_referral(
+    *, team=None, referrer=None, source="gp", feedback_consent=False, referrer_email="", **citizen
+):
+    """A referral with consent; returns the ReferralResult. Feedback consent goes with a
+    referrer's e-mail address: one is made up when there is no referrer."""
+    if feedback_consent and referrer is None and not referrer_email:
+        referrer_email = "henviser@example.invalid"
     return referral_create(
         citizen=citizen_data(**citizen),
         source=source,
@@ -39,5 +44,6 @@ def make_referral(*, team=None, referrer=None, source="gp", feedback_consent=Fal
         consent_method="verbal",
         feedback_consent=feedback_consent,
         referrer=referrer,
+        referrer_email=referrer_email,
         team=team or bridge_team(),
     )

@@ -46,7 +46,7 @@ def _payload(**overrides):
     return payload
 
 
-def test_a_gp_system_refers_with_a_token_and_gets_id_status_and_citizen(team, gp):
+def test_a_gp_system_refers_with_a_token_and_gets_id_and_status_but_no_citizen(team, gp):
     # given a token, as a GP system would hold it
     token = (
         APIClient()
@@ -65,8 +65,9 @@ def test_a_gp_system_refers_with_a_token_and_gets_id_status_and_citizen(team, gp
     referral = Referral.objects.get()
     assert body["id"] == str(referral.pk)
     assert body["status"] == "received"
-    assert body["citizen"] == str(referral.citizen_id)
-    assert body["attached_to_existing"] is False
+    # A GP may not see the citizen's record, so the answer carries no citizen id.
+    assert body["citizen"] is None
+    assert "attached_to_existing" not in body
     assert referral.referrer == gp
 
 
@@ -130,12 +131,15 @@ def test_a_malformed_body_is_a_400_not_a_500(team, gp):
     assert response.status_code == 400
 
 
-def test_the_second_referral_of_the_same_person_is_attached(team, gp):
-    first = _client(gp).post(URL, _payload(), format="json").json()
-    second = _client(gp).post(URL, _payload(), format="json").json()
-    assert second["attached_to_existing"] is True
-    assert second["citizen"] == first["citizen"]
-    assert "already known" in second["message"] or "allerede" in second["message"]
+def test_the_second_referral_of_the_same_cpr_is_attached_without_telling_the_sender(team, gp):
+    payload = _payload()
+    payload["citizen"]["cpr"] = "140341-1234"
+    payload["citizen"]["birth_date"] = "1941-03-14"
+    first = _client(gp).post(URL, payload, format="json").json()
+    second = _client(gp).post(URL, payload, format="json").json()
+    assert {k: v for k, v in second.items() if k not in ("id", "reference", "created_at")} == {
+        k: v for k, v in first.items() if k not in ("id", "reference", "created_at")
+    }
     assert Citizen.objects.count() == 1
 
 

@@ -21,6 +21,7 @@ from referrals.models import (
     Case,
     Citizen,
     ConsentRecord,
+    PossibleDuplicate,
     Referral,
     ReferralFeedback,
 )
@@ -160,7 +161,7 @@ def test_the_same_cpr_number_is_the_same_citizen_and_the_case_is_shared(team):
     assert Case.objects.count() == 1
 
 
-def test_the_same_name_and_birth_date_is_the_same_citizen_whatever_the_case_and_spaces(team):
+def test_the_same_name_and_birth_date_is_only_a_possible_duplicate_never_a_silent_merge(team):
     first = make_referral(team=team, first_name="Åse", last_name="Hansen", phone="")
     second = make_referral(
         team=team,
@@ -169,25 +170,21 @@ def test_the_same_name_and_birth_date_is_the_same_citizen_whatever_the_case_and_
         birth_date=first.referral.citizen.birth_date,
         phone="+45 11 22 33 44",
     )
-    assert second.attached_to_existing
-    assert Citizen.objects.count() == 1
-    citizen = Citizen.objects.get()
-    # A later referral fills in what the record lacked, and never overwrites what it had.
-    assert citizen.phone == "+45 11 22 33 44"
-    assert citizen.first_name == "Åse"
+    assert not second.attached_to_existing
+    assert Citizen.objects.count() == 2
+    pair = PossibleDuplicate.objects.get()
+    assert (pair.citizen, pair.other) == (second.referral.citizen, first.referral.citizen)
+    # The earlier record is never written to by the later referral.
+    first.referral.citizen.refresh_from_db()
+    assert first.referral.citizen.phone == ""
 
 
 def test_a_new_referral_after_a_closed_case_opens_a_new_case(team, builder):
-    first = make_referral(team=team)
+    first = make_referral(team=team, cpr="010150-1234", birth_date=date(1950, 1, 1))
     services.case_close(case=first.referral.case, reason=CloseReason.MOVED, actor=builder)
     citizen = first.referral.citizen
 
-    second = make_referral(
-        team=team,
-        first_name=citizen.first_name,
-        last_name=citizen.last_name,
-        birth_date=citizen.birth_date,
-    )
+    second = make_referral(team=team, cpr="010150-1234", birth_date=date(1950, 1, 1))
 
     assert second.attached_to_existing
     assert second.referral.case != first.referral.case

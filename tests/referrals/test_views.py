@@ -90,7 +90,7 @@ def _call(endpoint, user, case):
         "edit citizen": lambda: web.get(f"/forloeb/{case.pk}/borger/"),
         "record consent": lambda: web.post(
             f"/forloeb/{case.pk}/samtykke/",
-            {"consent-purpose": "referrer_feedback", "consent-method": "verbal"},
+            {"consent-purpose": "companion", "consent-method": "verbal"},
         ),
         "caseload": lambda: web.get("/forloeb/"),
         "team board": lambda: web.get("/forloeb/team/"),
@@ -345,13 +345,16 @@ def test_the_web_form_names_an_impossible_cpr_number(team):
     assert not Citizen.objects.exists()
 
 
-def test_a_second_web_referral_of_the_same_person_tells_the_referrer(team):
+def test_a_second_web_referral_of_the_same_person_never_tells_the_referrer_they_were_known(team):
     gp = UserFactory(referrer=True)
     client = Client()
     client.force_login(gp)
-    client.post("/henvisninger/ny/", _referral_form())
-    response = client.post("/henvisninger/ny/", _referral_form(), follow=True)
-    assert "allerede kendt" in response.content.decode()
+    first = client.post("/henvisninger/ny/", _referral_form(cpr="140341-1234"), follow=True)
+    second = client.post("/henvisninger/ny/", _referral_form(cpr="140341-1234"), follow=True)
+    assert "allerede kendt" not in second.content.decode()
+    # Both answers read alike: the sender's own reference and "received".
+    assert second.context["referral"].referrer_status == "received"
+    assert first.context["referral"].referrer_status == "received"
     assert Citizen.objects.count() == 1
     assert Case.objects.count() == 1
 
@@ -477,6 +480,11 @@ def test_a_cpr_number_that_belongs_to_someone_else_is_refused(team, case, builde
 
 
 def test_consent_to_share_is_recorded_with_whom_and_explained_when_missing(team, case, builder):
+    from offers.services import match_propose
+    from tests.volunteers.factories import make_volunteer
+
+    volunteer = make_volunteer(first_name="Ole")
+    match_propose(case=case, actor=builder, volunteer=volunteer, role="visiting_friend")
     client = Client()
     client.force_login(builder)
     url = f"/forloeb/{case.pk}/samtykke/"
@@ -485,11 +493,15 @@ def test_consent_to_share_is_recorded_with_whom_and_explained_when_missing(team,
     response = client.post(url, data)
     assert response.status_code == 400
     assert response.context["consent_form"].errors["recipient"]
-
+    # A name typed by hand is not a recipient: only the citizen's own matches can be chosen.
     response = client.post(url, {**data, "consent-recipient": "Besøgsven Ole"})
+    assert response.status_code == 400
+
+    response = client.post(url, {**data, "consent-recipient": f"volunteer:{volunteer.pk}"})
     assert response.status_code == 302
     consent = case.citizen.consents.get(purpose="share_volunteer")
-    assert consent.recipient == "Besøgsven Ole"
+    assert consent.recipient == str(volunteer)
+    assert consent.recipient_id == volunteer.pk
     assert consent.recorded_by == builder
 
 

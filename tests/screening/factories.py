@@ -1,4 +1,4 @@
-from referrals.services import citizen_get_or_create, citizen_set_home_care_team
+from referrals.services import citizen_resolve, citizen_set_home_care_team
 from screening.services import screening_record
 from tests.referrals.factories import citizen_data
 
@@ -6,7 +6,7 @@ ITEMS = ["lack_companionship", "left_out", "isolated"]
 
 
 def home_care_citizen(*, team, **overrides):
-    citizen = citizen_get_or_create(data=citizen_data(**overrides), actor=None).citizen
+    citizen = citizen_resolve(data=citizen_data(**overrides), actor=None).citizen
     citizen_set_home_care_team(citizen=citizen, team=team, actor=None)
     return citizen
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from referrals.services import (
     case_close,
-    citizen_get_or_create,
+    citizen_resolve,
     citizen_set_home_care_team,
     contact_record,
     referral_create,
@@ -172,7 +172,7 @@ def build() -> Municipality:
     _screen(screened[0], 3, FEBRUARY, town.worker)
     # On the home-care team's list, never referred.
     with at(FEBRUARY - timedelta(days=20)):
-        young = citizen_get_or_create(
+        young = citizen_resolve(
             data=_citizen(birth_date=date(1990, 6, 1), postcode="5200"), actor=None
         ).citizen
         citizen_set_home_care_team(citizen=young, team=home, actor=None)

@@ -26,6 +26,11 @@ TEAMS = [
     ("Brobjerg Kommune", "Administration", TeamKind.ADMINISTRATION),
     ("Frivilligcenter Brobjerg", "Frivilligkoordinering", TeamKind.VOLUNTEER_COORDINATION),
     ("Lægerne i Torvegade", "Lægepraksis", TeamKind.GENERAL_PRACTICE),
+    # A second team of each kind: what one team has, the other never sees without asking.
+    ("Brobjerg Kommune", "Brobyggerne Syd", TeamKind.BRIDGE_BUILDERS),
+    ("Brobjerg Kommune", "Hjemmeplejen Syd", TeamKind.HOME_CARE),
+    ("Frivilligcenter Brobjerg", "Frivilligkoordinering Syd", TeamKind.VOLUNTEER_COORDINATION),
+    ("Lægerne i Torvegade", "Lægepraksis Havnen", TeamKind.GENERAL_PRACTICE),
 ]
 
 USERS = [
@@ -35,6 +40,10 @@ USERS = [
     ("koordinator", "Karim", "Koordinator", Role.COORDINATOR, "Frivilligkoordinering", True),
     ("laege", "Lars", "Læge", Role.REFERRER, "Lægepraksis", False),
     ("admin", "Anna", "Administrator", Role.ADMIN, "Administration", True),
+    ("brobygger2", "Bo", "Brobygger", Role.BRIDGE_BUILDER, "Brobyggerne Syd", True),
+    ("hjemmepleje2", "Hans", "Hjemmepleje", Role.HOME_CARE, "Hjemmeplejen Syd", False),
+    ("koordinator2", "Kamilla", "Koordinator", Role.COORDINATOR, "Frivilligkoordinering Syd", True),
+    ("laege2", "Lene", "Læge", Role.REFERRER, "Lægepraksis Havnen", False),
 ]
 
 

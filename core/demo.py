@@ -10,11 +10,18 @@ DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - published in README for the demo d
 def _steps() -> list[Callable[[], None]]:
     from accounts.demo import seed_accounts
     from offers.demo import seed_offers
-    from referrals.demo import seed_referrals
+    from referrals.demo import seed_identity, seed_referrals
     from screening.demo import seed_screening
     from volunteers.demo import seed_volunteers
 
-    return [seed_accounts, seed_offers, seed_referrals, seed_screening, seed_volunteers]
+    return [
+        seed_accounts,
+        seed_offers,
+        seed_referrals,
+        seed_screening,
+        seed_volunteers,
+        seed_identity,
+    ]
 
 
 @transaction.atomic

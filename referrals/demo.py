@@ -299,3 +299,50 @@ def seed_referrals() -> None:
             Case.objects.filter(pk=case.pk).update(
                 first_contact_at=shifted + timedelta(days=min(days, 2))
             )
+
+
+def seed_identity() -> None:
+    """What the teams have to settle on a Monday: a relative's referral through the public form
+    of a citizen already known by name (a possible duplicate for Brobyggerne), and the southern
+    home-care team asking for a citizen the northern team visits."""
+    from referrals.identity import team_access_request
+    from referrals.models import PossibleDuplicate, TeamAccessRequest
+
+    bridge_team = Team.objects.filter(kind=TeamKind.BRIDGE_BUILDERS).order_by("created_at").first()
+    known = (
+        Citizen.objects.filter(cases__team=bridge_team, anonymised_at__isnull=True)
+        .order_by("created_at")
+        .first()
+    )
+    if known is not None and not PossibleDuplicate.objects.exists():
+        services.referral_create(
+            citizen={
+                "first_name": known.first_name.upper(),
+                "last_name": known.last_name,
+                "birth_date": known.birth_date,
+                "phone": "+45 40 50 60 70",
+                "postcode": known.postcode,
+            },
+            source=ReferralSource.RELATIVE,
+            reason="Min mor sidder meget alene, efter at hun holdt op med at køre bil.",
+            consent_given=True,
+            consent_method=ConsentMethod.DIGITAL,
+            referrer_name="Datter",
+            team=bridge_team,
+        )
+    south = Team.objects.filter(kind=TeamKind.HOME_CARE, name="Hjemmeplejen Syd").first()
+    asking = User.objects.filter(username="hjemmepleje2").first()
+    visited = (
+        Citizen.objects.filter(home_care_team__kind=TeamKind.HOME_CARE)
+        .exclude(home_care_team=south)
+        .order_by("created_at")
+        .first()
+    )
+    asked = TeamAccessRequest.objects.filter(citizen=visited, team=south).exists()
+    if south and asking and visited and not asked:
+        team_access_request(
+            citizen=visited,
+            team=south,
+            actor=asking,
+            reason="Vi kommer hos borgeren i weekenderne fra december.",
+        )

@@ -578,12 +578,13 @@ def access_request_answer(request, request_id):
 
 
 @login_required
-@permission_required("referrals.change_citizen", raise_exception=True)
+@permission_required("referrals.view_citizen", raise_exception=True)
 def duplicate_judge(request, duplicate_id):
-    """The two records side by side; merge them, or say they are two people."""
+    """The two records side by side; merge them, or say they are two people. Any team that
+    has the earlier record judges: home care as much as bridge-builders."""
     duplicate = selectors.duplicate_get(user=request.user, duplicate_id=duplicate_id)
     open_cases = identity.merge_conflicts(keep=duplicate.other, merged=duplicate.citizen)
-    form = DuplicateForm(request.POST or None, open_cases=open_cases)
+    form = DuplicateForm(request.POST if request.method == "POST" else None, open_cases=open_cases)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

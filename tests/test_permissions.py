@@ -19,6 +19,8 @@ from rest_framework.test import APIClient
 from accounts.constants import Role
 from followups.models import Task
 from referrals import services as referral_services
+from referrals.identity import team_access_request
+from referrals.models import PossibleDuplicate
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.referrals.factories import make_referral
 from tests.screening.factories import home_care_citizen, screen
@@ -98,6 +100,12 @@ TABLE = [
     row("POST", "/forloeb/{case}/netvaerk/{person}/fjern/", 403, brobygger=302),
     row("POST", "/forloeb/{case}/plan/{step}/udfoert/", 403, brobygger=302),
     row("POST", "/forloeb/{case}/samtykke/{consent}/tilbagekald/", 403, brobygger=302),
+    # --- Who a citizen is: other teams' requests and possible duplicates -------------------------
+    row("GET", "/afklaring/", 403, brobygger=200, hjemmepleje=200),
+    row("GET", "/afklaring/dublet/{duplicate}/", 403, brobygger=200, hjemmepleje=404),
+    row("POST", "/afklaring/dublet/{duplicate}/", 403, brobygger=400, hjemmepleje=404),
+    # Only the team that has the citizen answers (an empty answer is sent back with a message).
+    row("POST", "/afklaring/anmodning/{access_request}/", 403, brobygger=404, hjemmepleje=302),
     # --- Screening (home care on their own team's citizens) -----------------------------------
     row("GET", "/screening/", 403, hjemmepleje=200),
     row("GET", "/screening/tavle/", 403, hjemmepleje=200),
@@ -180,6 +188,21 @@ def world():
     )
     home_citizen = home_care_citizen(team=home_team)
     screening = screen(citizen=home_citizen, by=users["hjemmepleje"], answers=(3, 3, 3))
+    # A second record with the case's citizen's name and birth date, and another home-care
+    # team asking for the home-care team's citizen.
+    citizen = case.citizen
+    make_referral(
+        team=bridge_team,
+        first_name=citizen.first_name,
+        last_name=citizen.last_name,
+        birth_date=citizen.birth_date,
+    )
+    other_home = TeamFactory(home_care=True)
+    access_request = team_access_request(
+        citizen=home_citizen,
+        team=other_home,
+        actor=UserFactory(home_care=True, team=other_home),
+    )
     return {
         "users": users,
         "ids": {
@@ -192,6 +215,8 @@ def world():
             "home_citizen": home_citizen.pk,
             "screening": screening.pk,
             "task": Task.objects.filter(citizen=home_citizen).first().pk,
+            "duplicate": PossibleDuplicate.objects.get(other=citizen).pk,
+            "access_request": access_request.pk,
         },
     }
 

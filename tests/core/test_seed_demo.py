@@ -13,6 +13,11 @@ DEMO_USERS = {
     "koordinator": Role.COORDINATOR,
     "laege": Role.REFERRER,
     "admin": Role.ADMIN,
+    # A second team of each kind, with its own people.
+    "brobygger2": Role.BRIDGE_BUILDER,
+    "hjemmepleje2": Role.HOME_CARE,
+    "koordinator2": Role.COORDINATOR,
+    "laege2": Role.REFERRER,
 }
 
 
@@ -42,7 +47,13 @@ def test_seed_demo_creates_the_demo_municipality_and_is_idempotent(settings):
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"municipality", "volunteer_centre", "association", "general_practice"} <= kinds
     assert Organisation.objects.filter(kind="association").count() == 2
-    assert set(Team.objects.values_list("kind", flat=True)) >= {"home_care", "bridge_builders"}
+    for kind in ("home_care", "bridge_builders", "volunteer_coordination", "general_practice"):
+        assert Team.objects.filter(kind=kind).count() == 2, kind
+    # Something to settle: a possible duplicate and another team's request.
+    from referrals.models import PossibleDuplicate, TeamAccessRequest
+
+    assert PossibleDuplicate.objects.count() == 1
+    assert TeamAccessRequest.objects.filter(status="pending").count() == 1
 
 
 def test_seed_demo_refuses_a_real_installation_unless_forced(settings):

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -8,7 +9,14 @@ from django.utils.translation import ngettext
 from accounts.constants import Role
 from accounts.models import Membership, Organisation, Team, User
 from accounts.selectors import user_two_factor_device
-from accounts.services import two_factor_reset, user_set_roles
+from accounts.services import (
+    SELF_GRANT_REASON_MISSING,
+    membership_reason_required,
+    team_add_member,
+    team_remove_member,
+    two_factor_reset,
+    user_set_roles,
+)
 from core.admin import AuditedAdminMixin
 
 # Only a superuser (the platform's operator) may hand out these; an administrator in the
@@ -16,9 +24,110 @@ from core.admin import AuditedAdminMixin
 SUPERUSER_ONLY_FIELDS = ["is_superuser", "is_staff", "user_permissions"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipAdminForm(forms.ModelForm):
+    """One row of a team's or a person's memberships in the admin.
+
+    Saving goes through the accounts services (see `MembershipInlineMixin`); this form only
+    tells the person at once what the service would refuse: adding themself without a reason.
+    The person and the team of an existing row are fixed: to move someone, remove the row and
+    add another, so both changes are recorded.
+    """
+
+    # Set per request by MembershipInlineMixin.get_formset.
+    actor = None
+
+    class Meta:
+        model = Membership
+        fields = ["user", "team", "is_lead", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 2, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("user", "team"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
+            # The reason given when the row was made stays as it was (shown under "added
+            # by"); a reason written here goes with this change, e.g. making oneself lead.
+            self.initial["reason"] = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
+        if user is None or self.actor is None or cleaned.get("DELETE"):
+            return cleaned
+        current = self.instance if self.instance.pk else None
+        is_lead = bool(cleaned.get("is_lead"))
+        reason = (cleaned.get("reason") or "").strip()
+        if not reason and membership_reason_required(
+            user=user, is_lead=is_lead, actor=self.actor, current=current
+        ):
+            self.add_error("reason", SELF_GRANT_REASON_MISSING)
+        elif reason and current is not None and not (is_lead and not current.is_lead):
+            self.add_error(
+                "reason",
+                _("A reason is kept with an addition or with making someone team lead."),
+            )
+        return cleaned
+
+
+class MembershipInlineMixin:
+    """Membership rows in the admin: every addition, removal and change of the lead flag goes
+    through the accounts services, which record it for the data-protection officer."""
+
     model = Membership
+    form = MembershipAdminForm
     extra = 1
+    readonly_fields = ["granted"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("granted_by", "user", "team")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = type("MembershipAdminForm", (formset.form,), {"actor": request.user})
+        return formset
+
+    @admin.display(description=_("added by"))
+    def granted(self, membership):
+        if membership is None or membership.pk is None:
+            return "–"
+        who = str(membership.granted_by) if membership.granted_by_id else _("the system")
+        return f"{who}: {membership.reason}" if membership.reason else who
+
+
+def save_membership_formset(request, formset) -> None:
+    """Save the admin's membership rows through the services, and tell the admin's change
+    message what happened (it reads the formset's new, changed and deleted objects)."""
+    actor = request.user
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        if form in formset.deleted_forms and form.instance.pk:
+            team_remove_member(
+                team=form.instance.team, user=form.instance.user, actor=actor, request=request
+            )
+            formset.deleted_objects.append(form.instance)
+    for form in formset.forms:
+        if form in formset.deleted_forms or not form.has_changed():
+            continue
+        data = form.cleaned_data
+        membership = team_add_member(
+            team=data.get("team") or form.instance.team,
+            user=data.get("user") or form.instance.user,
+            is_lead=bool(data.get("is_lead")),
+            reason=data.get("reason", ""),
+            actor=actor,
+            request=request,
+        )
+        if form.instance.pk:
+            formset.changed_objects.append((membership, form.changed_data))
+        else:
+            formset.new_objects.append(membership)
+
+
+class MembershipInline(MembershipInlineMixin, admin.TabularInline):
+    fk_name = "user"
+    fields = ["team", "is_lead", "reason", "granted"]
     autocomplete_fields = ["team"]
 
 
@@ -109,6 +218,12 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            save_membership_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Roles go through the service, which keeps admin access (is_staff) in step with them.
@@ -137,9 +252,8 @@ class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [TeamInline]
 
 
-class TeamMembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 1
+class TeamMembershipInline(MembershipInlineMixin, admin.TabularInline):
+    fields = ["user", "is_lead", "reason", "granted"]
     autocomplete_fields = ["user"]
 
 
@@ -150,3 +264,22 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["name", "organisation__name"]
     inlines = [TeamMembershipInline]
+
+    def get_actions(self, request):
+        # Deleting teams in bulk would remove their members unrecorded; one at a time only.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # A team with members is emptied first, row by row, so each removal is recorded; a
+        # team that ever had members keeps its history (the changes protect it).
+        if obj is not None and obj.memberships.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            save_membership_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)

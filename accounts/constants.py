@@ -49,3 +49,10 @@ class Language(models.TextChoices):
 class ReminderPreference(models.TextChoices):
     EACH = "each", _("A reminder for each task")
     DIGEST = "digest", _("One daily digest")
+
+
+class MembershipChangeKind(models.TextChoices):
+    ADDED = "added", _("Added to the team")
+    REMOVED = "removed", _("Removed from the team")
+    LEAD_GIVEN = "lead_given", _("Made team lead")
+    LEAD_TAKEN = "lead_taken", _("No longer team lead")

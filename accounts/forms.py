@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Team, User
+from accounts.selectors import membership_change_people
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {
@@ -38,3 +41,39 @@ class TwoFactorTokenForm(forms.Form):
         if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError(_("Write the six digits the app shows."))
         return token
+
+
+class MembershipChangeFilterForm(forms.Form):
+    """The data-protection officer's filter on the list of team membership changes."""
+
+    team = forms.ModelChoiceField(
+        label=_("Team"), required=False, queryset=Team.objects.none(), empty_label=_("All")
+    )
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("Everyone"),
+        help_text=_("As the member or as the one who made the change."),
+    )
+    self_granted = forms.BooleanField(label=_("Only self-granted"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.select_related("organisation").order_by(
+            "organisation__name", "name"
+        )
+        self.fields["person"].queryset = membership_change_people()
+        self.fields["person"].label_from_instance = lambda u: (
+            f"{u.get_full_name()} ({u.username})" if u.get_full_name() else u.username
+        )
+
+    def filters(self) -> dict:
+        if not (self.is_bound and self.is_valid()):
+            return {}
+        data = self.cleaned_data
+        return {
+            "team": data.get("team"),
+            "person": data.get("person"),
+            "self_granted_only": bool(data.get("self_granted")),
+        }

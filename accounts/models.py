@@ -2,7 +2,14 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.constants import Language, OrganisationKind, ReminderPreference, Role, TeamKind
+from accounts.constants import (
+    Language,
+    MembershipChangeKind,
+    OrganisationKind,
+    ReminderPreference,
+    Role,
+    TeamKind,
+)
 from core.models import BaseModel, TimeStampedModel
 
 
@@ -98,7 +105,11 @@ class Team(BaseModel):
         _("shared e-mail"), blank=True, help_text=_("The team's shared inbox, if any.")
     )
     members = models.ManyToManyField(
-        User, through="Membership", related_name="teams", verbose_name=_("members")
+        User,
+        through="Membership",
+        through_fields=("team", "user"),
+        related_name="teams",
+        verbose_name=_("members"),
     )
 
     class Meta:
@@ -127,6 +138,23 @@ class Membership(TimeStampedModel):
         default=False,
         help_text=_("Team leads see the team's work and escalations."),
     )
+    granted_by = models.ForeignKey(
+        User,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the system added them (an import, the demo)."),
+    )
+    reason = models.TextField(
+        _("reason"),
+        blank=True,
+        help_text=_(
+            "Required when you add yourself to a team: a membership gives access to the "
+            "team's citizens. The data-protection officer sees it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("team membership")
@@ -137,3 +165,64 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.team}"
+
+
+class MembershipChange(BaseModel):
+    """One change of who is on a team: the history the data-protection officer reads.
+
+    A membership is what gives access to a team's citizens, so every change of one is kept here
+    (the membership row itself is gone once someone leaves). The sentence is rendered from
+    `kind` when read. Rows are never changed or deleted, and the people and team they name
+    cannot be deleted while they exist (people are deactivated instead).
+    """
+
+    kind = models.CharField(_("change"), max_length=16, choices=MembershipChangeKind.choices)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.PROTECT, related_name="membership_changes"
+    )
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        related_name="membership_changes",
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for changes the system made by itself."),
+    )
+    is_lead = models.BooleanField(_("team lead"), default=False, help_text=_("After the change."))
+    self_granted = models.BooleanField(
+        _("self-granted"),
+        default=False,
+        help_text=_("The person gave themself access to the team (or made themself its lead)."),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("team membership change")
+        verbose_name_plural = _("team membership changes")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["team", "-created_at"], name="membership_change_team_idx"),
+            models.Index(fields=["user", "-created_at"], name="membership_change_user_idx"),
+            models.Index(
+                fields=["-created_at"],
+                condition=models.Q(self_granted=True),
+                name="membership_change_self_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(self_granted=True, reason=""),
+                name="membership_change_self_granted_has_reason",
+                violation_error_message=_("A self-granted change needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user} – {self.team}"

@@ -27,6 +27,8 @@ _ADMINISTRATION = [
     "accounts.add_membership",
     "accounts.change_membership",
     "accounts.delete_membership",
+    # Who gave whom access to which team, for the data-protection officer's page.
+    "accounts.view_membershipchange",
     "audit.view_auditevent",
     # Data-subject rights: find a citizen for a request, their access log, export, erasure,
     # and the retention job's dry run.

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.constants import ROLE_PRIORITY, Role
-from accounts.models import Membership, User
+from accounts.models import Membership, MembershipChange, Team, User
 
 
 def user_primary_role(*, user: User) -> str | None:
@@ -43,3 +44,33 @@ def user_requires_two_factor(*, user: User) -> bool:
 def user_two_factor_device(*, user: User) -> TOTPDevice | None:
     """The user's confirmed authenticator, or None if they have not set one up."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def membership_changes_visible_to(
+    *,
+    user: User,
+    team: Team | None = None,
+    person: User | None = None,
+    self_granted_only: bool = False,
+) -> QuerySet[MembershipChange]:
+    """Who was added to or removed from which team, by whom and why, newest first: for the
+    data-protection officer, who watches that nobody gives themself access to citizens
+    unexplained."""
+    if not (user.is_authenticated and user.has_perm("accounts.view_membershipchange")):
+        raise PermissionDenied
+    changes = MembershipChange.objects.select_related("team__organisation", "user", "actor")
+    if team is not None:
+        changes = changes.filter(team=team)
+    if person is not None:
+        changes = changes.filter(Q(user=person) | Q(actor=person))
+    if self_granted_only:
+        changes = changes.filter(self_granted=True)
+    return changes.order_by("-created_at", "-id")
+
+
+def membership_change_people() -> QuerySet[User]:
+    """Everyone who appears in the membership changes (as member or as the one who changed)."""
+    return User.objects.filter(
+        Q(pk__in=MembershipChange.objects.values("user_id"))
+        | Q(pk__in=MembershipChange.objects.values("actor_id"))
+    ).order_by("first_name", "last_name", "username")

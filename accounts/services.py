@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.constants import Language, ReminderPreference, Role
-from accounts.models import Membership, Organisation, Team, User
+from accounts.constants import Language, MembershipChangeKind, ReminderPreference, Role
+from accounts.models import Membership, MembershipChange, Organisation, Team, User
 from accounts.roles import STAFF_ROLES
 from audit.constants import AuditAction
 from audit.services import audit_record
@@ -104,29 +105,105 @@ def team_create(
     return team
 
 
+def _is_self(actor: User | None, user: User) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False) and actor.pk == user.pk
+
+
+def membership_reason_required(
+    *, user: User, is_lead: bool, actor: User | None, current: Membership | None
+) -> bool:
+    """Whether this change needs a reason: when people widen their own access (join a team,
+    or make themselves its lead). A membership opens the team's citizens, so nobody gives it to
+    themselves unexplained; the data-protection officer reads the reason."""
+    if not _is_self(actor, user):
+        return False
+    return current is None or (is_lead and not current.is_lead)
+
+
+SELF_GRANT_REASON_MISSING = gettext_lazy(
+    "You are giving yourself access to this team's citizens. Write why (the data-protection "
+    "officer sees it), or ask a colleague to add you."
+)
+
+
+def _membership_change(
+    *, kind: str, membership: Membership, actor: User | None, reason: str = ""
+) -> MembershipChange:
+    return MembershipChange.objects.create(
+        kind=kind,
+        team_id=membership.team_id,
+        user_id=membership.user_id,
+        is_lead=membership.is_lead,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        self_granted=_is_self(actor, membership.user)
+        and kind in (MembershipChangeKind.ADDED, MembershipChangeKind.LEAD_GIVEN),
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def team_add_member(
-    *, team: Team, user: User, is_lead: bool = False, actor: User | None = None
+    *,
+    team: Team,
+    user: User,
+    is_lead: bool = False,
+    reason: str = "",
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Membership:
-    """Add the user to the team, or change whether they lead it if they are already in it."""
-    membership, created = Membership.objects.get_or_create(
-        team=team, user=user, defaults={"is_lead": is_lead}
-    )
-    if created:
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=membership)
-    elif membership.is_lead != is_lead:
+    """Add the user to the team, or change whether they lead it if they are already in it.
+
+    Every change is kept as a MembershipChange and in the audit trail. Someone who adds
+    themself (or makes themself lead) must say why.
+    """
+    reason = (reason or "").strip()
+    current = Membership.objects.select_for_update().filter(team=team, user=user).first()
+    if not reason and membership_reason_required(
+        user=user, is_lead=is_lead, actor=actor, current=current
+    ):
+        raise ValidationError({"reason": SELF_GRANT_REASON_MISSING})
+    if current is None:
+        membership = Membership.objects.create(
+            team=team,
+            user=user,
+            is_lead=is_lead,
+            granted_by=actor if actor is not None and actor.is_authenticated else None,
+            reason=reason,
+        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=membership, request=request)
+        _membership_change(
+            kind=MembershipChangeKind.ADDED, membership=membership, actor=actor, reason=reason
+        )
+        return membership
+    membership = current
+    if membership.is_lead != is_lead:
         membership.is_lead = is_lead
         membership.save(update_fields=["is_lead", "updated_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=membership, fields=["is_lead"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=membership,
+            fields=["is_lead"],
+            request=request,
+        )
+        _membership_change(
+            kind=MembershipChangeKind.LEAD_GIVEN if is_lead else MembershipChangeKind.LEAD_TAKEN,
+            membership=membership,
+            actor=actor,
+            reason=reason,
+        )
     return membership
 
 
 @transaction.atomic
-def team_remove_member(*, team: Team, user: User, actor: User | None = None) -> None:
-    membership = Membership.objects.filter(team=team, user=user).first()
+def team_remove_member(
+    *, team: Team, user: User, actor: User | None = None, request: HttpRequest | None = None
+) -> None:
+    membership = Membership.objects.select_for_update().filter(team=team, user=user).first()
     if membership is None:
         return
-    audit_record(actor=actor, action=AuditAction.DELETE, obj=membership)
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=membership, request=request)
+    _membership_change(kind=MembershipChangeKind.REMOVED, membership=membership, actor=actor)
     membership.delete()
 
 

@@ -7,15 +7,30 @@ from rest_framework.exceptions import APIException, NotFound
 
 from accounts.constants import Role
 from accounts.selectors import role_counts, user_memberships, user_primary_role
+from audit.services import audit_read_many
 from core.api.exceptions import error_body
 from core.health import run_checks
 from referrals import selectors as referral_selectors
 
-# What each role's start page shows besides its teams.
+
+def _referrer_start(user) -> dict:
+    # Through the referrer's own scope, which gives each referral its own status (since it
+    # arrived): a referral of a person already known tells the sender nothing more.
+    recent = list(
+        referral_selectors.referrals_visible_to(user=user)
+        .filter(referrer=user)
+        .select_related("citizen")
+        .order_by("-created_at")[:5]
+    )
+    return {"recent": recent, "shown": recent}
+
+
+# What each role's start page shows besides its teams; "shown" lists the records whose citizen
+# the page names, for the access log.
 START_PAGE_CONTEXT = {
     Role.ADMIN: lambda user: {"role_counts": role_counts()},
     Role.BRIDGE_BUILDER: lambda user: referral_selectors.bridge_builder_summary(user=user),
-    Role.REFERRER: lambda user: {"recent": referral_selectors.referrals_recent(user=user)},
+    Role.REFERRER: _referrer_start,
 }
 
 
@@ -28,6 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
     extra = START_PAGE_CONTEXT.get(role)
     if extra is not None:
         context.update(extra(request.user))
+    shown = context.pop("shown", [])
+    if shown:
+        audit_read_many(actor=request.user, objs=shown, request=request)
     return render(request, template, context)
 
 

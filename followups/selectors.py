@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -18,8 +19,12 @@ TASK_ROLES = [Role.BRIDGE_BUILDER, Role.HOME_CARE, Role.COORDINATOR]
 
 
 def tasks_visible_to(*, user: User) -> QuerySet[Task]:
-    """One's own tasks, the tasks of one's teams, and (for bridge-builders) those of the cases
-    on one's teams. Home care and coordinators see a team's tasks only where no case is linked."""
+    """The one rule for which tasks a person may see and complete, wherever a task is shown
+    (Mine opgaver, the case page, the home-care citizen page, the board, the API).
+
+    One's own tasks, the tasks of one's teams, and (for bridge-builders) those of the cases
+    on one's teams. Home care and coordinators see a team's tasks only where no case is linked:
+    a task on a case is the bridge-builders' work, and its note may be confidential."""
     if not (user.is_authenticated and user.has_perm("followups.view_task")):
         return Task.objects.none()
     team_ids = user_team_ids(user)
@@ -30,15 +35,29 @@ def tasks_visible_to(*, user: User) -> QuerySet[Task]:
     return Task.objects.filter(scope)
 
 
-def task_get(*, user: User, task_id) -> Task:
+def task_get(*, user: User, task_id, citizen_id=None) -> Task:
+    """One task the user may see (and so complete), or 404; with `citizen_id`, only if it is
+    about that citizen."""
+    tasks = tasks_visible_to(user=user)
+    if citizen_id is not None:
+        tasks = tasks.filter(citizen_id=citizen_id)
     try:
-        return (
-            tasks_visible_to(user=user)
-            .select_related("citizen", "case", "assignee", "done_by", "team")
-            .get(pk=task_id)
+        return tasks.select_related("citizen", "case", "assignee", "done_by", "team").get(
+            pk=task_id
         )
-    except (Task.DoesNotExist, ValueError, TypeError):
+    except (Task.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
+
+
+def citizen_open_tasks(*, user: User, citizen: Citizen) -> QuerySet[Task]:
+    """The citizen's open tasks that the user may see, soonest first (the home-care citizen
+    page: the team's own tasks, never the bridge-builders')."""
+    return (
+        tasks_visible_to(user=user)
+        .filter(citizen=citizen, done_at__isnull=True)
+        .select_related("assignee")
+        .order_by("due", "created_at", "id")
+    )
 
 
 def task_list(
@@ -121,8 +140,9 @@ def my_tasks(*, user: User, today: date | None = None, done_limit: int = 20) -> 
     today = today or timezone.localdate()
     week_end = today + timedelta(days=6 - today.weekday())
     groups = {key: TaskGroup(key) for key in ("overdue", "today", "week", "later")}
+    mine = tasks_visible_to(user=user).filter(assignee=user)
     open_tasks = (
-        Task.objects.filter(assignee=user, done_at__isnull=True)
+        mine.filter(done_at__isnull=True)
         .select_related("citizen", "case")
         .order_by("due", "created_at")
     )
@@ -137,17 +157,19 @@ def my_tasks(*, user: User, today: date | None = None, done_limit: int = 20) -> 
             key = "later"
         groups[key].tasks.append(task)
     done = list(
-        Task.objects.filter(assignee=user, done_at__gte=timezone.now() - timedelta(days=14))
+        mine.filter(done_at__gte=timezone.now() - timedelta(days=14))
         .select_related("citizen", "case")
         .order_by("-done_at")[:done_limit]
     )
     return {"groups": list(groups.values()), "done": done, "today": today, "week_end": week_end}
 
 
-def case_tasks(*, case: Case) -> list[Task]:
-    """The case's tasks: open ones by due date, then the done ones, newest first."""
+def case_tasks(*, user: User, case: Case) -> list[Task]:
+    """The case's tasks that the user may see: open ones by due date, then the done ones,
+    newest first."""
     tasks = list(
-        Task.objects.filter(Q(case=case) | Q(citizen_id=case.citizen_id, case__isnull=True))
+        tasks_visible_to(user=user)
+        .filter(Q(case=case) | Q(citizen_id=case.citizen_id, case__isnull=True))
         .select_related("assignee", "citizen", "case")
         .order_by("due", "created_at")
     )

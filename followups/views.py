@@ -50,9 +50,20 @@ def task_form(request, *, data=None, citizen=None) -> TaskForm:
 def _my_tasks_context(request, form=None) -> dict:
     context = selectors.my_tasks(user=request.user)
     shown = [t for g in context["groups"] for t in g.tasks] + context["done"]
+    form = form or task_form(request)
+    may_add = request.user.has_perm("followups.add_task")
+    if may_add:
+        # The form's citizen picker names every citizen the user may make a task about: a read
+        # of each, like a list page. Its choices are the rows logged, not a second query.
+        field = form.fields["citizen"]
+        citizens = list(field.queryset)
+        field.choices = [("", field.empty_label)] + [
+            (c.pk, field.label_from_instance(c)) for c in citizens
+        ]
+        shown += citizens
     audit_read_many(actor=request.user, objs=shown, request=request)
-    context["form"] = form or task_form(request)
-    context["may_add"] = request.user.has_perm("followups.add_task")
+    context["form"] = form
+    context["may_add"] = may_add
     return context
 
 

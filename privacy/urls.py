@@ -7,6 +7,7 @@ app_name = "privacy"
 urlpatterns = [
     path("", views.index, name="index"),
     path("sletning/", views.retention, name="retention"),
+    path("teams/", views.team_changes, name="team_changes"),
     path("borgere/<uuid:citizen_id>/", views.citizen, name="citizen"),
     path("borgere/<uuid:citizen_id>/adgang/", views.access_log, name="access_log"),
     path("borgere/<uuid:citizen_id>/indsigt/", views.export, name="export"),

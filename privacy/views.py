@@ -1,5 +1,6 @@
 """Data protection for the administrator: find the person, show who accessed their record,
-export everything about them, erase them, and see what retention will anonymise."""
+export everything about them, erase them, see what retention will anonymise, and see who gave
+whom access to which team."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from accounts.forms import MembershipChangeFilterForm
+from accounts.selectors import membership_changes_visible_to
 from audit.constants import AuditAction
 from audit.services import audit_read, audit_read_many, audit_record
 from core.forms import form_add_service_errors
@@ -144,6 +147,8 @@ def erase(request, citizen_id):
             )
             return redirect("privacy:citizen", person.pk)
     status = 400 if form.is_bound else 200
+    # The page names the citizen: a read, like every other page about them.
+    audit_read(actor=request.user, obj=person, request=request)
     return render(request, "privacy/erase.html", {"citizen": person, "form": form}, status=status)
 
 
@@ -161,5 +166,33 @@ def retention(request):
             "query": "",
             "cutoff": selectors.retention_cutoff(),
             "anonymised": selectors.anonymised_count(),
+        },
+    )
+
+
+@never_cache
+@login_required
+@permission_required(HANDLE, raise_exception=True)
+def team_changes(request):
+    """Ændringer i teams: every addition to and removal from a team, newest first. A membership
+    opens the team's citizens, so the ones people gave themselves stand out, with their reason
+    and a link to what they read since."""
+    form = MembershipChangeFilterForm(request.GET or None)
+    changes = membership_changes_visible_to(user=request.user, **form.filters())
+    if form.is_bound and not form.is_valid():
+        changes = changes.none()  # the form says what is wrong
+    page = Paginator(changes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "privacy/team_changes.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "self_granted_count": membership_changes_visible_to(
+                user=request.user, self_granted_only=True
+            ).count(),
         },
     )

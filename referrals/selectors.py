@@ -237,14 +237,6 @@ def bridge_builder_summary(*, user: User) -> dict:
     }
 
 
-def referrals_recent(*, user: User, limit: int = 5) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(referrer=user)
-        .select_related("case", "citizen")
-        .order_by("-created_at")[:limit]
-    )
-
-
 # --- Who a citizen is, and who may have them ----------------------------------------------------
 
 

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_alter_auditevent_action'),
+        ("audit", "0002_alter_auditevent_action"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('read', 'Read'), ('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('export', 'Exported'), ('sign_in', 'Signed in'), ('sign_out', 'Signed out'), ('sign_in_failed', 'Sign-in failed'), ('2fa_enrolled', 'Set up two-factor'), ('2fa_verified', 'Confirmed the sign-in with a code'), ('2fa_failed', 'Wrong two-factor code'), ('2fa_reset', 'Two-factor reset'), ('anonymise', 'Anonymised'), ('erase', 'Erased on request'), ('merge', 'Merged two records of one person'), ('grant', 'Gave a team access')], max_length=32, verbose_name='action'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("read", "Read"),
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Deleted"),
+                    ("export", "Exported"),
+                    ("sign_in", "Signed in"),
+                    ("sign_out", "Signed out"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("2fa_enrolled", "Set up two-factor"),
+                    ("2fa_verified", "Confirmed the sign-in with a code"),
+                    ("2fa_failed", "Wrong two-factor code"),
+                    ("2fa_reset", "Two-factor reset"),
+                    ("anonymise", "Anonymised"),
+                    ("erase", "Erased on request"),
+                    ("merge", "Merged two records of one person"),
+                    ("grant", "Gave a team access"),
+                ],
+                max_length=32,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -15,7 +15,7 @@ def case_followup(context, case) -> dict:
 
     request = context["request"]
     return {
-        "tasks": selectors.case_tasks(case=case),
+        "tasks": selectors.case_tasks(user=request.user, case=case),
         "outcome": selectors.screening_outcome(citizen=case.citizen),
         "form": task_form(request, citizen=case.citizen),
         "plan_form": PlanForm(prefix="plan"),

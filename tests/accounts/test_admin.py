@@ -3,12 +3,12 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts.constants import Role
-from accounts.models import User
+from accounts.constants import MembershipChangeKind, Role
+from accounts.models import Membership, MembershipChange, User
 from accounts.roles import ROLE_PERMISSIONS
 from audit.constants import AuditAction
 from audit.models import AuditEvent
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,135 @@ def test_an_administrator_can_unlock_a_locked_out_user_name():
     assert {"axes.view_accessattempt", "axes.delete_accessattempt"} <= set(
         ROLE_PERMISSIONS[Role.ADMIN]
     )
+
+
+# --- Team memberships in the admin go through the services ---------------------------------------
+
+
+def _membership_rows(*rows, initial=0):
+    """The membership inline's POST data: one dict per row (existing rows first)."""
+    data = {
+        "memberships-TOTAL_FORMS": str(len(rows)),
+        "memberships-INITIAL_FORMS": str(initial),
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            if value is True:
+                value = "on"
+            if value is not False:
+                data[f"memberships-{index}-{name}"] = value
+    return data
+
+
+def _team_form(team, *rows, initial=0):
+    data = {
+        "organisation": str(team.organisation_id),
+        "name": team.name,
+        "kind": team.kind,
+        "email": team.email,
+    }
+    data.update(_membership_rows(*rows, initial=initial))
+    return data
+
+
+def test_an_administrator_adding_themself_to_a_team_must_give_a_reason(admin_client):
+    admin = admin_client.admin
+    team = TeamFactory(name="Brobyggerne Vest")
+    url = f"/django-admin/accounts/user/{admin.pk}/change/"
+    row = {"id": "", "user": str(admin.pk), "team": str(team.pk), "is_lead": False, "reason": ""}
+    assert 'name="memberships-0-reason"' in admin_client.get(url).content.decode()
+
+    # given no reason: the form again, saying what is missing, and nothing saved
+    response = admin_client.post(url, _user_form(admin) | _membership_rows(row))
+
+    assert response.status_code == 200
+    assert "Du giver dig selv adgang til teamets borgere. Skriv hvorfor" in (
+        response.content.decode()
+    )
+    assert not Membership.objects.filter(user=admin).exists()
+    assert not MembershipChange.objects.exists()
+
+    # given a reason: saved, with who granted it and why
+    row["reason"] = "Tilsyn med journalføring, sag 2026-114"
+    response = admin_client.post(url, _user_form(admin) | _membership_rows(row))
+
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=admin, team=team)
+    assert (membership.granted_by, membership.reason) == (
+        admin,
+        "Tilsyn med journalføring, sag 2026-114",
+    )
+    change = MembershipChange.objects.get()
+    assert (change.kind, change.self_granted, change.actor) == (
+        MembershipChangeKind.ADDED,
+        True,
+        admin,
+    )
+    assert AuditEvent.objects.filter(
+        actor=admin, action=AuditAction.CREATE, object_id=str(membership.pk)
+    ).exists()
+
+
+def test_memberships_changed_on_the_team_page_are_recorded(admin_client):
+    admin = admin_client.admin
+    team = TeamFactory()
+    leaving = UserFactory(bridge_builder=True, team=team)
+    joining = UserFactory(bridge_builder=True)
+    leaving_membership = Membership.objects.get(user=leaving)
+    url = f"/django-admin/accounts/team/{team.pk}/change/"
+
+    response = admin_client.post(
+        url,
+        _team_form(
+            team,
+            {
+                "id": str(leaving_membership.pk),
+                "team": str(team.pk),
+                "user": str(leaving.pk),
+                "DELETE": True,
+            },
+            {"id": "", "team": str(team.pk), "user": str(joining.pk), "is_lead": True},
+            initial=1,
+        ),
+    )
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    assert list(team.memberships.values_list("user", "is_lead")) == [(joining.pk, True)]
+    changes = MembershipChange.objects.filter(actor=admin)
+    assert set(changes.values_list("kind", "user", "is_lead", "self_granted")) == {
+        (MembershipChangeKind.REMOVED, leaving.pk, False, False),
+        (MembershipChangeKind.ADDED, joining.pk, True, False),
+    }
+    assert set(
+        AuditEvent.objects.filter(actor=admin, content_type__model="membership").values_list(
+            "action", flat=True
+        )
+    ) == {AuditAction.CREATE, AuditAction.DELETE}
+
+
+def test_a_team_lead_flag_set_in_the_admin_is_recorded(admin_client):
+    admin = admin_client.admin
+    team = TeamFactory()
+    worker = UserFactory(bridge_builder=True, team=team)
+    membership = Membership.objects.get(user=worker)
+    row = {"id": str(membership.pk), "user": str(worker.pk), "team": str(team.pk)}
+
+    response = admin_client.post(
+        f"/django-admin/accounts/user/{worker.pk}/change/",
+        _user_form(worker) | _membership_rows(row | {"is_lead": True}, initial=1),
+    )
+
+    assert response.status_code == 302
+    assert Membership.objects.get(pk=membership.pk).is_lead
+    change = MembershipChange.objects.get(actor=admin)
+    assert (change.kind, change.user) == (MembershipChangeKind.LEAD_GIVEN, worker)
+
+
+def test_a_team_with_members_is_emptied_before_it_can_be_deleted(admin_client):
+    team = TeamFactory()
+    UserFactory(bridge_builder=True, team=team)
+    assert admin_client.get(f"/django-admin/accounts/team/{team.pk}/delete/").status_code == 403
+    response = admin_client.get("/django-admin/accounts/team/")
+    assert "delete_selected" not in response.content.decode()

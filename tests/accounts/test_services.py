@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from accounts.constants import Role
+from accounts.constants import MembershipChangeKind, Role
+from accounts.models import Membership, MembershipChange
 from accounts.roles import ROLE_PERMISSIONS, roles_sync
 from accounts.services import (
     team_add_member,
@@ -85,6 +87,101 @@ def test_team_remove_member():
     team_remove_member(team=team, user=user)
     assert not team.memberships.exists()
     assert AuditEvent.objects.filter(action=AuditAction.DELETE).count() == 1
+
+
+# --- Team memberships: every change recorded, no unexplained self-grants ------------------------
+
+
+def test_adding_oneself_to_a_team_without_a_reason_is_refused_and_saves_nothing():
+    team = TeamFactory()
+    admin = UserFactory(admin=True)
+    events_before = AuditEvent.objects.count()
+
+    with pytest.raises(ValidationError) as caught:
+        team_add_member(team=team, user=admin, reason="  ", actor=admin)
+
+    assert "Skriv hvorfor" in " ".join(caught.value.message_dict["reason"])
+    assert not Membership.objects.filter(team=team, user=admin).exists()
+    assert not MembershipChange.objects.exists()
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_making_oneself_team_lead_needs_a_reason_too():
+    team = TeamFactory()
+    admin = UserFactory(admin=True, team=team)
+
+    with pytest.raises(ValidationError):
+        team_add_member(team=team, user=admin, is_lead=True, actor=admin)
+    assert not Membership.objects.get(team=team, user=admin).is_lead
+
+    team_add_member(team=team, user=admin, is_lead=True, reason="Dækker for Lise", actor=admin)
+    change = MembershipChange.objects.get(kind=MembershipChangeKind.LEAD_GIVEN)
+    assert (change.self_granted, change.reason) == (True, "Dækker for Lise")
+
+
+def test_adding_oneself_with_a_reason_is_kept_as_a_self_granted_change():
+    team = TeamFactory()
+    admin = UserFactory(admin=True)
+
+    membership = team_add_member(
+        team=team, user=admin, reason="Sag 2026-114: tilsyn med journalføring", actor=admin
+    )
+
+    assert (membership.granted_by, membership.reason) == (
+        admin,
+        "Sag 2026-114: tilsyn med journalføring",
+    )
+    change = MembershipChange.objects.get()
+    assert change.kind == MembershipChangeKind.ADDED
+    assert (change.team, change.user, change.actor) == (team, admin, admin)
+    assert change.self_granted
+    assert change.reason == "Sag 2026-114: tilsyn med journalføring"
+
+
+def test_adding_someone_else_needs_no_reason_and_is_not_self_granted():
+    team = TeamFactory()
+    admin, worker = UserFactory(admin=True), UserFactory(bridge_builder=True)
+
+    team_add_member(team=team, user=worker, actor=admin)
+
+    change = MembershipChange.objects.get()
+    assert (change.user, change.actor, change.self_granted) == (worker, admin, False)
+
+
+def test_every_membership_change_writes_an_audit_row_and_a_change():
+    team = TeamFactory()
+    admin, worker = UserFactory(admin=True), UserFactory(bridge_builder=True)
+    events_before = AuditEvent.objects.count()
+
+    team_add_member(team=team, user=worker, actor=admin)
+    team_add_member(team=team, user=worker, is_lead=True, actor=admin)
+    team_add_member(team=team, user=worker, is_lead=False, actor=admin)
+    team_remove_member(team=team, user=worker, actor=admin)
+
+    events = AuditEvent.objects.order_by("created_at")[events_before:]
+    assert [(e.action, e.actor, e.content_type.model) for e in events] == [
+        (AuditAction.CREATE, admin, "membership"),
+        (AuditAction.UPDATE, admin, "membership"),
+        (AuditAction.UPDATE, admin, "membership"),
+        (AuditAction.DELETE, admin, "membership"),
+    ]
+    assert list(
+        MembershipChange.objects.order_by("created_at").values_list("kind", "user", "actor")
+    ) == [
+        (MembershipChangeKind.ADDED, worker.pk, admin.pk),
+        (MembershipChangeKind.LEAD_GIVEN, worker.pk, admin.pk),
+        (MembershipChangeKind.LEAD_TAKEN, worker.pk, admin.pk),
+        (MembershipChangeKind.REMOVED, worker.pk, admin.pk),
+    ]
+
+
+def test_a_self_granted_change_without_a_reason_cannot_be_stored_at_all():
+    team = TeamFactory()
+    admin = UserFactory(admin=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipChange.objects.create(
+            kind=MembershipChangeKind.ADDED, team=team, user=admin, actor=admin, self_granted=True
+        )
 
 
 def test_user_set_language_keeps_the_choice_and_refuses_unknown_languages():

@@ -214,3 +214,47 @@ def test_pages_load_no_asset_from_outside_the_site(client):
         body = client.get(url).content.decode()
         for src in re.findall(r'(?:src|href)="([^"]+)"', body):
             assert not src.startswith(("http:", "https:", "//")), (url, src)
+
+
+def test_the_referrers_start_page_writes_the_access_log_for_each_citizen_named(client):
+    from tests.referrals.factories import make_referral
+
+    gp = UserFactory(referrer=True)
+    citizens = [make_referral(referrer=gp).referral.citizen for _ in range(2)]
+    client.force_login(gp)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    for citizen in citizens:
+        assert citizen.first_name in response.content.decode()
+        assert AuditEvent.objects.filter(
+            action=AuditAction.READ, subject_id=citizen.pk, actor=gp
+        ).exists()
+
+
+def test_the_referrers_start_page_shows_only_what_their_referral_brought(client):
+    from referrals.constants import CaseStatus
+    from referrals.services import case_change_status
+    from tests.referrals.factories import bridge_team, make_referral
+
+    team = bridge_team()
+    builder = UserFactory(bridge_builder=True, team=team)
+    earlier = make_referral(
+        team=team, cpr="010150-1234", birth_date=None, first_name="Gudrun", last_name="Særnavn"
+    ).referral
+    case_change_status(case=earlier.case, status=CaseStatus.CONTACTED, actor=builder)
+    gp = UserFactory(referrer=True)
+    make_referral(
+        team=team, referrer=gp, cpr="010150-1234", birth_date=None, first_name="G.", last_name="H"
+    )
+    client.force_login(gp)
+
+    response = client.get("/")
+
+    [row] = response.context["recent"]
+    assert row.case_id == earlier.case_id  # the same person, the same case
+    assert row.referrer_status == CaseStatus.RECEIVED  # not where the case had got to
+    body = response.content.decode()
+    assert "G. H" in body
+    assert "Særnavn" not in body

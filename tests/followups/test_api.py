@@ -5,6 +5,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from audit.constants import AuditAction
+from audit.models import AuditEvent
 from followups.constants import TaskKind
 from followups.models import Task
 from tests.accounts.factories import TeamFactory, UserFactory
@@ -149,6 +151,18 @@ def test_the_list_is_the_callers_own_by_default_and_others_on_request(team, case
     assert ids(due_before=(TODAY() + timedelta(days=1)).isoformat(), assignee="all") == [
         str(task.pk)
     ]
+
+
+def test_the_task_list_and_a_task_write_the_access_log(task, owner):
+    def reads():
+        return AuditEvent.objects.filter(
+            action=AuditAction.READ, subject_id=task.citizen_id, actor=owner
+        ).count()
+
+    _api(owner).get("/api/v1/tasks/")
+    assert reads() == 1
+    _api(owner).get(f"/api/v1/tasks/{task.pk}/")
+    assert reads() == 2
 
 
 def test_another_team_cannot_list_a_teams_tasks_by_asking(task, owner):

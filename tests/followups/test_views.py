@@ -5,13 +5,16 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from audit.constants import AuditAction
+from audit.models import AuditEvent
 from followups.constants import NotificationStatus
 from followups.models import Notification, Task
 from followups.reminders import reminders_queue
-from tests.accounts.factories import UserFactory
+from referrals.services import citizen_set_home_care_team
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.followups.factories import at, make_case, make_task
 from tests.referrals.factories import bridge_team
-from tests.screening.factories import screen
+from tests.screening.factories import home_care_citizen, screen
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +147,10 @@ def test_my_tasks_query_count_is_the_same_for_1_and_many(case, builder, django_a
         client.force_login(User.objects.get(pk=builder.pk))
         return client
 
-    # 1 session, 2 user, 3-4 own and group permissions, 5 open tasks with citizen and case,
-    # 6 tasks done lately, 7 the audit events for the rows shown, 8 the caller's teams,
-    # 9 their roles, 10 the citizens for the form, 11 the colleagues for the form,
-    # 12-14 saving the session
+    # 1 session, 2 user, 3-4 own and group permissions, 5 the caller's teams, 6 open tasks with
+    # citizen and case, 7 tasks done lately, 8 their roles, 9 the citizens for the form,
+    # 10 the access log for the tasks and the citizens the form names, 11 the colleagues for
+    # the form, 12-14 saving the session
     make_task(assignee=builder, case=case)
     client = fresh_client()
     with django_assert_num_queries(14):
@@ -159,6 +162,34 @@ def test_my_tasks_query_count_is_the_same_for_1_and_many(case, builder, django_a
     with django_assert_num_queries(14):
         response = client.get("/opgaver/")
     assert sum(len(g.tasks) for g in response.context["groups"]) == 40
+
+
+def test_my_tasks_writes_the_access_log_for_each_citizen_shown(client, case, builder):
+    other_case = make_case(team=case.team, assignee=builder)
+    make_task(assignee=builder, case=case)
+    make_task(assignee=builder, case=other_case, due_in=3)
+
+    client.get("/opgaver/")
+
+    for citizen_id in (case.citizen_id, other_case.citizen_id):
+        assert AuditEvent.objects.filter(
+            action=AuditAction.READ, subject_id=citizen_id, actor=builder
+        ).exists()
+
+
+def test_the_citizens_named_in_the_new_task_form_are_in_the_access_log():
+    home_team = TeamFactory(home_care=True)
+    nurse = UserFactory(home_care=True, team=home_team)
+    citizen = home_care_citizen(team=home_team)
+    client = Client()
+    client.force_login(nurse)
+
+    response = client.get("/opgaver/")
+
+    assert citizen.first_name in response.content.decode()  # in the citizen picker
+    assert AuditEvent.objects.filter(
+        action=AuditAction.READ, subject_id=citizen.pk, actor=nurse
+    ).exists()
 
 
 # --- The case page -------------------------------------------------------------------------------
@@ -180,6 +211,23 @@ def test_the_case_page_shows_no_change_before_a_re_screening(client, case, build
     content = client.get(f"/forloeb/{case.pk}/").content.decode()
     assert 'data-testid="ucla-change"' not in content
     assert 'data-testid="case-followup"' in content
+
+
+def test_the_case_page_shows_only_the_tasks_the_bridge_builder_may_open(client, case, builder):
+    # given a home-care team's own task about the same citizen, and the case's task
+    home_team = TeamFactory(home_care=True)
+    citizen_set_home_care_team(citizen=case.citizen, team=home_team, actor=None)
+    nurse = UserFactory(home_care=True, team=home_team)
+    make_task(assignee=nurse, citizen=case.citizen, team=home_team, title="Skift forbinding")
+    make_task(assignee=builder, case=case, title="Følg op på spisevenner")
+
+    # when the bridge-builder opens the case
+    response = client.get(f"/forloeb/{case.pk}/")
+
+    # then they see the case's task, not one they could neither open nor complete
+    content = response.content.decode()
+    assert "Følg op på spisevenner" in content
+    assert "Skift forbinding" not in content
 
 
 def test_a_task_by_hand_from_the_case_page_goes_back_there(client, case, builder):

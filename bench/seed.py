@@ -278,6 +278,7 @@ def load_dataset(scale_name: str, *, seed_value: int = 2026, out=print) -> dict:
                     "normal",
                     consent_id,
                     False,
+                    "{}",
                 )
             )
             event_rows.append(
@@ -353,6 +354,7 @@ def load_dataset(scale_name: str, *, seed_value: int = 2026, out=print) -> dict:
                 "urgency",
                 "consent_id",
                 "attached_to_existing",
+                "citizen_details",
             ],
             referral_rows,
         )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.constants import OrganisationKind, Role, TeamKind
 from accounts.models import Organisation, Team, User
 from accounts.services import organisation_create, team_add_member, team_create, user_create
+from referrals.identity import name_fold
 from screening.models import Instrument, TriageScheme
 
 BENCH_PASSWORD = "bench-password"  # noqa: S105 - a benchmark database only
@@ -171,7 +172,7 @@ def load_dataset(scale_name: str, *, seed_value: int = 2026, out=print) -> dict:
                     cid,
                     first,
                     f"{last}{index}",
-                    f"{first} {last}{index}".casefold(),
+                    name_fold(f"{first} {last}{index}"),
                     born,
                     f"+45 {rng.randrange(20000000, 99999999)}",
                     "",

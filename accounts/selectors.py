@@ -16,6 +16,13 @@ def user_primary_role(*, user: User) -> str | None:
     return None
 
 
+def user_team_ids(user: User) -> list:
+    """The ids of the user's teams, read once per user object (a request's user)."""
+    if not hasattr(user, "_team_ids_cache"):
+        user._team_ids_cache = list(user.memberships.values_list("team_id", flat=True))
+    return user._team_ids_cache
+
+
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)

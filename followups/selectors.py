@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
+from accounts.selectors import user_team_ids
 from followups.models import Notification, Task
 from referrals.constants import CaseStatus
 from referrals.models import Case, Citizen
-from referrals.selectors import cases_visible_to, citizens_visible_to, user_team_ids
+from referrals.selectors import cases_visible_to, citizens_visible_to
 
 TASK_ROLES = [Role.BRIDGE_BUILDER, Role.HOME_CARE, Role.COORDINATOR]
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import Organisation, User
+from accounts.selectors import user_team_ids
 from core.db import json_list_contains
 from offers.constants import (
     OPEN_MATCH_STATUSES,
@@ -36,7 +37,7 @@ from places.geo import KM_PER_DEGREE, bounding_box
 from places.models import Postcode
 from referrals.constants import ConsentPurpose
 from referrals.models import ConsentRecord
-from referrals.selectors import cases_visible_to, user_team_ids
+from referrals.selectors import cases_visible_to
 
 # The directory's one category filter: the five strategies first, then what people do.
 CATEGORY_CHOICES = [
@@ -372,18 +373,22 @@ def provider_match_get(*, user: User, match_id) -> Match:
         raise Http404 from None
 
 
-def open_matches_of_offer(*, offer: Offer) -> list[Match]:
-    """The citizens coming to the offer now (the attendance list), oldest first, each marked
-    with what the offer may know of them."""
+def provider_matches(*, statuses, offer: Offer | None = None, volunteer=None) -> list[Match]:
+    """An offer's or a volunteer's matches in the given statuses, oldest first, each marked
+    with what that provider may know of the citizen (`matches_mark_shared`)."""
+    provider = {"offer": offer} if offer is not None else {"volunteer": volunteer}
     return matches_mark_shared(
         list(
-            Match.objects.filter(
-                offer=offer, status__in=[MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE]
-            )
+            Match.objects.filter(status__in=statuses, **provider)
             .select_related("citizen")
             .order_by("created_at", "pk")
         )
     )
+
+
+def open_matches_of_offer(*, offer: Offer) -> list[Match]:
+    """The citizens coming to the offer now: the attendance list."""
+    return provider_matches(offer=offer, statuses=[MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE])
 
 
 # --- What an offer or volunteer may know ----------------------------------------------------------

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.constants import AuditAction
 from audit.services import audit_record
-from core.db import advisory_xact_lock
 from privacy.constants import AnonymisationKind
 from privacy.models import AnonymisationRecord
 from privacy.registry import sections
 from privacy.selectors import retention_candidates
 from referrals.constants import OPEN_STATUSES, CloseReason
+from referrals.identity import identity_lock
 from referrals.models import Citizen
 
 logger = logging.getLogger(__name__)
@@ -28,16 +28,14 @@ RETENTION_BATCH = 500
 def _lock_citizen(citizen_id) -> Citizen | None:
     """Lock the citizen's row, and the keys a new referral of the same person takes.
 
-    A referral arriving for this person while they are anonymised waits (referrals takes the
-    same advisory locks in `citizen_get_or_create`) and then finds nobody to attach to, so it
+    A referral arriving for this person while they are anonymised waits (it takes the same
+    locks in `referrals.services.citizen_resolve`) and then finds nobody to attach to, so it
     creates a new record instead of landing on an anonymous one.
     """
     citizen = Citizen.objects.filter(pk=citizen_id).first()
     if citizen is None:
         return None
-    advisory_xact_lock(f"citizen:{citizen.birth_date}:{citizen.name_key}")
-    if citizen.cpr_hash:
-        advisory_xact_lock(f"citizen-cpr:{citizen.cpr_hash}")
+    identity_lock(birth_date=citizen.birth_date, key=citizen.name_key, cpr_digest=citizen.cpr_hash)
     return Citizen.objects.select_for_update().filter(pk=citizen_id).first()
 
 

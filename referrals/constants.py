@@ -153,3 +153,7 @@ class DuplicateStatus(models.TextChoices):
     OPEN = "open", _("To be judged")
     MERGED = "merged", _("Merged")
     DISTINCT = "distinct", _("Not the same person")
+
+
+# Contact details a referral brings that the team may take into the citizen's record.
+FILLABLE_FIELDS = ["phone", "email", "address", "postcode", "city"]

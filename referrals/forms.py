@@ -344,31 +344,47 @@ class DuplicateForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    continue_case = forms.ModelChoiceField(
+    continue_case = forms.ChoiceField(
         label=_("Both have an open case. Which one goes on?"),
-        queryset=None,
         required=False,
         widget=forms.RadioSelect,
         help_text=_("The other case is closed as continued in this one."),
     )
 
-    def __init__(self, *args, open_cases=(), **kwargs):
+    def __init__(self, *args, open_cases=(), earlier=None, **kwargs):
+        """`open_cases`: the two open cases of the pair; `earlier`: the earlier record."""
         super().__init__(*args, **kwargs)
-        from referrals.models import Case
-
-        self.fields["continue_case"].queryset = Case.objects.filter(
-            pk__in=[c.pk for c in open_cases]
-        ).select_related("team")
-        self.fields["continue_case"].label_from_instance = lambda case: (
-            f"{case.team} · {case.get_status_display()} · {case.created_at:%d.%m.%Y}"
-        )
+        self.open_cases = {str(case.pk): case for case in open_cases}
         if not open_cases:
             del self.fields["continue_case"]
+            return
+        # The earlier record's case first, as the records stand on the page.
+        ordered = sorted(open_cases, key=lambda case: case.citizen_id != earlier.pk)
+        self.fields["continue_case"].choices = [
+            (
+                str(case.pk),
+                " · ".join(
+                    [
+                        str(
+                            _("The earlier record's case")
+                            if case.citizen_id == earlier.pk
+                            else _("The new record's case")
+                        ),
+                        case.team.name,
+                        str(case.get_status_display()),
+                        _("since %(date)s") % {"date": f"{case.created_at:%d.%m.%Y}"},
+                        str(case.assignee.get_full_name()) if case.assignee_id else "",
+                    ]
+                ).rstrip(" ·"),
+            )
+            for case in ordered
+        ]
 
     def clean(self):
         data = super().clean()
-        data.setdefault("continue_case", None)
+        chosen = data.get("continue_case")
+        data["continue_case"] = self.open_cases.get(chosen) if chosen else None
         choosing = data.get("answer") == "merge" and "continue_case" in self.fields
-        if choosing and not data.get("continue_case"):
+        if choosing and data["continue_case"] is None:
             self.add_error("continue_case", _("Choose which case goes on; the other is closed."))
         return data

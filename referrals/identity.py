@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
+from accounts.selectors import user_team_ids
 from audit.constants import AuditAction
 from audit.services import audit_record
 from core.db import advisory_xact_lock
 from referrals.constants import (
+    FILLABLE_FIELDS,
     OPEN_STATUSES,
     AccessRequestStatus,
     CaseEventKind,
@@ -37,6 +39,7 @@ from referrals.models import (
     Citizen,
     CitizenTeam,
     PossibleDuplicate,
+    Referral,
     TeamAccessRequest,
 )
 
@@ -148,12 +151,8 @@ def owning_case_team(citizen: Citizen) -> Team | None:
     return case.team if case else None
 
 
-def _user_team_ids(user: User) -> set:
-    return set(user.memberships.values_list("team_id", flat=True))
-
-
 def _require_owner(*, citizen: Citizen, actor: User, field: str) -> None:
-    if not (citizen_team_ids(citizen) & _user_team_ids(actor)):
+    if not (citizen_team_ids(citizen) & set(user_team_ids(actor))):
         raise ValidationError({field: _("Only a team that has the citizen can answer this.")})
 
 
@@ -231,8 +230,6 @@ def duplicate_mark_distinct(*, duplicate: PossibleDuplicate, actor: User) -> Pos
     return duplicate
 
 
-# Contact details the kept record takes from the merged one where it has none itself.
-_FILLABLE = ["phone", "email", "address", "postcode", "city"]
 _NEEDS = ["needs_mobility", "needs_hearing", "needs_transport", "needs_interpreter"]
 
 
@@ -273,15 +270,18 @@ def citizen_merge(
             raise ValidationError(
                 {"continue_case": _("Both records have an open case: choose which one goes on.")}
             )
+        # services builds on this module (resolving a person); closing a case is its.
         from referrals.services import case_close
 
         for case in open_cases:
             if case.pk != continue_case.pk:
                 case_close(case=case, reason=CloseReason.MERGED, actor=actor)
+                # What brought the person in goes on with the course that goes on.
+                Referral.objects.filter(case=case).update(case=continue_case)
 
     _move_related(keep=keep, merged=merged)
 
-    changed = [f for f in _FILLABLE if getattr(merged, f) and not getattr(keep, f)]
+    changed = [f for f in FILLABLE_FIELDS if getattr(merged, f) and not getattr(keep, f)]
     changed += [f for f in _NEEDS if getattr(merged, f) and not getattr(keep, f)]
     for field in changed:
         setattr(keep, field, getattr(merged, field))
@@ -308,22 +308,24 @@ def citizen_merge(
     audit_record(actor=actor, action=AuditAction.MERGE, obj=merged, fields=["merged_into"])
     case = continue_case or keep.cases.order_by(_OPEN_FIRST.asc(), "-created_at").first()
     if case is not None:
-        CaseEvent.objects.create(case=case, kind=CaseEventKind.IDENTITY, actor=actor)
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEventKind.IDENTITY,
+            actor=actor,
+            detail=_("merged with the record made on %(date)s")
+            % {"date": timezone.localtime(merged.created_at).strftime("%d.%m.%Y")},
+        )
     return keep
 
 
 # Relations a merge handles itself rather than moving row by row.
-_MERGE_HANDLED = {"merged_from", "possible_duplicates", "team_grants", "match_profile"}
+_MERGE_HANDLED = {"possible_duplicates", "team_grants"}
 
 
 def _move_related(*, keep: Citizen, merged: Citizen) -> None:
     """Move every row that points at the merged record. Relations are read from the model, so
-    a new kind of record about a citizen is moved too without anyone remembering to."""
-    from offers.models import MatchProfile
-
-    if not MatchProfile.objects.filter(citizen=keep).exists():
-        MatchProfile.objects.filter(citizen=merged).update(citizen=keep)
-    MatchProfile.objects.filter(citizen=merged).delete()
+    a new kind of record about a citizen (in any app) is moved too without anyone remembering
+    to; earlier records merged into this one now point at the kept one as well."""
     for grant in CitizenTeam.objects.filter(citizen=merged):
         if not CitizenTeam.objects.filter(citizen=keep, team_id=grant.team_id).exists():
             CitizenTeam.objects.filter(pk=grant.pk).update(citizen=keep)
@@ -334,6 +336,10 @@ def _move_related(*, keep: Citizen, merged: Citizen) -> None:
         if name in _MERGE_HANDLED or relation.field.model is PossibleDuplicate:
             continue
         model, field = relation.related_model, relation.field.name
+        # One each (the matching profile): the kept record's stays, else the merged one's moves.
+        if relation.one_to_one and model.objects.filter(**{field: keep}).exists():
+            model.objects.filter(**{field: merged}).delete()
+            continue
         try:
             with transaction.atomic():
                 model.objects.filter(**{field: merged}).update(**{field: keep})

@@ -10,8 +10,15 @@ from django.http import Http404
 
 from accounts.constants import Role
 from accounts.models import Team, User
+from accounts.selectors import user_team_ids
 from audit.services import audit_read
-from referrals.constants import OPEN_STATUSES, AccessRequestStatus, CaseStatus, DuplicateStatus
+from referrals.constants import (
+    FILLABLE_FIELDS,
+    OPEN_STATUSES,
+    AccessRequestStatus,
+    CaseStatus,
+    DuplicateStatus,
+)
 from referrals.identity import citizens_of_teams, name_fold
 from referrals.models import (
     Case,
@@ -24,12 +31,6 @@ from referrals.models import (
     Referral,
     TeamAccessRequest,
 )
-
-
-def user_team_ids(user: User) -> list:
-    if not hasattr(user, "_team_ids_cache"):
-        user._team_ids_cache = list(user.memberships.values_list("team_id", flat=True))
-    return user._team_ids_cache
 
 
 def _citizen_matches(q: str, prefix: str = "") -> Q:
@@ -167,6 +168,35 @@ def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     ).order_by("-occurred_at", "-created_at")
 
 
+def referrer_details(*, case: Case) -> list[dict]:
+    """What referrers wrote about the citizen that the record does not say: shown on the case
+    beside the record, for the team to use or not (a referral never writes into a record).
+    Per field only the latest referral's value is offered: an older one was already passed
+    over or replaced."""
+    citizen = case.citizen
+    offered, rows = set(), []
+    for referral in case.referrals.order_by("-created_at"):
+        details = referral.citizen_details or {}
+        fields = []
+        for name in FILLABLE_FIELDS:
+            value = details.get(name)
+            if not value or name in offered:
+                continue
+            offered.add(name)
+            if value != getattr(citizen, name):
+                fields.append(
+                    {
+                        "name": name,
+                        "label": Citizen._meta.get_field(name).verbose_name,
+                        "value": value,
+                        "current": getattr(citizen, name),
+                    }
+                )
+        if fields:
+            rows.append({"referral": referral, "fields": fields})
+    return rows
+
+
 def case_consents(*, case: Case) -> QuerySet[ConsentRecord]:
     return case.citizen.consents.select_related("recorded_by", "withdrawn_by").order_by(
         "purpose", "-given_at"
@@ -252,7 +282,7 @@ def access_requests_to_answer(*, user: User) -> QuerySet[TeamAccessRequest]:
         TeamAccessRequest.objects.filter(
             status=AccessRequestStatus.PENDING, citizen__in=_teams_citizens(user)
         )
-        .select_related("citizen", "team", "requested_by")
+        .select_related("citizen", "team__organisation", "requested_by")
         .order_by("created_at")
     )
 

@@ -20,6 +20,7 @@ from audit.services import audit_record
 from core.tasks import enqueue_on_commit
 from referrals.constants import (
     CASE_TRANSITIONS,
+    FILLABLE_FIELDS,
     CaseEventKind,
     CaseStatus,
     CloseReason,
@@ -67,8 +68,6 @@ CITIZEN_FIELDS = [
     "needs_transport",
     "needs_interpreter",
 ]
-# Contact details a later referral may fill in when the citizen's record lacks them.
-FILLABLE_FIELDS = ["phone", "email", "address", "postcode", "city"]
 
 
 def _choice(value: str, choices, field: str) -> str:

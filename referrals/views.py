@@ -32,7 +32,7 @@ from referrals.forms import (
     SelfReferralForm,
     StatusForm,
 )
-from referrals.models import Citizen, ConsentRecord, NetworkPerson, PlanStep
+from referrals.models import ConsentRecord, NetworkPerson, PlanStep
 
 PAGE_SIZE = 25
 
@@ -225,26 +225,6 @@ def _providers(case) -> list[tuple[str, object, str]]:
     return providers
 
 
-def _referrer_details(case) -> list[dict]:
-    """What referrers wrote that differs from the record: theirs to show, the team's to use."""
-    rows = []
-    citizen = case.citizen
-    for referral in case.referrals.order_by("created_at"):
-        fields = [
-            {
-                "name": field,
-                "label": Citizen._meta.get_field(field).verbose_name,
-                "value": value,
-                "current": getattr(citizen, field),
-            }
-            for field, value in (referral.citizen_details or {}).items()
-            if field in services.FILLABLE_FIELDS and value and value != getattr(citizen, field)
-        ]
-        if fields:
-            rows.append({"referral": referral, "fields": fields})
-    return rows
-
-
 def _case_context(request, case, **forms):
     bridge_builders = selectors.team_bridge_builders(team=case.team)
     allowed = [s for s in CASE_TRANSITIONS[case.status] if s != CaseStatus.CLOSED]
@@ -278,7 +258,7 @@ def _case_context(request, case, **forms):
         "contact_form": ContactForm(prefix="contact"),
         "note_form": NoteForm(prefix="note"),
         "consent_form": ConsentForm(prefix="consent", providers=_providers(case)),
-        "referrer_details": _referrer_details(case),
+        "referrer_details": selectors.referrer_details(case=case),
         "network_form": NetworkPersonForm(prefix="network"),
         "plan_form": PlanStepForm(prefix="plan"),
     }
@@ -546,15 +526,24 @@ def case_consent_withdraw(request, case_id, consent_id):
 @permission_required("referrals.view_citizen", raise_exception=True)
 def identity_queue(request):
     """What the team must settle about who a citizen is and who may have them."""
-    access_requests = list(selectors.access_requests_to_answer(user=request.user)[:100])
-    duplicates = list(selectors.duplicates_to_judge(user=request.user)[:100])
-    shown = [r.citizen for r in access_requests] + [d.other for d in duplicates]
+    # Two lists on one page, each paged by a parameter of its own.
+    context = {}
+    for name, rows, param in [
+        ("requests", selectors.access_requests_to_answer(user=request.user), "anmodninger"),
+        ("duplicates", selectors.duplicates_to_judge(user=request.user), "dubletter"),
+    ]:
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+        query = request.GET.copy()
+        query.pop(param, None)
+        context.update(
+            {f"{name}_page": page, f"{name}_query": query.urlencode(), f"{name}_param": param}
+        )
+    context["access_requests"] = list(context["requests_page"])
+    context["duplicates"] = list(context["duplicates_page"])
+    shown = [r.citizen for r in context["access_requests"]]
+    shown += [d.other for d in context["duplicates"]]
     audit_read_many(actor=request.user, objs=shown, request=request)
-    return render(
-        request,
-        "referrals/identity_queue.html",
-        {"access_requests": access_requests, "duplicates": duplicates},
-    )
+    return render(request, "referrals/identity_queue.html", context)
 
 
 @login_required
@@ -584,7 +573,11 @@ def duplicate_judge(request, duplicate_id):
     has the earlier record judges: home care as much as bridge-builders."""
     duplicate = selectors.duplicate_get(user=request.user, duplicate_id=duplicate_id)
     open_cases = identity.merge_conflicts(keep=duplicate.other, merged=duplicate.citizen)
-    form = DuplicateForm(request.POST if request.method == "POST" else None, open_cases=open_cases)
+    form = DuplicateForm(
+        request.POST if request.method == "POST" else None,
+        open_cases=open_cases,
+        earlier=duplicate.other,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -15,12 +15,14 @@ from django.utils import timezone
 
 from accounts.constants import TeamKind
 from accounts.models import Team, User
+from accounts.selectors import user_team_ids
 from audit.services import audit_read
 from followups.constants import TaskKind
 from followups.models import Task
 from followups.selectors import tasks_visible_to
-from referrals.models import Citizen, CitizenTeam
-from referrals.selectors import citizen_search, citizens_visible_to, user_team_ids
+from referrals.identity import citizens_of_teams
+from referrals.models import Citizen
+from referrals.selectors import citizen_search, citizens_visible_to
 from screening.models import Screening, TeamScreeningSettings
 
 
@@ -146,9 +148,8 @@ def triage_board(
 
 def home_care_citizens_of(team: Team) -> Q:
     """The citizens a home-care team works with: those it visits, and those another team
-    granted it."""
-    granted = CitizenTeam.objects.filter(team=team).values("citizen_id")
-    return Q(home_care_team=team) | Q(pk__in=granted)
+    granted it (referrals.identity's rule for which citizens a team has)."""
+    return citizens_of_teams([team.pk])
 
 
 def citizens_of_team(*, user: User, team: Team) -> QuerySet[Citizen]:

@@ -17,6 +17,7 @@ from core.forms import form_add_service_errors
 from core.views import team_from_request
 from followups.selectors import citizen_open_tasks, task_get
 from followups.services import task_complete
+from referrals.selectors import identity_queue_counts
 from screening import selectors, services
 from screening.charts import score_chart
 from screening.constants import DirectAnswer, ScreeningSetting
@@ -45,7 +46,12 @@ def citizen_list(request):
     return render(
         request,
         "screening/citizen_list.html",
-        {"page": page, "q": q, "query": f"q={q}" if q else ""},
+        {
+            "page": page,
+            "q": q,
+            "query": f"q={q}" if q else "",
+            "to_settle": identity_queue_counts(user=request.user),
+        },
     )
 
 

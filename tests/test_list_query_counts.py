@@ -89,10 +89,10 @@ def test_screening_citizen_list_page(home_team, worker, django_assert_num_querie
 
     # 1 session, 2 user, 3-4 permissions, 5 the user's teams, 6 their roles, 7 count,
     # 8 the page of citizens with their latest screening, 9 the audit events for the rows,
-    # 10-12 saving the session
+    # 10-11 requests and possible duplicates to settle, 12-14 saving the session
     _same_count(
         django_assert_num_queries,
-        12,
+        14,
         lambda: _web(worker, "/screening/"),
         add,
         lambda response: response.context["page"].paginator.count,
@@ -112,4 +112,51 @@ def test_screenings_api_list(home_team, worker, django_assert_num_queries):
         lambda: _api(worker, "/api/v1/screenings/", page_size=100),
         add,
         lambda response: response.json()["count"],
+    )
+
+
+def test_team_board_page(django_assert_num_queries):
+    team = bridge_team()
+    builder = UserFactory(bridge_builder=True, team=team, lead=True)
+    # 1 session, 2 user, 3-4 permissions, 5 the user's team ids, 6 their bridge-builders'
+    # teams, 7 count, 8 the page of cases with citizen, colour, next due and urgency, 9 the
+    # audit events for the rows, 10 whether the user leads the team, 11-12 requests and
+    # possible duplicates to settle, 13-15 saving the session
+    _same_count(
+        django_assert_num_queries,
+        15,
+        lambda: _web(builder, "/forloeb/team/"),
+        lambda n: [make_referral(team=team) for _ in range(n)],
+        lambda response: response.context["page"].paginator.count,
+    )
+
+
+def test_identity_queue_page(home_team, worker, django_assert_num_queries):
+    from datetime import date
+
+    from referrals.identity import team_access_request
+
+    others = []
+
+    def add(n):
+        for index in range(n):
+            citizen = home_care_citizen(
+                team=home_team, first_name="Tvilling", birth_date=date(1940, 1, 1 + index % 28)
+            )
+            # The same name and birth date again: a possible duplicate of the first.
+            home_care_citizen(team=home_team, first_name="Tvilling", birth_date=citizen.birth_date)
+            other_team = TeamFactory(home_care=True)
+            asking = UserFactory(home_care=True, team=other_team)
+            others.append(team_access_request(citizen=citizen, team=other_team, actor=asking))
+
+    # 1 session, 2 user, 3-4 permissions, 5 the user's team ids, 6-7 count of requests and
+    # of possible duplicates, 8 the page of requests with citizen, team and asker, 9 the page
+    # of possible duplicates with both records, 10 the audit events for the citizens shown,
+    # 11-13 saving the session
+    _same_count(
+        django_assert_num_queries,
+        13,
+        lambda: _web(worker, "/afklaring/"),
+        add,
+        lambda response: response.context["requests_page"].paginator.count,
     )

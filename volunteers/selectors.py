@@ -5,11 +5,12 @@ from django.http import Http404
 
 from accounts.constants import Role, TeamKind
 from accounts.models import User
+from accounts.selectors import user_team_ids
 from core.db import json_list_contains
 from offers.constants import OPEN_MATCH_STATUSES
 from offers.models import Match
-from offers.selectors import matches_mark_shared
-from referrals.selectors import citizens_visible_to, user_team_ids
+from offers.selectors import provider_matches
+from referrals.selectors import citizens_visible_to
 from volunteers.models import Volunteer, VolunteerRequest
 
 
@@ -36,13 +37,7 @@ def volunteer_get(*, user: User, volunteer_id) -> Volunteer:
 def open_matches_of_volunteer(*, volunteer: Volunteer) -> list[Match]:
     """The citizens the volunteer has or is proposed to now, each marked with what the
     volunteer may know of them (offers.selectors.matches_mark_shared decides)."""
-    return matches_mark_shared(
-        list(
-            Match.objects.filter(volunteer=volunteer, status__in=OPEN_MATCH_STATUSES)
-            .select_related("citizen")
-            .order_by("created_at", "pk")
-        )
-    )
+    return provider_matches(volunteer=volunteer, statuses=OPEN_MATCH_STATUSES)
 
 
 def volunteer_search(

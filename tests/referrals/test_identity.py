@@ -163,6 +163,10 @@ def test_a_referral_never_writes_into_an_existing_record(bridge_a, builder_a):
     citizen.refresh_from_db()
     assert citizen.phone == "+45 99 99 99 99"
     assert citizen.address == ""
+    # Once used, the phone is not offered again, nor the older referral's empty one back.
+    response = _login(builder_a).get(f"/forloeb/{first.referral.case_id}/")
+    offered = [f["name"] for row in response.context["referrer_details"] for f in row["fields"]]
+    assert offered == ["address"]
 
 
 # --- No oracle -----------------------------------------------------------------------------------
@@ -489,3 +493,46 @@ def test_home_care_never_sees_the_bridge_builders_tasks_on_the_citizen_page(
     page = _login(worker_a).get(f"/screening/borgere/{citizen.pk}/").content.decode()
     assert "Fortroligt" not in page
     assert Task.objects.filter(citizen=citizen).count() == 1
+
+
+def test_a_merge_keeps_one_matching_profile_takes_the_cpr_and_follows_earlier_merges(
+    bridge_a, builder_a
+):
+    from offers.models import MatchProfile
+    from privacy.selectors import citizen_access_log
+    from tests.volunteers.factories import profile
+
+    first = make_referral(team=bridge_a, first_name="Kaj", last_name="Holt", birth_date=BORN)
+    services.case_close(case=first.referral.case, reason=CloseReason.MOVED, actor=builder_a)
+    second = make_referral(team=bridge_a, first_name="Kaj", last_name="Holt", birth_date=BORN)
+    services.case_close(case=second.referral.case, reason=CloseReason.MOVED, actor=builder_a)
+    keep, middle = first.referral.citizen, second.referral.citizen
+    profile(keep, interests=["walking"])
+    profile(middle, interests=["singing"])
+    # The second record is first merged into a third that came with a CPR number...
+    third = make_referral(
+        team=bridge_a, first_name="Kaj", last_name="Holt", birth_date=BORN, cpr=CPR
+    ).referral.citizen
+    pair = PossibleDuplicate.objects.get(citizen=third, other=middle)
+    PossibleDuplicate.objects.filter(pk=pair.pk).update(citizen=middle, other=third)
+    identity.citizen_merge(duplicate=PossibleDuplicate.objects.get(pk=pair.pk), actor=builder_a)
+    # ... and that one into the earliest.
+    last = PossibleDuplicate.objects.get(citizen=third, other=keep, status=DuplicateStatus.OPEN)
+    open_case = third.cases.get(status__in=["received"])
+    identity.citizen_merge(duplicate=last, actor=builder_a, continue_case=open_case)
+
+    keep.refresh_from_db()
+    assert keep.has_cpr
+    assert list(MatchProfile.objects.filter(citizen=keep).values_list("interests", flat=True)) == [
+        ["walking"]
+    ]
+    assert (
+        not MatchProfile.objects.exclude(citizen=keep).filter(citizen__in=[middle, third]).exists()
+    )
+    # Both earlier ids now lead to the person in the DPO's access log.
+    assert set(Citizen.objects.filter(merged_into=keep).values_list("pk", flat=True)) == {
+        middle.pk,
+        third.pk,
+    }
+    log_subjects = set(citizen_access_log(citizen=keep).values_list("subject_id", flat=True))
+    assert {middle.pk, third.pk} <= log_subjects

@@ -24,7 +24,6 @@ from audit.constants import AuditAction
 from audit.services import audit_record
 from core.db import advisory_xact_lock
 from referrals.constants import (
-    FILLABLE_FIELDS,
     OPEN_STATUSES,
     AccessRequestStatus,
     CaseEventKind,
@@ -156,6 +155,51 @@ def _require_owner(*, citizen: Citizen, actor: User, field: str) -> None:
         raise ValidationError({field: _("Only a team that has the citizen can answer this.")})
 
 
+def duplicate_sides(*, duplicate: PossibleDuplicate, user: User) -> dict:
+    """Which records of a pair the user's teams have: `mine` and `theirs` (None when the
+    user's teams have both). Only someone who has both may compare and judge them: neither
+    record's team sees the other's without asking for it first."""
+    teams = set(user_team_ids(user))
+    has_new = bool(citizen_team_ids(duplicate.citizen) & teams)
+    has_earlier = bool(citizen_team_ids(duplicate.other) & teams)
+    if has_new and has_earlier:
+        return {"both": True, "mine": None, "theirs": None}
+    if has_earlier:
+        return {"both": False, "mine": duplicate.other, "theirs": duplicate.citizen}
+    if has_new:
+        return {"both": False, "mine": duplicate.citizen, "theirs": duplicate.other}
+    return {"both": False, "mine": None, "theirs": None}
+
+
+def _require_both(*, duplicate: PossibleDuplicate, actor: User) -> None:
+    if not duplicate_sides(duplicate=duplicate, user=actor)["both"]:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Only a team that has both records can judge them. Ask the other team "
+                    "for access first."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def duplicate_ask_access(*, duplicate: PossibleDuplicate, actor: User) -> TeamAccessRequest:
+    """One side of a pair asks the team that has the other record for access, so that it can
+    compare the two. Nothing of the other record is shown until that team grants it."""
+    sides = duplicate_sides(duplicate=duplicate, user=actor)
+    if sides["mine"] is None:
+        raise ValidationError({"status": _("Your teams already have both records.")})
+    team_ids = citizen_team_ids(sides["mine"]) & set(user_team_ids(actor))
+    team = Team.objects.filter(pk__in=team_ids).order_by("created_at").first()
+    return team_access_request(
+        citizen=sides["theirs"],
+        team=team,
+        actor=actor,
+        reason=_("Possibly the same person as a citizen of ours (same name and date of birth)."),
+    )
+
+
 # --- Requests from another team -------------------------------------------------------------------
 
 
@@ -222,15 +266,12 @@ def duplicate_mark_distinct(*, duplicate: PossibleDuplicate, actor: User) -> Pos
     duplicate = PossibleDuplicate.objects.select_for_update().get(pk=duplicate.pk)
     if duplicate.status != DuplicateStatus.OPEN:
         raise ValidationError({"status": _("This pair has already been judged.")})
-    _require_owner(citizen=duplicate.other, actor=actor, field="status")
+    _require_both(duplicate=duplicate, actor=actor)
     duplicate.status = DuplicateStatus.DISTINCT
     duplicate.decided_by, duplicate.decided_at = actor, timezone.now()
     duplicate.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=duplicate, fields=["status"])
     return duplicate
-
-
-_NEEDS = ["needs_mobility", "needs_hearing", "needs_transport", "needs_interpreter"]
 
 
 def merge_conflicts(*, keep: Citizen, merged: Citizen) -> list[Case]:
@@ -257,9 +298,11 @@ def citizen_merge(
     if duplicate.status != DuplicateStatus.OPEN:
         raise ValidationError({"status": _("This pair has already been judged.")})
     keep, merged = duplicate.other, duplicate.citizen
-    _require_owner(citizen=keep, actor=actor, field="status")
+    _require_both(duplicate=duplicate, actor=actor)
     if keep.cpr_hash and merged.cpr_hash and keep.cpr_hash != merged.cpr_hash:
         raise ValidationError({"status": _("Two different CPR numbers are two people.")})
+    if keep.is_anonymised or merged.is_anonymised:
+        raise ValidationError({"status": _("An anonymised record cannot be merged.")})
     identity_lock(birth_date=keep.birth_date, key=keep.name_key, cpr_digest=keep.cpr_hash)
     keep = Citizen.objects.select_for_update().get(pk=keep.pk)
     merged = Citizen.objects.select_for_update().get(pk=merged.pk)
@@ -274,17 +317,31 @@ def citizen_merge(
         from referrals.services import case_close
 
         for case in open_cases:
-            if case.pk != continue_case.pk:
-                case_close(case=case, reason=CloseReason.MERGED, actor=actor)
-                # What brought the person in goes on with the course that goes on.
-                Referral.objects.filter(case=case).update(case=continue_case)
+            if case.pk == continue_case.pk:
+                continue
+            if case.team_id not in user_team_ids(actor) or not actor.has_perm(
+                "referrals.change_case"
+            ):
+                raise ValidationError(
+                    {
+                        "continue_case": _(
+                            "Only a bridge-builder on %(team)s can close its case; choose it "
+                            "to go on, or ask them."
+                        )
+                        % {"team": case.team.name}
+                    }
+                )
+            # What brought the person in goes on with the course that goes on, first: the
+            # closed case then tells no referrer it ended.
+            Referral.objects.filter(case=case).update(case=continue_case)
+            case_close(case=case, reason=CloseReason.MERGED, actor=actor)
 
     _move_related(keep=keep, merged=merged)
 
-    changed = [f for f in FILLABLE_FIELDS if getattr(merged, f) and not getattr(keep, f)]
-    changed += [f for f in _NEEDS if getattr(merged, f) and not getattr(keep, f)]
-    for field in changed:
-        setattr(keep, field, getattr(merged, field))
+    # The newer record's contact details are not copied: they came from outside (a public
+    # form, a referrer) and stay on its referrals as the referrer's information, to be used
+    # on the case or not. Only the CPR number, which decides identity, comes along.
+    changed = []
     if merged.cpr_hash and not keep.cpr_hash:
         keep.cpr_encrypted, keep.cpr_hash = merged.cpr_encrypted, merged.cpr_hash
         changed += ["cpr_encrypted", "cpr_hash"]
@@ -336,9 +393,14 @@ def _move_related(*, keep: Citizen, merged: Citizen) -> None:
         if name in _MERGE_HANDLED or relation.field.model is PossibleDuplicate:
             continue
         model, field = relation.related_model, relation.field.name
-        # One each (the matching profile): the kept record's stays, else the merged one's moves.
-        if relation.one_to_one and model.objects.filter(**{field: keep}).exists():
-            model.objects.filter(**{field: merged}).delete()
+        # One each (the matching profile): the kept record's stays and takes what only the
+        # merged one says (lists joined, empty values filled); else the merged one's moves.
+        kept_row = model.objects.filter(**{field: keep}).first() if relation.one_to_one else None
+        if kept_row is not None:
+            merged_row = model.objects.filter(**{field: merged}).first()
+            if merged_row is not None:
+                _combine(kept_row, merged_row, skip={field})
+                merged_row.delete()
             continue
         try:
             with transaction.atomic():
@@ -353,6 +415,24 @@ def _move_related(*, keep: Citizen, merged: Citizen) -> None:
                     % {"what": model._meta.verbose_name}
                 }
             ) from None
+
+
+def _combine(kept, merged, *, skip: set) -> None:
+    changed = []
+    for f in kept._meta.concrete_fields:
+        if f.primary_key or f.name in skip or f.name in ("created_at", "updated_at"):
+            continue
+        mine, theirs = getattr(kept, f.attname), getattr(merged, f.attname)
+        if isinstance(mine, list) and isinstance(theirs, list):
+            joined = mine + [v for v in theirs if v not in mine]
+            if joined != mine:
+                setattr(kept, f.attname, joined)
+                changed.append(f.name)
+        elif theirs and not mine and isinstance(theirs, str):
+            setattr(kept, f.attname, theirs)
+            changed.append(f.name)
+    if changed:
+        kept.save(update_fields=[*changed, "updated_at"])
 
 
 def _empty(merged: Citizen, *, into: Citizen) -> None:

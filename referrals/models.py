@@ -376,6 +376,13 @@ class Referral(BaseModel):
         return self.citizen.full_name
 
     @property
+    def referrer_may_know_outcome(self) -> bool:
+        """Why a course ended is told to a referrer only with the citizen's consent to feedback
+        for this referral."""
+        consent = self.feedback_consent
+        return consent is not None and consent.is_active
+
+    @property
     def referrer_status_label(self) -> str:
         status = getattr(self, "referrer_status", None) or CaseStatus.RECEIVED
         return str(CaseStatus(status).label)

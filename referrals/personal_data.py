@@ -9,12 +9,12 @@ but free text about the person and the people around them.
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import PersonalDataSection, register
-from referrals.constants import OPEN_STATUSES
+from referrals.constants import OPEN_STATUSES, DuplicateStatus
 from referrals.models import (
     Case,
     CaseEvent,
@@ -24,6 +24,7 @@ from referrals.models import (
     Contact,
     NetworkPerson,
     PlanStep,
+    PossibleDuplicate,
     Referral,
     ReferralFeedback,
 )
@@ -31,6 +32,7 @@ from referrals.models import (
 
 def _citizen_anonymise(citizen: Citizen) -> int:
     now = timezone.now()
+    _duplicates_forget(citizen)
     return Citizen.objects.filter(pk=citizen.pk).update(
         first_name="",
         last_name="",
@@ -54,6 +56,14 @@ def _citizen_anonymise(citizen: Citizen) -> int:
     )
 
 
+def _duplicates_forget(citizen: Citizen) -> None:
+    # A pair not judged yet is no question any more: nobody merges into or from an anonymous
+    # record. Pairs judged before stay as what was decided.
+    PossibleDuplicate.objects.filter(
+        Q(citizen=citizen) | Q(other=citizen), status=DuplicateStatus.OPEN
+    ).delete()
+
+
 def _consents_anonymise(citizen: Citizen) -> int:
     return ConsentRecord.objects.filter(citizen=citizen).update(recipient="")
 
@@ -72,7 +82,12 @@ def _referrals_anonymise(citizen: Citizen) -> int:
         referral__in=referrals, sent_at__isnull=True, skipped_at__isnull=True
     ).update(skipped_at=timezone.now())
     return referrals.update(
-        referrer_name="", referrer_phone="", referrer_email="", reason="", citizen_wishes=""
+        referrer_name="",
+        referrer_phone="",
+        referrer_email="",
+        reason="",
+        citizen_wishes="",
+        citizen_details={},
     )
 
 
@@ -201,6 +216,7 @@ register(
             "referrer_phone",
             "referrer_email",
             "reason",
+            "citizen_details",
             "life_transitions",
             "citizen_wishes",
             "urgency",

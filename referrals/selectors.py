@@ -26,6 +26,7 @@ from referrals.models import (
     Citizen,
     CitizenTeam,
     ConsentRecord,
+    Contact,
     PlanStep,
     PossibleDuplicate,
     Referral,
@@ -37,7 +38,8 @@ def _citizen_matches(q: str, prefix: str = "") -> Q:
     """Every word of the search must match the citizen's name, phone, postcode or town. Names
     match folded, so "Soeren Aaberg" finds "Søren Åberg" and "Lefevre" finds "Lefèvre"."""
     condition = Q()
-    for word in q.split():
+    # A NUL cannot be in any text PostgreSQL stores, and it refuses it in a query.
+    for word in q.replace("\x00", "").split():
         folded = name_fold(word)
         condition &= (
             (Q(**{f"{prefix}name_key__contains": folded}) if folded else Q(pk__in=[]))
@@ -245,15 +247,32 @@ def referrals_visible_to(*, user: User) -> QuerySet[Referral]:
         status_to__gt="",
         occurred_at__gte=OuterRef("created_at"),
     ).order_by("-occurred_at", "-created_at")
-    return Referral.objects.filter(scope).annotate(
-        referrer_status=Coalesce(
-            Subquery(since.values("status_to")[:1]), Value(CaseStatus.RECEIVED.value)
-        ),
-        referrer_first_contact_at=Subquery(
-            Case.objects.filter(
-                pk=OuterRef("case_id"), first_contact_at__gte=OuterRef("created_at")
-            ).values("first_contact_at")[:1]
-        ),
+    # A contact that reached the citizen after the referral is its first contact, whether or
+    # not the case was contacted before: otherwise a referral of a known person would stay
+    # "received" where a new person's moves on, and tell the sender who was known.
+    contact_since = (
+        Contact.objects.filter(
+            case=OuterRef("case_id"), reached=True, occurred_at__gte=OuterRef("created_at")
+        )
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
+    return (
+        Referral.objects.filter(scope)
+        .select_related("feedback_consent")
+        .annotate(referrer_first_contact_at=Subquery(contact_since))
+        .annotate(
+            referrer_status=Coalesce(
+                Subquery(since.values("status_to")[:1]),
+                Conditional(
+                    When(
+                        referrer_first_contact_at__isnull=False,
+                        then=Value(CaseStatus.CONTACTED.value),
+                    ),
+                    default=Value(CaseStatus.RECEIVED.value),
+                ),
+            ),
+        )
     )
 
 
@@ -288,14 +307,29 @@ def access_requests_to_answer(*, user: User) -> QuerySet[TeamAccessRequest]:
 
 
 def duplicates_to_judge(*, user: User) -> QuerySet[PossibleDuplicate]:
-    """Possible duplicates whose earlier record the user's teams have: they judge the pair."""
+    """Possible duplicates of which the user's teams have one record or both. A team that has
+    both judges the pair; a team that has one may ask the other for access (see
+    referrals.identity.duplicate_sides)."""
+    mine = _teams_citizens(user)
     return (
         PossibleDuplicate.objects.filter(
-            status=DuplicateStatus.OPEN, other__in=_teams_citizens(user)
+            Q(other__in=mine) | Q(citizen__in=mine), status=DuplicateStatus.OPEN
         )
         .select_related("citizen__home_care_team", "other__home_care_team")
         .order_by("created_at")
     )
+
+
+def duplicates_mark_sides(*, user: User, duplicates: list) -> list:
+    """Mark each pair with `both` (the user's teams have both records) and `shown`, the record
+    the list may name: the earlier one when the user has both, else the user's own. One query
+    for the whole list."""
+    ids = {d.citizen_id for d in duplicates} | {d.other_id for d in duplicates}
+    mine = set(_teams_citizens(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for duplicate in duplicates:
+        duplicate.both = {duplicate.citizen_id, duplicate.other_id} <= mine
+        duplicate.shown = duplicate.other if duplicate.other_id in mine else duplicate.citizen
+    return duplicates
 
 
 def duplicate_get(*, user: User, duplicate_id) -> PossibleDuplicate:

@@ -540,8 +540,9 @@ def identity_queue(request):
         )
     context["access_requests"] = list(context["requests_page"])
     context["duplicates"] = list(context["duplicates_page"])
+    selectors.duplicates_mark_sides(user=request.user, duplicates=context["duplicates"])
     shown = [r.citizen for r in context["access_requests"]]
-    shown += [d.other for d in context["duplicates"]]
+    shown += [d.shown for d in context["duplicates"]]
     audit_read_many(actor=request.user, objs=shown, request=request)
     return render(request, "referrals/identity_queue.html", context)
 
@@ -569,10 +570,24 @@ def access_request_answer(request, request_id):
 @login_required
 @permission_required("referrals.view_citizen", raise_exception=True)
 def duplicate_judge(request, duplicate_id):
-    """The two records side by side; merge them, or say they are two people. Any team that
-    has the earlier record judges: home care as much as bridge-builders."""
+    """The two records side by side; merge them, or say they are two people. Only a team that
+    has both records judges; a team that has one sees only its own and may ask the other team
+    for access (home care as much as bridge-builders)."""
     duplicate = selectors.duplicate_get(user=request.user, duplicate_id=duplicate_id)
-    open_cases = identity.merge_conflicts(keep=duplicate.other, merged=duplicate.citizen)
+    sides = identity.duplicate_sides(duplicate=duplicate, user=request.user)
+    if request.method == "POST" and request.POST.get("answer") == "ask":
+        try:
+            identity.duplicate_ask_access(duplicate=duplicate, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The other team has been asked for access to its record."))
+        return redirect("referrals:identity_queue")
+    open_cases = (
+        identity.merge_conflicts(keep=duplicate.other, merged=duplicate.citizen)
+        if sides["both"]
+        else []
+    )
     form = DuplicateForm(
         request.POST if request.method == "POST" else None,
         open_cases=open_cases,
@@ -596,18 +611,20 @@ def duplicate_judge(request, duplicate_id):
             form_add_service_errors(form, exc)
         else:
             return redirect("referrals:identity_queue")
-    audit_read_many(actor=request.user, objs=[duplicate.other, duplicate.citizen], request=request)
+    shown = [duplicate.other, duplicate.citizen] if sides["both"] else [sides["mine"]]
+    audit_read_many(actor=request.user, objs=shown, request=request)
     records = [
         {
             "citizen": citizen,
+            "earlier": citizen.pk == duplicate.other_id,
             "cases": citizen.cases.select_related("team").order_by("-created_at"),
             "referrals": citizen.referrals.order_by("-created_at")[:3],
         }
-        for citizen in (duplicate.other, duplicate.citizen)
+        for citizen in shown
     ]
     return render(
         request,
         "referrals/duplicate_judge.html",
-        {"duplicate": duplicate, "records": records, "form": form},
+        {"duplicate": duplicate, "records": records, "form": form, "sides": sides},
         status=400 if form.errors else 200,
     )

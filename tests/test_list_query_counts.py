@@ -151,11 +151,11 @@ def test_identity_queue_page(home_team, worker, django_assert_num_queries):
 
     # 1 session, 2 user, 3-4 permissions, 5 the user's team ids, 6-7 count of requests and
     # of possible duplicates, 8 the page of requests with citizen, team and asker, 9 the page
-    # of possible duplicates with both records, 10 the audit events for the citizens shown,
-    # 11-13 saving the session
+    # of possible duplicates with both records, 10 which of those records the user's teams
+    # have, 11 the audit events for the citizens shown, 12-14 saving the session
     _same_count(
         django_assert_num_queries,
-        13,
+        14,
         lambda: _web(worker, "/afklaring/"),
         add,
         lambda response: response.context["requests_page"].paginator.count,

@@ -109,7 +109,9 @@ class ReferralOutputSerializer(serializers.ModelSerializer):
         return referral.case.closed_at if self._closed(referral) else None
 
     def get_close_reason(self, referral) -> str:
-        return referral.case.close_reason if self._closed(referral) else ""
+        if self._closed(referral) and referral.referrer_may_know_outcome:
+            return referral.case.close_reason
+        return ""
 
 
 class ReferralCreatedSerializer(ReferralOutputSerializer):

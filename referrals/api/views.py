@@ -20,7 +20,6 @@ from referrals.api.serializers import (
     SuggestionSerializer,
 )
 from referrals.constants import OPEN_STATUSES
-from referrals.models import Case
 
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -99,9 +98,12 @@ class CitizenViewSet(viewsets.ReadOnlyModelViewSet):
         citizens = selectors.citizens_visible_to(user=self.request.user)
         citizens = selectors.citizen_search(citizens, q=self.request.query_params.get("q", ""))
         return citizens.prefetch_related(
+            # Only a case the caller may open: another team's course is not theirs to know of.
             Prefetch(
                 "cases",
-                queryset=Case.objects.filter(status__in=OPEN_STATUSES),
+                queryset=selectors.cases_visible_to(user=self.request.user).filter(
+                    status__in=OPEN_STATUSES
+                ),
                 to_attr="open_case_list",
             )
         )

@@ -132,7 +132,9 @@ def test_a_bridge_builder_merges_a_possible_duplicate_and_chooses_the_case_that_
     expect(page.get_by_test_id("case-heading")).to_have_text("Bent Lund")
     assert page.url.endswith(f"/forloeb/{earlier.case_id}/")
     expect(page.get_by_test_id("ucla-change")).to_contain_text("UCLA-3: 3 → 9")
-    expect(page.get_by_role("link", name="+45 30 30 30 30")).to_be_visible()
+    # The merged record's phone is not copied in: it is offered as the referrer's information.
+    expect(page.get_by_role("link", name="+45 30 30 30 30")).to_have_count(0)
+    expect(page.get_by_test_id("referrer-details")).to_contain_text("+45 30 30 30 30")
     expect(
         page.locator("#referrals"), "the relative's referral of the merged record is shown"
     ).to_contain_text("Pårørende")

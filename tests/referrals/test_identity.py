@@ -16,7 +16,7 @@ from accounts.constants import TeamKind
 from audit.constants import AuditAction
 from audit.models import AuditEvent
 from followups.models import Task
-from referrals import identity, services
+from referrals import identity, selectors, services
 from referrals.constants import CaseStatus, CloseReason, DuplicateStatus
 from referrals.forms import SelfReferralForm
 from referrals.identity import name_fold
@@ -353,14 +353,20 @@ def test_a_merge_keeps_both_histories_and_the_access_log_of_both(
     duplicate = PossibleDuplicate.objects.get(citizen=newer)
     assert duplicate.other_id == first.referral.citizen_id
     _login(worker_a).get(f"/screening/borgere/{newer.pk}/")
+    # The bridge-builders have one record of the two: they ask home care for the other first.
+    client = _login(builder_a)
+    assert client.post(f"/afklaring/dublet/{duplicate.pk}/", {"answer": "ask"}).status_code == 302
+    request = TeamAccessRequest.objects.get(citizen=newer, team=bridge_a)
+    identity.team_access_grant(request=request, actor=worker_a)
 
-    response = _login(builder_a).post(f"/afklaring/dublet/{duplicate.pk}/", {"answer": "merge"})
+    response = client.post(f"/afklaring/dublet/{duplicate.pk}/", {"answer": "merge"})
     assert response.status_code == 302
     keep = Citizen.objects.get(pk=first.referral.citizen_id)
     newer.refresh_from_db()
     assert newer.merged_into == keep
     assert keep.screenings.count() == 1
-    assert keep.phone == "+45 70 70 70 70"
+    # Contact details from the other record are never copied in unasked.
+    assert keep.phone == ""
     assert keep.home_care_team == home_a
     duplicate.refresh_from_db()
     assert duplicate.status == DuplicateStatus.MERGED
@@ -523,8 +529,9 @@ def test_a_merge_keeps_one_matching_profile_takes_the_cpr_and_follows_earlier_me
 
     keep.refresh_from_db()
     assert keep.has_cpr
+    # One matching profile, holding what both said.
     assert list(MatchProfile.objects.filter(citizen=keep).values_list("interests", flat=True)) == [
-        ["walking"]
+        ["walking", "singing"]
     ]
     assert (
         not MatchProfile.objects.exclude(citizen=keep).filter(citizen__in=[middle, third]).exists()
@@ -536,3 +543,177 @@ def test_a_merge_keeps_one_matching_profile_takes_the_cpr_and_follows_earlier_me
     }
     log_subjects = set(citizen_access_log(citizen=keep).values_list("subject_id", flat=True))
     assert {middle.pk, third.pk} <= log_subjects
+
+
+# --- What an outsider tried after the first version -----------------------------------------------
+
+
+def test_a_referrals_status_moves_alike_for_a_known_and_a_new_person(bridge_a, builder_a):
+    known = make_referral(team=bridge_a, cpr=CPR, birth_date=BORN).referral.case
+    services.case_assign(case=known, assignee=builder_a, actor=builder_a)
+    services.contact_record(case=known, kind="phone", actor=builder_a)
+    services.case_change_status(case=known, status=CaseStatus.SCREENING, actor=builder_a)
+    gp = UserFactory(referrer=True)
+    guess = make_referral(team=bridge_a, referrer=gp, cpr=CPR, birth_date=BORN).referral
+    fresh = make_referral(
+        team=bridge_a, referrer=gp, cpr="150341-1234", birth_date=date(1941, 3, 15)
+    ).referral
+    for referral in (guess, fresh):
+        services.contact_record(case=referral.case, kind="phone", actor=builder_a)
+    answers = [
+        _api(gp).get(f"/api/v1/referrals/{referral.pk}/").json() for referral in (guess, fresh)
+    ]
+    assert [a["status"] for a in answers] == ["contacted", "contacted"]
+    assert all(a["first_contact_at"] for a in answers)
+
+
+def test_a_merge_tells_no_referrer_that_their_course_ended(bridge_a, builder_a):
+    from referrals.models import ReferralFeedback
+
+    gp = UserFactory(referrer=True, email="laege@example.invalid")
+    first = make_referral(team=bridge_a, first_name="Ove", last_name="Bak", birth_date=BORN)
+    newer = make_referral(
+        team=bridge_a,
+        referrer=gp,
+        feedback_consent=True,
+        first_name="Ove",
+        last_name="Bak",
+        birth_date=BORN,
+    ).referral
+    duplicate = PossibleDuplicate.objects.get()
+    identity.citizen_merge(duplicate=duplicate, actor=builder_a, continue_case=first.referral.case)
+    assert not ReferralFeedback.objects.filter(referral=newer).exists()
+    answer = _api(gp).get(f"/api/v1/referrals/{newer.pk}/").json()
+    assert answer["status"] == "received"
+    assert answer["close_reason"] == ""
+    # The GP's referral goes on with the case that goes on.
+    assert Referral.objects.get(pk=newer.pk).case_id == first.referral.case_id
+
+
+def test_a_team_with_one_record_of_a_pair_sees_only_its_own_until_granted(
+    bridge_a, bridge_b, builder_a, builder_b
+):
+    # B makes a record first; A then receives a referral of the same name and birth date.
+    b_record = make_referral(team=bridge_b, first_name="Ida", last_name="Holm", birth_date=BORN)
+    a_case = make_referral(
+        team=bridge_a,
+        first_name="Ida",
+        last_name="Holm",
+        birth_date=BORN,
+        phone="+45 55 44 33 22",
+    ).referral.case
+    duplicate = PossibleDuplicate.objects.get()
+    for builder in (builder_a, builder_b):
+        client = _login(builder)
+        page = client.get(f"/afklaring/dublet/{duplicate.pk}/")
+        assert page.status_code == 200
+        assert len(page.context["records"]) == 1
+        response = client.post(
+            f"/afklaring/dublet/{duplicate.pk}/",
+            {"answer": "merge", "continue_case": str(a_case.pk)},
+        )
+        assert response.status_code == 400
+    assert (
+        "+45 55 44 33 22"
+        not in _login(builder_b).get(f"/afklaring/dublet/{duplicate.pk}/").content.decode()
+    )
+    assert Citizen.objects.filter(merged_into__isnull=False).count() == 0
+    assert Case.objects.get(pk=a_case.pk).status == CaseStatus.RECEIVED
+    # B asks; only A (which has the other record) can give it.
+    _login(builder_b).post(f"/afklaring/dublet/{duplicate.pk}/", {"answer": "ask"})
+    request = TeamAccessRequest.objects.get(citizen=a_case.citizen, team=bridge_b)
+    with pytest.raises(ValidationError):
+        identity.team_access_grant(request=request, actor=builder_b)
+    identity.team_access_grant(request=request, actor=builder_a)
+    assert len(_login(builder_b).get(f"/afklaring/dublet/{duplicate.pk}/").context["records"]) == 2
+    assert b_record.referral.citizen_id == duplicate.other_id
+
+
+def test_home_care_cannot_close_a_bridge_builders_case_by_merging(
+    bridge_a, builder_a, home_a, worker_a
+):
+    first = make_referral(team=bridge_a, first_name="Per", last_name="Ravn", birth_date=BORN)
+    second = make_referral(team=bridge_a, first_name="Per", last_name="Ravn", birth_date=BORN)
+    for case in (first.referral.case, second.referral.case):
+        identity.citizen_team_add(citizen=case.citizen, team=home_a, actor=builder_a)
+    duplicate = PossibleDuplicate.objects.get()
+    response = _login(worker_a).post(
+        f"/afklaring/dublet/{duplicate.pk}/",
+        {"answer": "merge", "continue_case": str(first.referral.case_id)},
+    )
+    assert response.status_code == 400
+    assert Case.objects.get(pk=second.referral.case_id).status == CaseStatus.RECEIVED
+    assert Citizen.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_a_merge_never_copies_what_an_outsider_wrote_into_the_record(bridge_a, builder_a):
+    first = make_referral(
+        team=bridge_a, first_name="Else", last_name="Vang", birth_date=BORN, phone="", address=""
+    )
+    services.case_close(case=first.referral.case, reason=CloseReason.MOVED, actor=builder_a)
+    make_referral(
+        team=bridge_a,
+        source="self",
+        first_name="Else",
+        last_name="Vang",
+        birth_date=BORN,
+        phone="+45 11 11 11 11",
+        address="Fremmedvej 9",
+    )
+    identity.citizen_merge(duplicate=PossibleDuplicate.objects.get(), actor=builder_a)
+    keep = Citizen.objects.get(pk=first.referral.citizen_id)
+    assert (keep.phone, keep.address) == ("", "")
+    # What the newer record's referral brought is offered on the case that goes on.
+    open_case = keep.cases.get(status=CaseStatus.RECEIVED)
+    offered = {
+        f["name"] for row in selectors.referrer_details(case=open_case) for f in row["fields"]
+    }
+    assert {"phone", "address"} <= offered
+
+
+def test_erasure_forgets_what_referrers_wrote_and_the_open_pairs(bridge_a, builder_a):
+    from privacy.services import citizen_erase
+
+    admin = UserFactory(admin=True)
+    first = make_referral(team=bridge_a, first_name="Tove", last_name="Lind", birth_date=BORN)
+    make_referral(team=bridge_a, first_name="Tove", last_name="Lind", birth_date=BORN)
+    citizen = first.referral.citizen
+    assert Referral.objects.get(pk=first.referral.pk).citizen_details
+    citizen_erase(citizen=citizen, reason="Borgerens ønske", actor=admin)
+    assert Referral.objects.get(pk=first.referral.pk).citizen_details == {}
+    assert not PossibleDuplicate.objects.filter(status=DuplicateStatus.OPEN).exists()
+
+
+def test_the_citizens_api_shows_only_a_case_the_caller_may_open(
+    bridge_a, builder_a, home_a, worker_a
+):
+    citizen = home_care_citizen(team=home_a)
+    services.referral_create(
+        known_citizen=citizen,
+        source="home_care",
+        reason="Alene",
+        consent_given=True,
+        consent_method="verbal",
+        referrer=worker_a,
+        team=bridge_a,
+    )
+    assert _api(worker_a).get(f"/api/v1/citizens/{citizen.pk}/").json()["open_case"] is None
+    assert _api(builder_a).get(f"/api/v1/citizens/{citizen.pk}/").json()["open_case"]
+
+
+def test_without_feedback_consent_a_referrer_is_not_told_why_a_course_ended(bridge_a, builder_a):
+    gp = UserFactory(referrer=True)
+    referral = make_referral(team=bridge_a, referrer=gp).referral
+    services.case_close(case=referral.case, reason=CloseReason.DIED, actor=builder_a)
+    answer = _api(gp).get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert answer["status"] == "closed"
+    assert answer["close_reason"] == ""
+    page = _login(gp).get(f"/henvisninger/{referral.pk}/").content.decode()
+    assert str(CloseReason.DIED.label) not in page and "Død" not in page
+
+
+@pytest.mark.parametrize("url", ["/api/v1/citizens/", "/screening/", "/forloeb/"])
+def test_a_nul_in_a_search_is_an_empty_answer_not_a_500(url, bridge_a, builder_a, worker_a):
+    user = worker_a if url == "/screening/" else builder_a
+    client = _api(user) if url.startswith("/api/") else _login(user)
+    assert client.get(url, {"q": "Hans\x00en"}).status_code == 200

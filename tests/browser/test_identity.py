@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from referrals import identity, services
 from referrals.constants import CaseStatus, CloseReason, DuplicateStatus
 from referrals.models import Case, Citizen, CitizenTeam, PossibleDuplicate
-from tests.accounts.factories import PASSWORD, TeamFactory, UserFactory
+from tests.accounts.factories import TeamFactory, UserFactory
+from tests.browser.pages import sign_in
 from tests.referrals.factories import bridge_team, make_referral
 from tests.screening.factories import home_care_citizen, screen
 
@@ -35,14 +36,6 @@ def open_tablet(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def _sign_in(page, username):
-    page.goto("/konto/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").tap()
-    expect(page.get_by_test_id("start-heading")).to_be_visible()
 
 
 def _fits_the_width(page):
@@ -83,7 +76,7 @@ def test_a_bridge_builder_merges_a_possible_duplicate_and_chooses_the_case_that_
 
     # The team board says there is something to settle, and leads there.
     page = open_tablet()
-    _sign_in(page, "brobygger")
+    sign_in(page, "brobygger")
     page.get_by_test_id("main-nav").get_by_role("link", name="Team", exact=True).tap()
     banner = page.get_by_test_id("to-settle")
     expect(banner).to_contain_text("1 mulig dublet")
@@ -154,13 +147,13 @@ def test_home_care_grants_another_teams_request_and_that_team_sees_the_citizen(o
 
     # The asking team sees nothing of the citizen before the answer.
     other = open_tablet()
-    _sign_in(other, "ole")
+    sign_in(other, "ole")
     other.goto("/screening/")
     expect(other.get_by_text("Edith Jørgensen")).to_have_count(0)
 
     # Home care of team A answers the request.
     page = open_tablet()
-    _sign_in(page, "hanne")
+    sign_in(page, "hanne")
     page.goto("/afklaring/")
     requests = page.get_by_test_id("access-requests")
     expect(requests).to_contain_text("Edith Jørgensen")
@@ -188,7 +181,7 @@ def test_the_referrers_new_phone_number_is_taken_into_the_record_with_one_tap(op
     services.case_assign(case=case, assignee=builder, actor=builder)
 
     page = open_tablet()
-    _sign_in(page, "brobygger")
+    sign_in(page, "brobygger")
     page.goto(f"/forloeb/{case.pk}/")
     expect(page.get_by_test_id("case-heading")).to_have_text("Inger Madsen")
     expect(page.get_by_test_id("referrer-details")).to_have_count(0)

@@ -11,7 +11,8 @@ from offers.constants import MatchStatus
 from offers.models import Match
 from referrals.constants import ConsentPurpose
 from referrals.services import consent_give
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.browser.pages import sign_in
 from tests.referrals.factories import bridge_team, make_referral
 from tests.volunteers.factories import coordination_team, load_postcodes, make_offer, profile
 
@@ -24,14 +25,6 @@ def _tablet(browser, live_server):
     )
     context.set_default_timeout(15_000)
     return context.new_page()
-
-
-def _sign_in(page, username):
-    page.goto("/konto/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").tap()
-    expect(page.get_by_test_id("start-heading")).to_be_visible()
 
 
 def test_propose_plan_the_first_meeting_and_the_coordinator_confirms(browser, live_server):
@@ -61,7 +54,7 @@ def test_propose_plan_the_first_meeting_and_the_coordinator_confirms(browser, li
 
     # The bridge-builder opens the case and the suggestions.
     page = _tablet(browser, live_server)
-    _sign_in(page, "brobygger")
+    sign_in(page, "brobygger")
     page.goto(f"/forloeb/{case.pk}/")
     page.get_by_test_id("open-matching").tap()
     offers = page.get_by_test_id("offer-suggestions")
@@ -88,7 +81,7 @@ def test_propose_plan_the_first_meeting_and_the_coordinator_confirms(browser, li
 
     # The coordinator sees the request with what they need, confirms it, then that she came.
     coordinator = _tablet(browser, live_server)
-    _sign_in(coordinator, "koordinator")
+    sign_in(coordinator, "koordinator")
     coordinator.get_by_test_id("main-nav").get_by_role("link", name="Forespørgsler").tap()
     request = coordinator.get_by_test_id("pending").get_by_test_id("request")
     expect(request.get_by_test_id("shared-citizen")).to_contain_text("Inger")

@@ -3,18 +3,11 @@ from playwright.sync_api import expect
 
 from referrals.constants import CaseStatus
 from referrals.models import Case, Referral
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.browser.pages import sign_in
 from tests.referrals.factories import bridge_team
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page, username):
-    page.goto("/konto/log-ind/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(PASSWORD)
-    page.get_by_role("button", name="Log ind").tap()
-    expect(page.get_by_test_id("start-heading")).to_be_visible()
 
 
 def test_gp_refers_and_the_bridge_builder_takes_contacts_and_screens(browser, live_server):
@@ -31,7 +24,7 @@ def test_gp_refers_and_the_bridge_builder_takes_contacts_and_screens(browser, li
 
     # The GP refers a citizen, with consent, on the web form.
     gp = tablet()
-    _sign_in(gp, "laege")
+    sign_in(gp, "laege")
     gp.get_by_test_id("main-nav").get_by_role("link", name="Henvis", exact=True).tap()
     gp.get_by_label("Fornavn").fill("Inger")
     gp.get_by_label("Efternavn").fill("Madsen")
@@ -50,7 +43,7 @@ def test_gp_refers_and_the_bridge_builder_takes_contacts_and_screens(browser, li
 
     # The bridge-builder finds it at the top of the team's board and takes it.
     builder = tablet()
-    _sign_in(builder, "brobygger")
+    sign_in(builder, "brobygger")
     builder.get_by_test_id("main-nav").get_by_role("link", name="Team", exact=True).tap()
     first_row = builder.get_by_test_id("team-row").first
     expect(first_row).to_contain_text("Inger Madsen")

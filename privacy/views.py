@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from accounts.forms import MembershipChangeFilterForm
 from accounts.selectors import membership_changes_visible_to
@@ -23,13 +24,29 @@ from referrals.constants import OPEN_STATUSES
 
 HANDLE = "privacy.handle_data_requests"
 PAGE_SIZE = 50
+LOOKUP_FIELDS = list(CitizenLookupForm.base_fields)
 
 
 @never_cache
 @login_required
 @permission_required(HANDLE, raise_exception=True)
+@require_http_methods(["GET", "POST"])
 def index(request):
-    form = CitizenLookupForm(request.GET or None)
+    """Find the person a request is about. The CPR number, name and date of birth come in the
+    body of a POST only: in an address they would stay in server logs, the browser's history and
+    the Referer of the next page. The results link to the citizen by id."""
+    if request.method == "GET" and any(request.GET.get(name) for name in LOOKUP_FIELDS):
+        # An old bookmark or link with the search in the address: nothing is searched, and the
+        # address is cleaned so that the page's own links do not carry it on.
+        messages.info(
+            request,
+            _(
+                "Nothing was searched: a CPR number, name or date of birth is never taken from "
+                "the address. Search with the form."
+            ),
+        )
+        return redirect("privacy:index")
+    form = CitizenLookupForm(request.POST if request.method == "POST" else None)
     citizens = None
     if form.is_bound and form.is_valid():
         citizens = list(
@@ -49,6 +66,7 @@ def index(request):
             "citizens": citizens,
             "candidates": selectors.retention_report(user=request.user).count(),
         },
+        status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from core.exports import safe_row, safe_xlsx_row
 from stats.disclosure import SHOWN, Cell, PublishedTable, display
 from stats.filters import StatsFilter
 
@@ -32,16 +33,19 @@ def csv_lines(tables: Iterable[PublishedTable]) -> Iterator[str]:
     for table in tables:
         for row in table.rows:
             for column, cell in zip(table.columns, row.cells, strict=True):
+                # Labels and keys can be typed by people (a triage colour): never a formula.
                 yield writer.writerow(
-                    [
-                        table.key,
-                        str(table.title),
-                        row.key,
-                        str(row.label),
-                        column.key,
-                        str(column.label),
-                        display(cell, table.min_count),
-                    ]
+                    safe_row(
+                        [
+                            table.key,
+                            str(table.title),
+                            row.key,
+                            str(row.label),
+                            column.key,
+                            str(column.label),
+                            display(cell, table.min_count),
+                        ]
+                    )
                 )
 
 
@@ -107,17 +111,25 @@ def xlsx_file(tables: Iterable[PublishedTable], *, about: list[str]):
     workbook = Workbook(write_only=True)
     used: set = set()
     info = workbook.create_sheet(_sheet_title(_("About the figures"), used))
+    # Every row goes through safe_xlsx_row: text is never written as a formula.
     for line in about:
-        info.append([line])
+        info.append(safe_xlsx_row(info, [line]))
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(str(table.title), used))
-        sheet.append([str(table.title)])
+        sheet.append(safe_xlsx_row(sheet, [str(table.title)]))
         if table.description:
-            sheet.append([str(table.description)])
+            sheet.append(safe_xlsx_row(sheet, [str(table.description)]))
         sheet.append([])
-        sheet.append([str(table.row_heading), *(str(c.label) for c in table.columns)])
+        sheet.append(
+            safe_xlsx_row(sheet, [str(table.row_heading), *(str(c.label) for c in table.columns)])
+        )
         for row in table.rows:
-            sheet.append([str(row.label), *(_xlsx_value(c, table.min_count) for c in row.cells)])
+            sheet.append(
+                safe_xlsx_row(
+                    sheet,
+                    [str(row.label), *(_xlsx_value(c, table.min_count) for c in row.cells)],
+                )
+            )
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     workbook.save(handle)
     handle.seek(0)

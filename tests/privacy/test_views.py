@@ -49,17 +49,17 @@ def test_the_administrator_opens_every_page(dpo, full_case):
 def test_the_lookup_finds_by_cpr_or_by_birth_date_and_name_and_never_browses(dpo, full_case):
     empty = dpo.get("/databeskyttelse/")
     assert empty.context["citizens"] is None
-    not_enough = dpo.get("/databeskyttelse/", {"name": "Gudrun"})
+    not_enough = dpo.post("/databeskyttelse/", {"name": "Gudrun"})
     assert not_enough.context["citizens"] is None
     assert "CPR-nummer eller fødselsdato og navn" in not_enough.content.decode()
 
-    by_cpr = dpo.get("/databeskyttelse/", {"cpr": "010150-1234"})
+    by_cpr = dpo.post("/databeskyttelse/", {"cpr": "010150-1234"})
     assert by_cpr.context["citizens"] == [full_case.citizen]
-    by_name = dpo.get("/databeskyttelse/", {"birth_date": "1950-01-01", "name": "gudrun"})
+    by_name = dpo.post("/databeskyttelse/", {"birth_date": "1950-01-01", "name": "gudrun"})
     assert by_name.context["citizens"] == [full_case.citizen]
-    wrong = dpo.get("/databeskyttelse/", {"birth_date": "1950-01-02", "name": "gudrun"})
+    wrong = dpo.post("/databeskyttelse/", {"birth_date": "1950-01-02", "name": "gudrun"})
     assert wrong.context["citizens"] == []
-    bad = dpo.get("/databeskyttelse/", {"cpr": "99"})
+    bad = dpo.post("/databeskyttelse/", {"cpr": "99"})
     assert bad.context["form"].errors["cpr"]
 
 
@@ -158,7 +158,7 @@ def test_an_erased_citizen_is_gone_from_the_bridge_builders_lists(client, dpo, f
     client.force_login(builder)
     caseload = client.get("/forloeb/", {"status": "closed"}).content.decode()
     assert "Gudrun" not in caseload
-    assert client.get("/databeskyttelse/", {"cpr": "010150-1234"}).status_code == 403
+    assert client.post("/databeskyttelse/", {"cpr": "010150-1234"}).status_code == 403
 
 
 def test_the_retention_page_lists_who_is_due_without_names(dpo, full_case, builder):
@@ -224,10 +224,10 @@ def test_the_lookup_costs_the_same_queries_with_one_match_or_many(
     # seen, 7 how many retention will anonymise, 8-10 saving the session
     add(1)
     with django_assert_num_queries(10):
-        assert len(client.get("/databeskyttelse/", params).context["citizens"]) == 1
+        assert len(client.post("/databeskyttelse/", params).context["citizens"]) == 1
     add(20)
     with django_assert_num_queries(10):
-        assert len(client.get("/databeskyttelse/", params).context["citizens"]) == 21
+        assert len(client.post("/databeskyttelse/", params).context["citizens"]) == 21
 
 
 def test_pages_with_personal_data_are_never_cached(dpo, full_case):

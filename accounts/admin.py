@@ -3,19 +3,40 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.constants import Role
-from accounts.models import Membership, Organisation, Team, User
-from accounts.selectors import user_two_factor_device
+from accounts.models import (
+    ApiToken,
+    Membership,
+    Organisation,
+    ServiceAccount,
+    Team,
+    TwoFactorEnrolment,
+    User,
+)
+from accounts.selectors import (
+    api_token_problem,
+    user_two_factor_code_open,
+    user_two_factor_device,
+)
 from accounts.services import (
     SELF_GRANT_REASON_MISSING,
+    api_token_revoke,
     membership_reason_required,
     team_add_member,
     team_remove_member,
+    two_factor_code_issue,
     two_factor_reset,
     user_set_roles,
+    user_sign_out_everywhere,
 )
 from core.admin import AuditedAdminMixin
 
@@ -161,7 +182,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     ]
     list_filter = ["groups", "is_active", "is_staff", "two_factor_exempt"]
     inlines = [MembershipInline]
-    actions = ["reset_two_factor"]
+    actions = ["issue_two_factor_code", "reset_two_factor", "sign_out_everywhere"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (
@@ -170,13 +191,13 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         ),
         (
             _("Two-factor sign-in"),
-            {"fields": ("two_factor_status", "two_factor_exempt")},
+            {"fields": ("two_factor_status", "two_factor_codes", "two_factor_exempt")},
         ),
     )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        readonly.append("two_factor_status")
+        readonly += ["two_factor_status", "two_factor_codes"]
         if not request.user.is_superuser:
             readonly += SUPERUSER_ONLY_FIELDS
         return readonly
@@ -187,7 +208,74 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             return "–"
         if user_two_factor_device(user=user) is not None:
             return _("Set up")
-        return _("Not set up yet: asked for at the next sign-in")
+        if user.two_factor_exempt:
+            return _("Not used: shared tablet account")
+        if user_two_factor_code_open(user=user):
+            return _("Not set up yet: a set-up code has been issued")
+        return _("Not set up yet: issue a set-up code (action in the user list)")
+
+    def _issue_two_factor_codes(self, request, users) -> None:
+        """Issue each person a set-up code and show it (and its link) once, here."""
+        for user in users:
+            try:
+                issued = two_factor_code_issue(user=user, actor=request.user, request=request)
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                continue
+            link = request.build_absolute_uri(
+                reverse("accounts:two_factor_code_link", args=[issued.code])
+            )
+            self.message_user(
+                request,
+                _(
+                    "Set-up code for %(user)s: %(code)s – or the link %(link)s. It works once, "
+                    "until %(expires)s, and is not shown again. Give it to the person "
+                    "yourself (by phone or in person), not in the same e-mail as the password."
+                )
+                % {
+                    "user": user.username,
+                    "code": issued.code,
+                    "link": link,
+                    "expires": date_format(
+                        timezone.localtime(issued.enrolment.expires_at), "SHORT_DATETIME_FORMAT"
+                    ),
+                },
+                messages.SUCCESS,
+            )
+
+    @admin.display(description=_("set-up codes issued"))
+    def two_factor_codes(self, user):
+        """When each set-up code was issued, by whom, and what became of it."""
+        if user is None or user.pk is None:
+            return "–"
+        codes = TwoFactorEnrolment.objects.filter(user=user).select_related("issued_by")[:10]
+        if not codes:
+            return "–"
+
+        def when(moment):
+            return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+        def state(code):
+            if code.used_at:
+                return _("used %(when)s") % {"when": when(code.used_at)}
+            if code.revoked_at:
+                return _("stopped %(when)s") % {"when": when(code.revoked_at)}
+            if code.expires_at <= timezone.now():
+                return _("expired")
+            return _("works until %(when)s") % {"when": when(code.expires_at)}
+
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} ({}): {}",
+            (
+                (when(code.created_at), code.issued_by or _("on the server"), state(code))
+                for code in codes
+            ),
+        )
+
+    @admin.action(description=_("Issue a two-factor set-up code"))
+    def issue_two_factor_code(self, request, queryset):
+        self._issue_two_factor_codes(request, queryset)
 
     @admin.action(description=_("Reset two-factor sign-in (lost or new phone)"))
     def reset_two_factor(self, request, queryset):
@@ -197,18 +285,41 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         self.message_user(
             request,
             ngettext(
-                "Two-factor sign-in was reset for %(count)d user. They set it up again at "
-                "their next sign-in.",
-                "Two-factor sign-in was reset for %(count)d users. They set it up again at "
-                "their next sign-in.",
+                "Two-factor sign-in was reset for %(count)d user. They need the set-up code "
+                "below to set it up again.",
+                "Two-factor sign-in was reset for %(count)d users. They need the set-up codes "
+                "below to set it up again.",
                 count,
             )
             % {"count": count},
             messages.SUCCESS,
         )
+        self._issue_two_factor_codes(request, queryset.filter(two_factor_exempt=False))
+
+    @admin.action(description=_("Sign out on all devices (lost phone or tablet)"))
+    def sign_out_everywhere(self, request, queryset):
+        users = list(queryset)
+        for user in users:
+            user_sign_out_everywhere(user=user, actor=request.user, request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user is signed out on all devices; their API tokens no longer work.",
+                "%(count)d users are signed out on all devices; their API tokens no longer work.",
+                len(users),
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
-        users = super().get_queryset(request).prefetch_related("groups")
+        # Systems' accounts are under Service accounts: no password, role or team to give them.
+        users = (
+            super()
+            .get_queryset(request)
+            .filter(is_service_account=False)
+            .prefetch_related("groups")
+        )
         if not request.user.is_superuser:
             users = users.filter(is_superuser=False)
         return users
@@ -283,3 +394,166 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
             save_membership_formset(request, formset)
         else:
             super().save_formset(request, form, formset, change)
+
+
+# --- API tokens and service accounts ------------------------------------------------------------
+
+
+def _token_status(token: ApiToken) -> str:
+    problem = api_token_problem(token=token)
+    return str(problem.label) if problem is not None else str(_("Works"))
+
+
+def _token_summary(token: ApiToken) -> str:
+    parts = [f"{token.prefix}…", ", ".join(token.scopes) or "–"]
+    parts.append(
+        _("expires %(date)s")
+        % {"date": date_format(timezone.localtime(token.expires_at), "SHORT_DATE_FORMAT")}
+    )
+    if token.last_used_at:
+        parts.append(
+            _("last used %(when)s")
+            % {"when": date_format(timezone.localtime(token.last_used_at), "SHORT_DATETIME_FORMAT")}
+        )
+    if token.revoked_at:
+        parts.append(str(_("revoked")))
+    return " · ".join(str(part) for part in parts)
+
+
+class ApiTokenDisplayMixin:
+    @admin.display(description=_("key"))
+    def prefix_shown(self, token):
+        return f"{token.prefix}…"
+
+    @admin.display(description=_("scopes"))
+    def scopes_shown(self, token):
+        return ", ".join(token.scopes) or "–"
+
+    @admin.display(description=_("status"))
+    def status(self, token):
+        return _token_status(token)
+
+
+class ServiceAccountTokenInline(ApiTokenDisplayMixin, admin.TabularInline):
+    """A system's tokens: only their first characters are known, the keys are not kept."""
+
+    model = ApiToken
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "prefix_shown",
+        "scopes_shown",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "status",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceAccount)
+class ServiceAccountAdmin(admin.ModelAdmin):
+    """The systems that call the API. They are made, and given tokens, with
+    `manage.py create_service_account`, which shows a token once; here they are seen and
+    their tokens revoked."""
+
+    list_display = ["name", "username", "is_active", "tokens"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "first_name"]
+    fields = readonly_fields = ["name", "username", "is_active", "date_joined"]
+    inlines = [ServiceAccountTokenInline]
+    actions = ["revoke_tokens"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("api_tokens")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The audit trail names the account: revoke its tokens (or deactivate it) instead.
+        return False
+
+    @admin.display(description=_("name"), ordering="first_name")
+    def name(self, account):
+        return account.first_name or account.username
+
+    @admin.display(description=_("tokens"))
+    def tokens(self, account):
+        return "; ".join(_token_summary(token) for token in account.api_tokens.all()) or "–"
+
+    @admin.action(description=_("Revoke their tokens"), permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        tokens = ApiToken.objects.filter(user__in=queryset, revoked_at=None)
+        count = 0
+        for token in tokens:
+            api_token_revoke(token=token, actor=request.user, request=request)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d token revoked. It no longer works.",
+                "%(count)d tokens revoked. They no longer work.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ApiTokenDisplayMixin, admin.ModelAdmin):
+    """Every API token, a person's or a system's: when it expires, when it was last used, and
+    revoking it. The keys themselves are not kept."""
+
+    list_display = [
+        "prefix_shown",
+        "user",
+        "kind",
+        "scopes_shown",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "status",
+    ]
+    list_filter = ["kind", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["prefix", "user__username", "user__first_name", "user__last_name"]
+    fields = readonly_fields = [
+        "prefix_shown",
+        "user",
+        "kind",
+        "scopes_shown",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "status",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked_at=None):
+            api_token_revoke(token=token, actor=request.user, request=request)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d token revoked. It no longer works.",
+                "%(count)d tokens revoked. They no longer work.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

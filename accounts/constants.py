@@ -56,3 +56,44 @@ class MembershipChangeKind(models.TextChoices):
     REMOVED = "removed", _("Removed from the team")
     LEAD_GIVEN = "lead_given", _("Made team lead")
     LEAD_TAKEN = "lead_taken", _("No longer team lead")
+
+
+class ApiTokenKind(models.TextChoices):
+    PERSON = "person", _("A person's token")
+    SERVICE = "service", _("A system's token (service account)")
+
+
+class ApiScope(models.TextChoices):
+    """What a service account's token may do. A person's token carries no scopes: it may do
+    what the person's roles allow."""
+
+    REFERRALS_CREATE = "referrals:create", _("Send referrals and read their status")
+    MEDCOM = "medcom", _("Send MedCom messages")
+    STATS_READ = "stats:read", _("Read the anonymised statistics")
+
+
+# While a service account calls with a token, it holds these permissions and no others (it
+# has no role). Which operations a scope opens is said by each view (accounts.api.permissions);
+# these are what the code behind those operations checks.
+API_SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
+    ApiScope.REFERRALS_CREATE: frozenset({"referrals.add_referral"}),
+    # A MedCom message carries a referral.
+    ApiScope.MEDCOM: frozenset({"referrals.add_referral"}),
+    ApiScope.STATS_READ: frozenset({"stats.view_statistics"}),
+}
+
+
+class ApiTokenProblem(models.TextChoices):
+    """Why a token no longer works: the `code` of the API's 401, and its message."""
+
+    INVALID = "token_invalid", _("The token is not valid. Ask for a new one.")
+    REVOKED = "token_revoked", _("The token has been revoked.")
+    SIGNED_OUT = (
+        "token_signed_out",
+        _(
+            "The token stopped working when the password was changed or the person signed out on "
+            "all devices. Ask for a new one."
+        ),
+    )
+    EXPIRED = "token_expired", _("The token has expired. Ask for a new one.")
+    ACCOUNT_INACTIVE = "account_inactive", _("The token's account is deactivated.")

@@ -1,9 +1,12 @@
 """Demo organisations, teams and the five demo users. Idempotent: looks up before it creates."""
 
-from accounts.constants import OrganisationKind, Role, TeamKind
+from accounts.constants import ApiScope, OrganisationKind, Role, TeamKind
 from accounts.models import Organisation, Team, User
 from accounts.services import (
     organisation_create,
+    service_account_create,
+    service_account_username,
+    service_token_issue,
     team_add_member,
     team_create,
     user_create,
@@ -46,6 +49,11 @@ USERS = [
     ("laege2", "Lene", "Læge", Role.REFERRER, "Lægepraksis Havnen", False),
 ]
 
+
+# A GP system that sends referrals through the API (a service account). Its token is shown to
+# nobody; `python manage.py create_service_account "Lægesystem (demo)" --scope referrals:create`
+# prints a new one for it.
+DEMO_SERVICE_ACCOUNT = ("Lægesystem (demo)", [ApiScope.REFERRALS_CREATE])
 
 # The demo users' authenticator key, published like their password (README.md): add it to an
 # authenticator app, or run `python manage.py demo_code` for the current code.
@@ -91,3 +99,12 @@ def seed_accounts() -> None:
             user_set_roles(user=user, roles=[*user.roles, role])
         team_add_member(team=teams[team_name], user=user, is_lead=lead)
         _demo_authenticator(user)
+    _demo_service_account()
+
+
+def _demo_service_account() -> None:
+    name, scopes = DEMO_SERVICE_ACCOUNT
+    if not User.objects.filter(username=service_account_username(name)).exists():
+        account = service_account_create(name=name)
+        # The admin shows the token (its first characters, scope, expiry); its key is not kept.
+        service_token_issue(account=account, scopes=scopes)

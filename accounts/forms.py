@@ -20,6 +20,13 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autofocus": True})
         self.fields["password"].label = _("Password")
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_service_account:
+            # A system's account calls the API with its token and never signs in here, even
+            # if someone gave it a password.
+            raise self.get_invalid_login_error()
+
 
 class TwoFactorTokenForm(forms.Form):
     token = forms.CharField(
@@ -41,6 +48,26 @@ class TwoFactorTokenForm(forms.Form):
         if not token.isdigit() or len(token) != 6:
             raise forms.ValidationError(_("Write the six digits the app shows."))
         return token
+
+
+class SetUpCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Set-up code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+        help_text=_(
+            "Twelve letters and digits, e.g. ABCD-EFGH-JKLM, from your administrator (in the "
+            "set-up link or read out to you)."
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(ch for ch in self.cleaned_data["code"].upper() if ch.isalnum())
+        if len(code) != 12:
+            raise forms.ValidationError(_("The set-up code has twelve letters and digits."))
+        return code
 
 
 class MembershipChangeFilterForm(forms.Form):

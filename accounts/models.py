@@ -1,8 +1,10 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import (
+    ApiTokenKind,
     Language,
     MembershipChangeKind,
     OrganisationKind,
@@ -46,6 +48,25 @@ class User(AbstractUser):
             "account signs in with its password alone. Never for an administrator."
         ),
     )
+    is_service_account = models.BooleanField(
+        _("service account"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "An account for a system (a GP system, a report job). It calls the API with its "
+            "token, within the token's scopes, and never signs in on the web."
+        ),
+    )
+    # Part of the hash every session (and every API token of a person) is checked against:
+    # changing it signs the person out on all devices. Empty until that is first done, so the
+    # hash is then Django's own and sessions from before this field existed stay valid.
+    security_stamp = models.CharField(
+        _("security stamp"), max_length=64, blank=True, editable=False
+    )
+
+    # The permissions a service account holds during one API call: those of the scopes of the
+    # token it called with, set by the API's token authentication (API_SCOPE_PERMISSIONS).
+    api_scope_permissions: frozenset[str] = frozenset()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -64,6 +85,31 @@ class User(AbstractUser):
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if self.is_service_account:
+            # A system holds no role and no permission of its own: only what the scopes of the
+            # token it is calling with give it, and only while it calls with that token.
+            return self.is_active and obj is None and perm in self.api_scope_permissions
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_service_account:
+            return False
+        return super().has_module_perms(app_label)
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        # Django ends a session whose stored hash no longer matches this one (a new password),
+        # and a person's API token is checked against it too. The stamp lets a person end them
+        # all without changing the password: `user_sign_out_everywhere`.
+        if not self.security_stamp:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "accounts.models.User.get_session_auth_hash",
+            f"{self.password}:{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Organisation(BaseModel):
@@ -226,3 +272,111 @@ class MembershipChange(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user} – {self.team}"
+
+
+class TwoFactorEnrolment(BaseModel):
+    """A one-time set-up code an administrator gives a person for their authenticator app.
+
+    Knowing a new (or reset) account's password is not enough to register an authenticator:
+    the set-up also needs this code, sent as a link or read out by the administrator. Only a
+    hash of the code is kept. A code works once, until it expires, and dies after a few wrong
+    tries or when a newer one is issued.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="two_factor_enrolments",
+    )
+    code_hash = models.CharField(_("code (hash)"), max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+
+    class Meta:
+        verbose_name = _("two-factor set-up code")
+        verbose_name_plural = _("two-factor set-up codes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="enrolment_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class ApiToken(BaseModel):
+    """A key that signs API calls (`Authorization: Token …`), a person's or a system's.
+
+    Only the key's SHA-256 is kept, and its first characters to recognise it by: the key itself
+    is shown once, when it is issued. A token works until it expires or is revoked. A person's
+    token also dies with a new password and with signing out on all devices: it keeps a
+    fingerprint of the sign-in it was issued under (`session_fingerprint`), which must still
+    match. A system's token may do only what its scopes allow.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ApiTokenKind.choices)
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("prefix"),
+        max_length=12,
+        editable=False,
+        help_text=_("The first characters of the key, to recognise it by."),
+    )
+    scopes = models.JSONField(
+        _("scopes"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What a system's token may do. A person's token may do what their roles allow."
+        ),
+    )
+    session_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(
+        _("last used"), null=True, blank=True, help_text=_("To the minute.")
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="api_token_user_idx"),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="api_token_user_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+
+class ServiceAccountManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_service_account=True)
+
+
+class ServiceAccount(User):
+    """The service accounts, on their own in the admin: the systems that call the API."""
+
+    objects = ServiceAccountManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")

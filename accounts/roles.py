@@ -29,6 +29,12 @@ _ADMINISTRATION = [
     "accounts.delete_membership",
     # Who gave whom access to which team, for the data-protection officer's page.
     "accounts.view_membershipchange",
+    # The systems that call the API and everyone's API tokens: seeing and revoking them (a
+    # token is issued by its owner or on the server, never in the admin).
+    "accounts.view_serviceaccount",
+    "accounts.change_serviceaccount",
+    "accounts.view_apitoken",
+    "accounts.change_apitoken",
     "audit.view_auditevent",
     # Data-subject rights: find a citizen for a request, their access log, export, erasure,
     # and the retention job's dry run.
@@ -74,6 +80,8 @@ _ADMINISTRATION = [
     "followups.change_notification",
     # Anonymised statistics and their exports: aggregates only.
     "stats.view_statistics",
+    # Unmet needs counted by area and category (not what was wanted).
+    "offers.view_unmet_need_summary",
 ]
 
 _SCREENING = [
@@ -91,6 +99,9 @@ _MATCHING = [
     "offers.add_match",
     "offers.change_match",
     "offers.change_matchprofile",
+    # "No fitting offer exists", recorded on the case, and later marked met.
+    "offers.add_unmetneed",
+    "offers.change_unmetneed",
     "volunteers.view_volunteer",
     "volunteers.add_volunteerrequest",
     "volunteers.view_volunteerrequest",
@@ -106,6 +117,9 @@ _COORDINATION = [
     "offers.add_offersession",
     "offers.view_organisationcontact",
     "offers.add_organisationcontact",
+    # Unmet needs by area and category, and what was wanted (never who wanted it).
+    "offers.view_unmetneed",
+    "offers.view_unmet_need_summary",
     "volunteers.view_volunteer",
     "volunteers.add_volunteer",
     "volunteers.change_volunteer",

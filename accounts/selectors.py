@@ -1,11 +1,22 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.constants import ROLE_PRIORITY, Role
-from accounts.models import Membership, MembershipChange, Team, User
+from accounts.constants import ROLE_PRIORITY, ApiTokenKind, ApiTokenProblem, Role
+from accounts.models import (
+    ApiToken,
+    Membership,
+    MembershipChange,
+    Team,
+    TwoFactorEnrolment,
+    User,
+)
 
 
 def user_primary_role(*, user: User) -> str | None:
@@ -53,6 +64,13 @@ def user_two_factor_device(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
+def user_two_factor_code_open(*, user: User) -> bool:
+    """Whether the user holds a set-up code that still works."""
+    return TwoFactorEnrolment.objects.filter(
+        user=user, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    ).exists()
+
+
 def membership_changes_visible_to(
     *,
     user: User,
@@ -81,3 +99,52 @@ def membership_change_people() -> QuerySet[User]:
         Q(pk__in=MembershipChange.objects.values("user_id"))
         | Q(pk__in=MembershipChange.objects.values("actor_id"))
     ).order_by("first_name", "last_name", "username")
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+
+def api_token_key_hash(key: str) -> str:
+    """What is kept of a token's key: its SHA-256 (the key is random, so no salt is needed)."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_session_fingerprint(session_auth_hash: str) -> str:
+    """What a person's token keeps of the sign-in it was issued under: a new password or signing
+    out on all devices changes it (see `User._get_session_auth_hash`)."""
+    return hashlib.sha256(session_auth_hash.encode()).hexdigest()
+
+
+def api_token_for_key(*, key: str) -> ApiToken | None:
+    """The token with this key, and its account, in one query; None for an unknown key."""
+    if not key or len(key) > 128:
+        return None
+    return ApiToken.objects.select_related("user").filter(key_hash=api_token_key_hash(key)).first()
+
+
+def _sign_in_unchanged(token: ApiToken) -> bool:
+    user = token.user
+    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
+    return any(
+        constant_time_compare(token.session_fingerprint, api_token_session_fingerprint(h))
+        for h in hashes
+    )
+
+
+def api_token_problem(*, token: ApiToken, now=None) -> ApiTokenProblem | None:
+    """Why the token no longer works, or None while it does."""
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return ApiTokenProblem.REVOKED
+    if token.expires_at <= now:
+        return ApiTokenProblem.EXPIRED
+    if not token.user.is_active:
+        return ApiTokenProblem.ACCOUNT_INACTIVE
+    if token.kind == ApiTokenKind.PERSON:
+        if token.user.is_service_account or token.user.two_factor_exempt:
+            return ApiTokenProblem.INVALID
+        if not _sign_in_unchanged(token):
+            return ApiTokenProblem.SIGNED_OUT
+    elif not token.user.is_service_account:
+        return ApiTokenProblem.INVALID
+    return None

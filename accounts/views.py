@@ -11,27 +11,23 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.constants import Language
-from accounts.forms import SignInForm, TwoFactorTokenForm
+from accounts.forms import SetUpCodeForm, SignInForm, TwoFactorTokenForm
 from accounts.selectors import user_requires_two_factor, user_two_factor_device
 from accounts.services import user_set_language
+from core.http import safe_next_url
 
 
 def _safe_next(request: HttpRequest, default: str = "") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default or reverse(settings.LOGIN_REDIRECT_URL)
+    return safe_next_url(request, default or reverse(settings.LOGIN_REDIRECT_URL))
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -52,7 +48,16 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Sign out, and have the browser drop every page it cached: tablets are shared.
+
+    `"cache"` only: `"storage"` would also delete the outbox, and a screening made offline and
+    not yet sent must survive the sign-out (it goes after the next sign-in).
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -63,6 +68,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+@require_POST
+@login_required
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """A lost phone or tablet: end the person's sign-in on every other device and stop their
+    API tokens. The session the button was pressed in goes on."""
+    services.user_sign_out_everywhere(user=request.user, actor=request.user, request=request)
+    messages.success(
+        request,
+        _("You are signed out on all other devices, and your API tokens no longer work."),
+    )
+    return redirect("accounts:password_change")
 
 
 def set_language(request):
@@ -149,27 +167,88 @@ def _qr_svg(url: str) -> str:
     return qr.svg_inline(scale=5, border=2, dark="#000", light="#fff", title=_("QR code"))
 
 
+# The set-up code accepted in this sign-in (its id), and one that came in a link before the
+# person had signed in (checked against them once they have).
+SET_UP_CODE_SESSION_KEY = "brobyg_set_up_code"
+SET_UP_CODE_PENDING_SESSION_KEY = "brobyg_set_up_code_pending"
+
+
+@never_cache
+def two_factor_code_link(request: HttpRequest, code: str) -> HttpResponse:
+    """The link an administrator sends: remember its code, then sign in and set up.
+
+    The code leaves the address bar at once; it is checked against the person who signs in.
+    """
+    request.session[SET_UP_CODE_PENDING_SESSION_KEY] = code[:64]
+    request.session.pop(SET_UP_CODE_SESSION_KEY, None)
+    return redirect("accounts:two_factor_enrol")
+
+
+def _set_up_code_step(
+    request: HttpRequest, next_url: str, error: ValidationError | None = None
+) -> HttpResponse:
+    """Before the QR code: the one-time code from the administrator."""
+    user = request.user
+    form = SetUpCodeForm(request.POST if "code" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        try:
+            enrolment = services.two_factor_code_check(user=user, code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            form.add_error("code", exc.messages)
+        else:
+            request.session[SET_UP_CODE_SESSION_KEY] = str(enrolment.pk)
+            return redirect(_with_next("accounts:two_factor_enrol", next_url))
+    elif error is not None:
+        form = SetUpCodeForm(initial={})
+        form.add_error("code", error.messages)
+    return render(
+        request,
+        "accounts/two_factor_set_up_code.html",
+        {"form": form, "next": next_url},
+        status=400 if form.errors else 200,
+    )
+
+
 @never_cache
 @login_required
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
-    """Set up the authenticator: scan the QR code (or type the key) and confirm with a code."""
+    """Set up the authenticator: scan the QR code (or type the key) and confirm with a code.
+
+    Only with a set-up code an administrator issued: a new or reset account's password alone
+    does not let anyone register their own authenticator for it.
+    """
     user = request.user
     next_url = _safe_next(request)
     if not user_requires_two_factor(user=user):
         return redirect(next_url)
     if user_two_factor_device(user=user) is not None:
         return redirect(_with_next("accounts:two_factor_verify", next_url))
+    enrolment_id = request.session.get(SET_UP_CODE_SESSION_KEY)
+    pending = request.session.pop(SET_UP_CODE_PENDING_SESSION_KEY, None)
+    if not services.two_factor_code_valid(user=user, enrolment_id=enrolment_id):
+        request.session.pop(SET_UP_CODE_SESSION_KEY, None)
+        if not pending:
+            return _set_up_code_step(request, next_url)
+        try:
+            enrolment = services.two_factor_code_check(user=user, code=pending)
+        except ValidationError as exc:
+            return _set_up_code_step(request, next_url, error=exc)
+        enrolment_id = request.session[SET_UP_CODE_SESSION_KEY] = str(enrolment.pk)
     device = services.two_factor_enrolment_start(user=user)
     form = TwoFactorTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             result = services.two_factor_enrolment_confirm(
-                user=user, token=form.cleaned_data["token"], request=request
+                user=user,
+                token=form.cleaned_data["token"],
+                enrolment_id=enrolment_id,
+                request=request,
             )
         except ValidationError as exc:
             form.add_error("token", exc.messages)
         else:
             if result.verified:
+                request.session.pop(SET_UP_CODE_SESSION_KEY, None)
                 messages.success(request, _("Two-factor sign-in is set up."))
                 return redirect(next_url)
             form.add_error(

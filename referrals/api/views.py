@@ -4,9 +4,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.constants import TeamKind
+from accounts.api.permissions import service_scopes
+from accounts.constants import ApiScope, TeamKind
 from accounts.models import Team
 from audit.services import audit_read, audit_read_many
 from core.api.permissions import require_perms
@@ -26,6 +29,13 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Referrals: send one with the citizen's consent, and follow its status."""
 
     serializer_class = ReferralOutputSerializer
+    # A system (a GP system) sends referrals and reads the status of those it sent.
+    permission_classes = [
+        service_scopes(create=ApiScope.REFERRALS_CREATE, retrieve=ApiScope.REFERRALS_CREATE),
+        IsAuthenticated,
+    ]
+    # A referral's citizen and consent are objects: only JSON can say them.
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (
@@ -63,7 +73,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             team = Team.objects.filter(pk=data["team"], kind=TeamKind.BRIDGE_BUILDERS).first()
             if team is None:
                 return Response(
-                    {"team": ["No bridge-builders' team has this id."]},
+                    {"team": [_("No bridge-builders' team has this id.")]},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
         result = services.referral_create(

@@ -106,12 +106,21 @@ PUBLIC_PAGES = {"/api/docs/"}
                 "/koordinering/tilbud/",
                 "/frivillige/",
                 "/frivillige/venteliste/",
+                "/behov/",
             },
         ),
         (Role.REFERRER, {"/", "/henvisninger/ny/", "/henvisninger/"}),
         (
             Role.ADMIN,
-            {"/", "/statistik/", "/revision/", "/databeskyttelse/", "/django-admin/", "/api/docs/"},
+            {
+                "/",
+                "/statistik/",
+                "/behov/",
+                "/revision/",
+                "/databeskyttelse/",
+                "/django-admin/",
+                "/api/docs/",
+            },
         ),
     ],
 )

@@ -20,7 +20,7 @@ from accounts.constants import TeamKind
 from audit.constants import AuditAction
 from audit.models import AuditEvent
 from followups.services import task_create
-from offers.services import match_propose
+from offers.services import match_propose, unmet_need_record
 from referrals import services as referral_services
 from referrals.constants import ConsentPurpose
 from referrals.identity import team_access_request
@@ -41,6 +41,7 @@ MARKERS = (FIRST, LAST, PHONE)
 NOT_WALKED = {
     "token": "a signed single-use link; its page is tested in tests/offers/test_confirmation.py",
     "uidb64": "password reset links carry no citizen data",
+    "code": "a two-factor set-up code, carrying no citizen data (test_two_factor_enrolment.py)",
 }
 
 
@@ -126,6 +127,7 @@ def world():
         team=bridge,
     ).referral.citizen
     duplicate = PossibleDuplicate.objects.get(citizen=twin)
+    need = unmet_need_record(case=case, category="culture", wanted="Erindringer", actor=builder)
     values = {
         "case_id": case.pk,
         "citizen_id": citizen.pk,
@@ -145,6 +147,7 @@ def world():
         "request_id": access_request.pk,
         "action": "accept",
         "duplicate_id": duplicate.pk,
+        "need_id": need.pk,
     }
     return {"citizen": citizen, "users": users, "values": values, "offer_match": offer_match}
 

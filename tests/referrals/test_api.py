@@ -47,7 +47,7 @@ def _payload(**overrides):
 
 
 def test_a_gp_system_refers_with_a_token_and_gets_id_and_status_but_no_citizen(team, gp):
-    # given a token, as a GP system would hold it
+    # given a GP's own token (a system has a service account's: tests/accounts/test_api_tokens.py)
     token = (
         APIClient()
         .post("/api/v1/auth/token/", {"username": gp.username, "password": "correct-horse-battery"})
@@ -88,8 +88,9 @@ def test_an_impossible_cpr_number_is_a_400_naming_it(team, gp):
     payload["citizen"]["cpr"] = "310250-1234"
     response = _client(gp).post(URL, payload, format="json")
     assert response.status_code == 400
-    assert "cpr" in response.json()
-    assert "rigtig fødselsdato" in response.json()["cpr"][0]
+    # Named where it is: inside the citizen.
+    assert "cpr" in response.json()["citizen"]
+    assert "rigtig fødselsdato" in response.json()["citizen"]["cpr"][0]
     assert not Citizen.objects.exists()
 
 

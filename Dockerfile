@@ -10,9 +10,12 @@ WORKDIR /app
 
 COPY . .
 # Editable: the code runs from /app, the one copy, and the image holds only its dependencies.
+# The static files are collected into the image here (gunicorn refuses to start without them);
+# the keys are placeholders of the length production asks for, used for nothing else.
 RUN pip install -e . \
-    && DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
-       BROBYG_ENCRYPTION_KEY=collectstatic-only DATABASE_URL=postgres://build/none \
+    && DJANGO_SECRET_KEY=collectstatic-only-placeholder-not-a-secret-key \
+       BROBYG_ENCRYPTION_KEY=collectstatic-only-placeholder-not-an-encryption-key \
+       DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build/none \
        REDIS_URL=redis://build:6379/0 python manage.py collectstatic --no-input \
     && useradd --system --uid 10001 --home /app brobyg \
     && mkdir -p /app/var && chown brobyg /app/var

@@ -18,15 +18,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Without DATABASE_URL, scripts/run.py starts the embedded PostgreSQL (data in var/postgres);
+# it migrates, seeds, starts Procfile.dev and, on Ctrl-C, stops it all and then the database.
 run: $(STAMP)
-	@mkdir -p var/celery/queue var/celery/processed var/celery/control var/cache
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
-	@echo
-	@echo "Brobyg: http://127.0.0.1:8000  (demo users in README.md, password brobyg-demo). Ctrl-C stops it all."
-	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	@$(BIN)/python scripts/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import APIException, NotFound
@@ -10,6 +11,7 @@ from accounts.selectors import role_counts, user_memberships, user_primary_role
 from audit.services import audit_read_many
 from core.api.exceptions import error_body
 from core.health import run_checks
+from core.throttling import limit_per_address
 from referrals import selectors as referral_selectors
 
 
@@ -49,9 +51,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _health_throttled(request: HttpRequest, retry_after: int) -> JsonResponse:
+    body = error_body(
+        _("Too many requests. Try again in %(seconds)s seconds.") % {"seconds": retry_after},
+        "throttled",
+        retry_after=retry_after,
+    )
+    response = JsonResponse(body, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 @require_GET
 @never_cache
+@limit_per_address(scope="health", rate_setting="BROBYG_HEALTH_THROTTLE", answer=_health_throttled)
 def health(request: HttpRequest) -> JsonResponse:
+    """The state of the database, the cache and the broker, for the proxy and the monitoring."""
     healthy, results = run_checks()
     return JsonResponse(results, status=200 if healthy else 503)
 

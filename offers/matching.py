@@ -4,7 +4,7 @@ Hard needs are filters; everything else is a weighted score between 0 and 100 wh
 become sentences a bridge-builder can read ("2,1 km fra hjemmet", "fælles interesse:
 havearbejde"). The database narrows the candidates (active, places left, nearby postcodes,
 wheelchair/transport); the ranking runs over those rows in Python, which keeps the rules in one
-readable place and works the same on PostgreSQL and the embedded SQLite.
+readable place.
 """
 
 import math
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import formats, timezone
@@ -43,7 +42,7 @@ from volunteers.models import Volunteer, VolunteerRequest
 
 # How many candidate rows of each kind the database hands over at most.
 CANDIDATE_LIMIT = 3000
-# On PostgreSQL the database scores the candidates with the same weights first and hands over
+# The database scores the candidates with the same weights first and hands over
 # only the best of them; Python then ranks those exactly and writes the reasons. In a city with
 # thousands of offers and volunteers nearby this keeps a suggestion list to a few milliseconds.
 PRESELECT = 12
@@ -333,10 +332,6 @@ def _prescored_volunteers(volunteers, ctx: _Citizen, wanted: list[str]):
     return score.apply(volunteers, order_tiebreak="first_name")
 
 
-def _use_prescore() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def _rank_offers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion]:
     citizen = ctx.citizen
     offers = Offer.objects.filter(status=OfferStatus.ACTIVE).filter(
@@ -354,7 +349,7 @@ def _rank_offers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion]:
         citizen=citizen, status__in=OPEN_MATCH_STATUSES, offer__isnull=False
     ).values("offer_id")
     offers = offers.exclude(pk__in=taken)
-    offers = _prescored_offers(offers, ctx) if _use_prescore() else offers[:CANDIDATE_LIMIT]
+    offers = _prescored_offers(offers, ctx)
     rows = offers.values_list(
         "id",
         "title",
@@ -535,7 +530,7 @@ def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion
         "vetting_renewal_due",
     )
     near = base if nearby is None else base.filter(postcode__in=nearby)
-    near = _prescored_volunteers(near, ctx, wanted) if _use_prescore() else near[:CANDIDATE_LIMIT]
+    near = _prescored_volunteers(near, ctx, wanted)
     rows = list(near.values_list(*columns))
     if nearby is not None and any(role in REMOTE_ROLES for role in wanted):
         # Phone friends can be anywhere: the least busy of them, wherever they live.

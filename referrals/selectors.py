@@ -86,8 +86,8 @@ def _next_due():
         .order_by("due")
         .values("due")[:1]
     )
-    # LEAST ignores NULL on PostgreSQL but not on SQLite; coalescing each side works on both.
-    return Least(Coalesce(step, task), Coalesce(task, step))
+    # LEAST ignores NULL: the one that exists, or the earlier of the two.
+    return Least(step, task)
 
 
 def _latest_colour(field_name: str) -> Subquery:

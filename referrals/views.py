@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.constants import Role
 from audit.services import audit_read, audit_read_many
+from core import services as core_services
 from core.forms import form_add_service_errors
-from core.http import client_ip
+from core.throttling import address_throttle
 from core.views import team_from_request
 from offers.constants import MatchStatus
 from referrals import identity, selectors, services
@@ -84,38 +86,48 @@ def referral_create(request):
     return render(request, "referrals/referral_form.html", {"form": form})
 
 
-SELF_REFERRAL_LIMIT = 5  # per hour and address
-SELF_REFERRAL_WINDOW = 60 * 60
-
-
-def _self_referral_throttled(request) -> bool:
-    key = f"self-referral:{client_ip(request)}"
-    cache.add(key, 0, SELF_REFERRAL_WINDOW)
-    return cache.incr(key) > SELF_REFERRAL_LIMIT
-
-
 def self_referral(request):
-    """The public form at /henvis/: no sign-in, throttled, and protected against spam."""
+    """The public form at /henvis/: no sign-in, limited per address, protected against spam.
+
+    While Redis is down the per-address limit lets the form through (a referral is not lost for
+    want of a counter); the token that makes each form usable once is in the database and holds
+    all the same (docs/decisions/0009-when-redis-is-down.md).
+    """
     form = SelfReferralForm(request.POST or None)
     if request.method == "POST":
-        if _self_referral_throttled(request):
-            return render(request, "referrals/self_referral_throttled.html", status=429)
+        verdict = address_throttle(
+            request, scope="self-referral", rate=settings.BROBYG_SELF_REFERRAL_THROTTLE
+        )
+        if verdict.throttled:
+            response = render(request, "referrals/self_referral_throttled.html", status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.referral_create(
-                    citizen=form.citizen_data(),
-                    source=data["who"],
-                    reason=data["reason"],
-                    citizen_wishes=data["citizen_wishes"],
-                    consent_given=data["consent_given"],
-                    consent_method="digital",
-                    referrer_name=data["referrer_name"]
-                    if data["who"] == ReferralSource.RELATIVE
-                    else "",
-                    referrer_phone=data["referrer_phone"],
-                    referrer_email=data["referrer_email"],
-                )
+                # The token is used in the same transaction as the referral is stored: both or
+                # neither, so a form with an error can be corrected and sent with its token.
+                with transaction.atomic():
+                    core_services.form_token_use(
+                        purpose=form.TOKEN_PURPOSE,
+                        token=data["shown_at"],
+                        expires_at=form.token_expires_at,
+                    )
+                    services.referral_create(
+                        citizen=form.citizen_data(),
+                        source=data["who"],
+                        reason=data["reason"],
+                        citizen_wishes=data["citizen_wishes"],
+                        consent_given=data["consent_given"],
+                        consent_method="digital",
+                        referrer_name=data["referrer_name"]
+                        if data["who"] == ReferralSource.RELATIVE
+                        else "",
+                        referrer_phone=data["referrer_phone"],
+                        referrer_email=data["referrer_email"],
+                    )
+            except core_services.FormTokenUsed:
+                form.token_used()
             except ValidationError as exc:
                 form_add_service_errors(form, exc, aliases={"consent": "consent_given"})
             else:

@@ -8,7 +8,11 @@ import psycopg
 import redis
 from psycopg import sql
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/brobyg")
+DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/brobyg"
+# The embedded server's address (config/env.py), for the hint below.
+EMBEDDED_DATABASE_URL = "postgres://postgres@127.0.0.1:{}/brobyg".format(
+    os.environ.get("BROBYG_EMBEDDED_POSTGRES_PORT") or "54320"
+)
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -23,13 +27,21 @@ def check_postgres() -> str | None:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            version = conn.execute("SHOW server_version").fetchone()[0]
     except psycopg.Error as exc:
         return (
             f"PostgreSQL does not answer at {url.hostname}:{url.port or 5432} ({exc}).\n"
             "  Start it, e.g.: "
             "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start\n"
-            "  or: docker compose up -d db   (then set DATABASE_URL)"
+            "  or: docker compose up -d db   (then set DATABASE_URL)\n"
+            "  or, with nothing installed, the embedded PostgreSQL of `make run`, in another "
+            "terminal:\n"
+            "      .venv/bin/python scripts/run.py --database-only\n"
+            f"  then: DATABASE_URL={EMBEDDED_DATABASE_URL} make test"
         )
+    print(
+        f"The suite runs on PostgreSQL {version.split()[0]} at {url.hostname}:{url.port or 5432}."
+    )
     return None
 
 

@@ -1,12 +1,15 @@
 """Settings shared by every environment. Environment-specific files import from here."""
 
+import ipaddress
 from datetime import timedelta
+from pathlib import Path
 
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, env
+from config.env import BASE_DIR, EMBEDDED_DATABASE_URL, database_config, env
 
 VAR_DIR = BASE_DIR / "var"
 
@@ -31,7 +34,6 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after the user is known, so it also sees the answers of the sign-in rules below.
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionLimitMiddleware",
@@ -100,25 +104,31 @@ TEMPLATES = [
 
 # --- Data ---------------------------------------------------------------------------------------
 
-# Without DATABASE_URL Brobyg runs on SQLite in var/ (the zero-install default of `make run`).
-# Models therefore use only what both PostgreSQL and SQLite support (JSONField, not ArrayField).
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL",
-        default=f"sqlite:///{VAR_DIR / 'brobyg.sqlite3'}",
-    )
-}
+# PostgreSQL everywhere. Without DATABASE_URL: the embedded PostgreSQL that `make run` starts
+# (data in var/postgres); anything but PostgreSQL is refused here.
+DATABASES = {"default": database_config(default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and beat share the file: wait for a lock rather than fail at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis answers in a millisecond. One that has not connected or answered within this many
+# seconds is taken as down, and whatever asked goes on without it instead of holding a request,
+# and a gunicorn worker, until the operating system gives up (docs/decisions/0009-when-redis-is-down.md).
+BROBYG_REDIS_TIMEOUT_SECONDS = env.float("BROBYG_REDIS_TIMEOUT_SECONDS", default=1.0)
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": BROBYG_REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": BROBYG_REDIS_TIMEOUT_SECONDS,
+}
+# The broker's connections: the same for connecting; reads wait longer, since a worker's blocking
+# pop for new tasks is answered only after a second without any.
+REDIS_BROKER_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": BROBYG_REDIS_TIMEOUT_SECONDS,
+    "socket_timeout": max(5.0, BROBYG_REDIS_TIMEOUT_SECONDS),
+}
 
 if REDIS_URL:
     CACHES = {
@@ -127,6 +137,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "brobyg",
             "TIMEOUT": 300,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -172,13 +183,16 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Lockout after repeated failed sign-ins (django-axes), on the web sign-in, the Django admin and
-# the API's token endpoint alike. Counted per user name *and* address: a colleague's typos on a
-# shared tablet never lock out the whole home-care team, and nobody can lock out a known user
-# from elsewhere. The token endpoint's throttle limits guessing across many user names.
+# Lockout after repeated failed sign-ins (django-axes, counted in the database), on the web
+# sign-in, the Django admin and the API's token endpoint alike. A user name is locked after
+# BROBYG_SIGN_IN_FAILURE_LIMIT failures from any mix of addresses: changing address does not buy
+# more guesses. An address is locked after BROBYG_SIGN_IN_ADDRESS_FAILURE_LIMIT failures across
+# any user names: far more, as a whole municipality's staff may share one address, so colleagues'
+# typos never lock each other out (core.lockout).
 AXES_FAILURE_LIMIT = env.int("BROBYG_SIGN_IN_FAILURE_LIMIT", default=5)
+BROBYG_SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("BROBYG_SIGN_IN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("BROBYG_SIGN_IN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = "core.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
@@ -190,6 +204,9 @@ AXES_VERBOSE = False
 # accounts an administrator has exempted. Systems use the API's tokens and are not affected.
 BROBYG_REQUIRE_2FA = env.bool("BROBYG_REQUIRE_2FA", default=True)
 OTP_TOTP_ISSUER = env.str("BROBYG_2FA_ISSUER", default="Brobyg")
+# A person sets up their authenticator only with a one-time code an administrator issues
+# (`manage.py two_factor_code`, or the user admin); it works this many hours.
+BROBYG_TWO_FACTOR_CODE_HOURS = env.int("BROBYG_TWO_FACTOR_CODE_HOURS", default=72)
 
 # --- Language and time --------------------------------------------------------------------------
 
@@ -204,7 +221,8 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` puts the static files and the web app serves them from (WhiteNoise).
+STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -225,7 +243,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token …`: Brobyg's own tokens (accounts.models.ApiToken).
+        "accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -269,7 +288,7 @@ SPECTACULAR_SETTINGS = {
 
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 else:
     # Celery's file-system transport: no broker to install for `make run`.
     CELERY_BROKER_URL = "filesystem://localhost//"
@@ -345,11 +364,20 @@ CONTENT_SECURITY_POLICY = {
 # --- Logging: everything to stdout, the platform collects it ------------------------------------
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+# One format and one clock (TIME_ZONE, with its offset) for every line: the web app's, runserver's
+# request lines, and the Celery worker's and beat's (config/celery.py hands them this too).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "core.logging.LocalTimeFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "time_zone": TIME_ZONE,
+        },
+    },
+    "filters": {
+        "refused_in_one_line": {"()": "core.logging.RefusedRequestsInOneLine"},
     },
     "handlers": {
         "stdout": {
@@ -360,6 +388,11 @@ LOGGING = {
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own console handler would print its messages a second time, in another format.
+        "django": {"handlers": [], "level": LOG_LEVEL},
+        "django.server": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # A 403 or 404 is one line; a 500 keeps its traceback.
+        "django.request": {"filters": ["refused_in_one_line"]},
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": LOG_LEVEL},
         # Lockouts are logged as warnings; every successful sign-in is not news.
@@ -369,10 +402,26 @@ LOGGING = {
 
 # --- Brobyg -------------------------------------------------------------------------------------
 
-# How many proxies of our own stand in front of Brobyg. The client address (for the audit trail
-# and throttling) is read from X-Forwarded-For only that far; 0 means REMOTE_ADDR is the client.
-BROBYG_NUM_PROXIES = env.int("BROBYG_NUM_PROXIES", default=0)
-REST_FRAMEWORK["NUM_PROXIES"] = BROBYG_NUM_PROXIES
+# Our own proxies in front of Brobyg: addresses or networks (comma-separated: `10.0.0.5`,
+# `172.30.57.0/24`). X-Forwarded-For is believed only from these, read from the right up to the
+# first address that is not one of them (core.http.client_ip: the audit trail, the sign-in
+# lockout and every throttle). Empty: REMOTE_ADDR is the client, whatever a header says.
+BROBYG_TRUSTED_PROXIES = env.list("BROBYG_TRUSTED_PROXIES", default=[])
+for _proxy in BROBYG_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        # A host name or a typo would trust nobody, or the wrong machine: stop the start.
+        raise ImproperlyConfigured(
+            f"BROBYG_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(write e.g. 10.0.0.5 or 10.0.0.0/24; host names are not accepted)"
+        ) from None
+
+# Per-address limits of the public pages that need no sign-in (counted in Redis; while Redis is
+# down they let everything through, see docs/decisions/0009-when-redis-is-down.md).
+BROBYG_DIRECTORY_PAGE_THROTTLE = env.str("BROBYG_DIRECTORY_PAGE_THROTTLE", default="120/min")
+BROBYG_HEALTH_THROTTLE = env.str("BROBYG_HEALTH_THROTTLE", default="60/min")
+BROBYG_SELF_REFERRAL_THROTTLE = env.str("BROBYG_SELF_REFERRAL_THROTTLE", default="5/hour")
 
 # Closed cases are anonymised this many months after they closed (privacy.retention).
 BROBYG_RETENTION_MONTHS = env.int("BROBYG_RETENTION_MONTHS", default=12)
@@ -436,8 +485,15 @@ BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS = env.int(
 BROBYG_SMS_BACKEND = env.str("BROBYG_SMS_BACKEND", default="followups.sms.ConsoleSMSBackend")
 BROBYG_SMS_FILE_PATH = env.str("BROBYG_SMS_FILE_PATH", default=str(VAR_DIR / "sms.jsonl"))
 
-# Statistics: a count below this is hidden ("<5"), and means, medians and shares are shown only
-# over at least this many people. 3 gives Statistics Denmark's rule.
+# Statistics: every count is published as a multiple of this, a count below it as 0 (cell-key
+# perturbation, docs/statistics.md), and means and medians only over a count of at least this.
 BROBYG_STATS_MIN_COUNT = env.int("BROBYG_STATS_MIN_COUNT", default=5)
 # The gap analysis: how far from home (km, between postcode centres) an offer counts as near.
 BROBYG_STATS_GAP_KM = env.int("BROBYG_STATS_GAP_KM", default=5)
+
+# --- API tokens ---------------------------------------------------------------------------------
+
+# A person's API token (POST /api/v1/auth/token/) stops working this many hours after it was
+# issued; a new password or signing out on all devices ends it sooner. Systems' tokens are
+# issued for longer (`manage.py create_service_account --days`).
+BROBYG_API_TOKEN_HOURS = env.int("BROBYG_API_TOKEN_HOURS", default=8)

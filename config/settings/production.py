@@ -4,16 +4,27 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import REST_FRAMEWORK
 
 DEBUG = False
 # No defaults: a missing value raises ImproperlyConfigured at start-up.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 BROBYG_ENCRYPTION_KEY = env.str("BROBYG_ENCRYPTION_KEY")
+# Both keys sign or encrypt what must not be forged or read; a short one can be guessed.
+MIN_KEY_BYTES = 32
+for _name, _value in (
+    ("DJANGO_SECRET_KEY", SECRET_KEY),
+    ("BROBYG_ENCRYPTION_KEY", BROBYG_ENCRYPTION_KEY),
+):
+    if len(_value.encode()) < MIN_KEY_BYTES:
+        raise ImproperlyConfigured(
+            f"{_name} is {len(_value.encode())} bytes long; it must be at least {MIN_KEY_BYTES} "
+            "bytes. Generate one with: "
+            'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+        )
 
-# Production runs on PostgreSQL and Redis: the embedded SQLite and file-system broker of
-# `make run` cannot be shared between the web, worker and beat containers.
+# Production runs on PostgreSQL and Redis of its own: the embedded PostgreSQL and file-system
+# broker of `make run` live in the project folder and cannot be shared between containers.
 for _name in ("DATABASE_URL", "REDIS_URL"):
     if not env.str(_name, default=""):
         raise ImproperlyConfigured(f"Set the {_name} environment variable")
@@ -24,9 +35,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Behind the municipality's TLS proxy: one proxy of our own in front, unless told otherwise.
-BROBYG_NUM_PROXIES = env.int("BROBYG_NUM_PROXIES", default=1)
-REST_FRAMEWORK["NUM_PROXIES"] = BROBYG_NUM_PROXIES
+# X-Forwarded-For is believed only from the proxies listed in BROBYG_TRUSTED_PROXIES (base.py),
+# empty by default here too: set it to the address of the municipality's TLS proxy (or its
+# network), e.g. BROBYG_TRUSTED_PROXIES=10.20.0.5. Until then every request counts as coming from
+# the proxy itself, never from an address a client made up.
 
 # HTTPS everywhere. Behind a TLS-terminating proxy, the proxy sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

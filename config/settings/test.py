@@ -1,23 +1,24 @@
 """Settings for the test suite: real PostgreSQL and Redis, as in production."""
 
-from config.env import env
+from config.env import database_config, env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, DATABASES
+from config.settings.base import CACHES, DATABASES, REDIS_BROKER_OPTIONS, REDIS_CACHE_OPTIONS
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-brobyg-test-suite-key"  # noqa: S105
 BROBYG_ENCRYPTION_KEY = "test-only-not-secret-brobyg-encryption-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
-DATABASES["default"] = env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/brobyg")
+DATABASES["default"] = database_config(default="postgres://postgres@127.0.0.1:5432/brobyg")
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES["default"] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
     "LOCATION": REDIS_URL,
     "KEY_PREFIX": "brobyg-test",
+    "OPTIONS": REDIS_CACHE_OPTIONS,
 }
 CELERY_BROKER_URL = REDIS_URL
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_OPTIONS
 # A queue of the suite's own, so a test worker never picks up a developer's tasks or the reverse.
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="brobyg-test")
 

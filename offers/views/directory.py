@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.forms import form_add_service_errors
+from core.throttling import limit_per_address
 from offers import selectors
 from offers.constants import ActivityKind, Interest, TargetGroup, Weekday
 from referrals.constants import CITIZEN_LANGUAGES
@@ -109,6 +110,9 @@ def _schedules(offer) -> list[str]:
 
 
 @require_GET
+@limit_per_address(
+    scope="directory", rate_setting="BROBYG_DIRECTORY_PAGE_THROTTLE", signed_in_per_user=True
+)
 def directory_list(request):
     form = DirectoryFilterForm(request.GET or None)
     form.is_valid()
@@ -158,6 +162,9 @@ def directory_list(request):
 
 
 @require_GET
+@limit_per_address(
+    scope="directory", rate_setting="BROBYG_DIRECTORY_PAGE_THROTTLE", signed_in_per_user=True
+)
 def directory_offer(request, offer_id):
     offer = selectors.directory_offer_get(user=request.user, offer_id=offer_id)
     languages = dict(CITIZEN_LANGUAGES)

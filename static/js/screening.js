@@ -1,19 +1,25 @@
 // The tablet screening: answers are kept in the outbox (IndexedDB) before they are sent, so a
-// lost connection loses nothing; each screening carries one idempotency key, so a resend never
-// makes a second screening.
+// lost connection or a lost sign-in loses nothing; each screening carries one idempotency key,
+// so a resend never makes a second screening. A screening of this citizen still waiting on the
+// tablet (from before a sign-out, say) is this page's screening: its result is shown here.
 (function () {
   "use strict";
   var app = document.getElementById("screening-app");
   if (!app) { return; }
   var form = document.getElementById("screening-form");
   var outbox = window.BrobygOutbox;
-  var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var questions = Array.prototype.slice.call(form.querySelectorAll("fieldset.question"));
-  var pending = document.getElementById("pending");
   var errors = document.getElementById("errors");
   var buttons = [document.getElementById("finish"), document.getElementById("save-draft")];
   var key = newKey();
-  var retryTimer = null;
+  var panel = window.BrobygOutboxPanel.create(document.getElementById("outbox"), {
+    own: function () { return key; },
+    claim: function (result) {
+      if (result.key !== key) { return false; }
+      handle(result);
+      return true;
+    }
+  });
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
@@ -73,6 +79,7 @@
   }
 
   function explain(data) {
+    if (data && data.detail) { return [String(data.detail)]; }
     var lines = [];
     Object.keys(data || {}).forEach(function (field) {
       var value = data[field];
@@ -89,7 +96,6 @@
 
   function showResult(data) {
     form.classList.add("d-none");
-    pending.classList.add("d-none");
     var result = document.getElementById("result");
     result.classList.remove("d-none");
     document.getElementById("result-score").textContent = message("score", data.score);
@@ -100,57 +106,70 @@
     document.getElementById("result-step").textContent = step ? step.what : "";
     document.getElementById("result-due").textContent =
       step ? message("due", step.due.split("-").reverse().join(".")) : "";
-    document.getElementById("refer-form").setAttribute(
-      "action", app.getAttribute("data-refer-url") + data.id + "/henvis/");
+    var refer = document.getElementById("refer-form");
+    refer.setAttribute("action", app.getAttribute("data-refer-url") + data.id + "/henvis/");
+    // Signed in again since the page was opened: the referral goes with this sign-in's token.
+    refer.querySelector("[name=csrfmiddlewaretoken]").value = panel.token();
     result.focus();
   }
 
-  function handle(response, draft) {
+  // The outcome of this page's screening, sent now or from the outbox later.
+  function handle(result) {
     busy(false);
-    if (response.status === 201 || response.status === 200) {
-      if (draft) {
+    if (result.state === outbox.SENT) {
+      showErrors([]);
+      if (result.data.is_draft) {
         window.location.assign(app.getAttribute("data-citizen-url") + "?kladde=gemt");
       } else {
-        showResult(response.data);
+        showResult(result.data);
       }
       return;
     }
-    if (response.status === 401 || response.status === 403) {
-      showErrors([message("signed-out")]);
+    if (result.state === outbox.REFUSED) {
+      showErrors(explain(result.data));
       return;
     }
-    showErrors(explain(response.data));
+    // No connection or no sign-in: it waits in the outbox, which says so.
+    keepForLater();
   }
 
-  function updatePending() {
-    return outbox.all().then(function (entries) {
-      pending.classList.toggle("d-none", entries.length === 0);
-      document.getElementById("pending-count").textContent =
-        entries.length > 1 ? message("waiting", entries.length) : "";
-      return entries;
-    });
-  }
-
-  function retry() {
-    return outbox.flush().then(function (results) {
-      results.forEach(function (r) {
-        if (r.key === key) { handle(r, false); }
-      });
-      return updatePending();
-    }).then(function (entries) {
-      if (entries.length === 0 && retryTimer) { clearInterval(retryTimer); retryTimer = null; }
-    });
-  }
-
+  var syncAsked = false;
   function keepForLater() {
-    busy(false);
-    pending.classList.remove("d-none");
-    if (navigator.serviceWorker && navigator.serviceWorker.ready && window.SyncManager) {
-      navigator.serviceWorker.ready.then(function (reg) {
-        return reg.sync.register("brobyg-outbox");
-      }).catch(function () {});
-    }
-    if (!retryTimer) { retryTimer = setInterval(retry, 15000); }
+    if (syncAsked || !(navigator.serviceWorker && window.SyncManager)) { return; }
+    syncAsked = true;
+    navigator.serviceWorker.ready.then(function (reg) {
+      return reg.sync.register("brobyg-outbox");
+    }).catch(function () {});
+  }
+
+  // A screening of this citizen kept from an earlier visit: back on the form, and its result
+  // (or why it was refused) shows here once it is sent.
+  function adopt(entries) {
+    var draftId = app.getAttribute("data-draft") || null;
+    var mine = entries.filter(function (entry) {
+      var body = entry.body || {};
+      return body.citizen === app.getAttribute("data-citizen") && !body.draft &&
+        (body.draft_id || null) === draftId;
+    }).pop();
+    if (!mine) { return; }
+    key = mine.key;
+    restore(mine.body);
+    if (mine.state === outbox.REFUSED) { showErrors(explain(mine.error)); }
+  }
+
+  function check(name, value) {
+    if (value === null || value === undefined || value === "") { return; }
+    var input = form.querySelector('input[name="' + name + '"][value="' + value + '"]');
+    if (input) { input.checked = true; }
+  }
+
+  function restore(body) {
+    Object.keys(body.answers || {}).forEach(function (code) { check(code, body.answers[code]); });
+    check("direct_question", body.direct_question);
+    check("wants_help", body.wants_help === null ? "" : String(body.wants_help));
+    check("triage", body.triage);
+    if (body.setting) { form.querySelector("#setting").value = body.setting; }
+    form.querySelector("#observations").value = body.observations || "";
   }
 
   function submit(draft) {
@@ -166,16 +185,18 @@
       }
     }
     busy(true);
-    var entry = { key: key, url: app.getAttribute("data-api"), body: payload(draft), csrf: csrf,
-                  savedAt: Date.now() };
-    outbox.put(entry)
-      .then(function () { return outbox.send(entry); })
-      .then(function (response) { handle(response, draft); }, keepForLater);
+    var entry = { key: key, url: app.getAttribute("data-api"), body: payload(draft),
+                  csrf: panel.token(), savedAt: Date.now(),
+                  label: app.getAttribute("data-citizen-name"),
+                  by: app.getAttribute("data-screener") };
+    // Without storage (a private window) it is still sent; it only cannot wait.
+    outbox.put(entry).catch(function () {})
+      .then(function () { return outbox.send(entry, { token: panel.token(), interactive: true }); })
+      .then(panel.note);
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); submit(false); });
   document.getElementById("save-draft").addEventListener("click", function () { submit(true); });
-  window.addEventListener("online", retry);
 
   // A draft being finished: show its answers again.
   var saved = JSON.parse(document.getElementById("draft-answers").textContent || "{}");
@@ -187,6 +208,6 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
   }
-  // Anything left from an earlier visit without a connection goes now.
-  updatePending().then(function (entries) { if (entries.length) { retry(); } });
+  // Anything left from an earlier visit goes now, with this sign-in's token.
+  outbox.all().then(adopt).catch(function () {}).then(panel.start);
 })();

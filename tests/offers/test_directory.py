@@ -5,7 +5,6 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -197,21 +196,6 @@ def test_weekday_finds_weekly_monthly_and_single_date_meetings(client):
 
     assert _titles(client.get(URL, {"weekday": str(TUE)})) == ["Kursusdag", "Månedlig", "Ugentlig"]
     assert _titles(client.get(URL, {"weekday": str(THU)})) == ["Torsdag"]
-
-
-def test_the_json_list_filter_works_without_jsonb_containment(monkeypatch):
-    # The fallback of the embedded SQLite (no @> operator), exercised here on PostgreSQL.
-    monkeypatch.setattr(connection.features, "supports_json_field_contains", False)
-    offer(title="Mandag og onsdag", schedules=[weekly(MON), weekly(WED)])
-    offer(title="Tirsdag", schedules=[weekly(TUE)], activity_kinds=["nature"])
-
-    assert [o.title for o in selectors.directory_search(user=None, weekday=WED)] == [
-        "Mandag og onsdag"
-    ]
-    assert [o.title for o in selectors.directory_search(user=None, category="nature")] == [
-        "Tirsdag"
-    ]
-    assert list(selectors.directory_search(user=None, category="art")) == []
 
 
 def test_the_list_pages_through_the_results(client):

@@ -273,7 +273,7 @@ def test_no_companions_are_suggested_for_a_citizen_who_has_not_opted_in():
 
 
 def test_the_database_preselection_keeps_the_best(monkeypatch):
-    """PostgreSQL scores the candidates first and hands over only the best few; the ranking
+    """The database scores the candidates first and hands over only the best few; the ranking
     must be what scoring every candidate in Python gives."""
     import offers.matching as matching
 
@@ -288,7 +288,7 @@ def test_the_database_preselection_keeps_the_best(monkeypatch):
         )
     monkeypatch.setattr(matching, "PRESELECT", 4)
     preselected = [s.id for s in _offers(citizen)]
-    monkeypatch.setattr(matching, "_use_prescore", lambda: False)
+    monkeypatch.setattr(matching, "PRESELECT", 10_000)  # every candidate ranked in Python
     everything = [s.id for s in _offers(citizen)]
 
     assert preselected[:4] == everything[:4]

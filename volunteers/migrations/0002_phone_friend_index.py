@@ -1,6 +1,5 @@
 """Phone friends can be suggested wherever they live: the least busy first. A partial index
-finds them without reading every volunteer. PostgreSQL only (jsonb containment); the embedded
-SQLite of `make run` holds too few volunteers to need it."""
+finds them without reading every volunteer (jsonb containment)."""
 
 from django.db import migrations
 
@@ -13,13 +12,11 @@ DROP = "DROP INDEX IF EXISTS volunteer_phone_friend_idx"
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    schema_editor.execute(CREATE)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):

@@ -505,8 +505,14 @@ def two_factor_verify(
 
 @transaction.atomic
 def two_factor_reset(*, user: User, actor: User | None, request: HttpRequest | None = None) -> int:
-    """Remove the user's authenticators (a lost phone); they set up a new one at next sign-in."""
+    """Remove the user's authenticators (a lost phone); they set up a new one with a set-up code.
+
+    The person's API tokens go too: each was given for a code from the lost authenticator.
+    """
     deleted, _counts = TOTPDevice.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user, kind=ApiTokenKind.PERSON, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
     audit_record(actor=actor, action=AuditAction.TWO_FACTOR_RESET, obj=user, request=request)
     return deleted
 

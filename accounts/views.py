@@ -198,14 +198,13 @@ def _set_up_code_step(
         else:
             request.session[SET_UP_CODE_SESSION_KEY] = str(enrolment.pk)
             return redirect(_with_next("accounts:two_factor_enrol", next_url))
-    elif error is not None:
-        form = SetUpCodeForm(initial={})
-        form.add_error("code", error.messages)
+    # The code of a link that did not work (wrong, used, expired or replaced), said above the form.
+    link_errors = error.messages if error is not None else []
     return render(
         request,
         "accounts/two_factor_set_up_code.html",
-        {"form": form, "next": next_url},
-        status=400 if form.errors else 200,
+        {"form": form, "next": next_url, "link_errors": link_errors},
+        status=400 if form.errors or link_errors else 200,
     )
 
 

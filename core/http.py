@@ -112,6 +112,25 @@ def client_ip(request: HttpRequest) -> str:
     return str(nearest)
 
 
+# An IPv6 customer, or a rented server, usually has a whole /64 network: counting each of its
+# addresses on its own would give one person endless addresses to try from.
+IPV6_LIMIT_PREFIX = 64
+
+
+def client_bucket(request: HttpRequest) -> str:
+    """Who a limit counts: the client's IPv4 address, or the /64 network of its IPv6 address.
+
+    For the sign-in lockout and every throttle; the audit trail keeps the full address
+    (`client_ip`).
+    """
+    address_text = client_ip(request)
+    address = _parse_address(address_text)
+    if address is None or address.version == 4:
+        return address_text
+    network = ipaddress.ip_network(f"{address}/{IPV6_LIMIT_PREFIX}", strict=False)
+    return str(network.network_address)
+
+
 def safe_next_url(request: HttpRequest, default: str) -> str:
     """Where to send a person after a form: `next` from the POST (or the query string) when it is
     a page of this site, otherwise `default`.

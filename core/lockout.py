@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
-from core.http import client_ip
+from core.http import client_bucket
 
 BY_USER_NAME = ["username"]
 BY_USER_NAME_AND_ADDRESS = ["username", "ip_address"]
@@ -37,7 +37,7 @@ def lockout_parameters(request_or_attempt, credentials=None) -> list:
         # An attempt row (the admin, axes' own housekeeping): both, as recorded.
         return BY_USER_NAME_AND_ADDRESS
     request = request_or_attempt
-    ip_address = getattr(request, "axes_ip_address", None) or client_ip(request)
+    ip_address = getattr(request, "axes_ip_address", None) or client_bucket(request)
     now = getattr(request, "axes_attempt_time", None) or timezone.now()
     failures = address_failures(ip_address=ip_address, since=now - settings.AXES_COOLOFF_TIME)
     if failures >= settings.BROBYG_SIGN_IN_ADDRESS_FAILURE_LIMIT:

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from redis.exceptions import RedisError
 from rest_framework import throttling
 
-from core.http import client_ip
+from core.http import client_bucket
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +78,8 @@ def rate_limit(*, scope: str, who: str, rate: str) -> Verdict:
 
 
 def address_throttle(request: HttpRequest, *, scope: str, rate: str) -> Verdict:
-    """`rate_limit` for the client's address (core.http.client_ip)."""
-    return rate_limit(scope=scope, who=client_ip(request), rate=rate)
+    """`rate_limit` for the client's address (core.http.client_bucket: IPv6 by its /64)."""
+    return rate_limit(scope=scope, who=client_bucket(request), rate=rate)
 
 
 def too_many_requests_page(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -115,7 +115,7 @@ def limit_per_address(
             if signed_in_per_user and user is not None and user.is_authenticated:
                 who = f"user:{user.pk}"
             else:
-                who = client_ip(request)
+                who = client_bucket(request)
             verdict = rate_limit(scope=scope, who=who, rate=getattr(settings, rate_setting))
             if verdict.throttled:
                 return answer(request, verdict.retry_after)
@@ -130,7 +130,7 @@ def limit_per_address(
 
 
 def _drf_get_ident(self, request) -> str:
-    return client_ip(request)
+    return client_bucket(request)
 
 
 _drf_allow_request = throttling.SimpleRateThrottle.allow_request
@@ -149,7 +149,8 @@ def _drf_allow_request_or_fail_open(self, request, view):
 
 
 def configure_drf_throttles() -> None:
-    """Make every DRF throttle, whichever class a view names, count per `client_ip` and fail open.
+    """Make every DRF throttle, whichever class a view names, count per `client_bucket` and fail
+    open.
 
     DRF's own `get_ident` trusts X-Forwarded-For by a count of proxies (or entirely, by
     default), and its throttles raise when the cache is down, which makes the endpoint a 500. Set

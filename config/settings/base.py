@@ -194,7 +194,7 @@ BROBYG_SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("BROBYG_SIGN_IN_ADDRESS_FAILURE_L
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("BROBYG_SIGN_IN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = "core.lockout.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_bucket"
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # Sign-ins are in the audit trail already; axes keeps only the failed attempts.
 AXES_DISABLE_ACCESS_LOG = True

@@ -224,3 +224,39 @@ def test_the_persons_page_in_the_admin_lists_the_codes_issued(client):
     body = client.get(f"/django-admin/accounts/user/{user.pk}/change/").content.decode()
     assert "set-up codes issued" in body.lower() or "udstedte opsætningskoder" in body.lower()
     assert str(admin) in body
+
+
+def test_a_link_that_does_not_work_says_so(client, two_factor):
+    user = UserFactory(home_care=True)
+    code = issue(user)
+    sign_in(client, user)
+    # A made-up code in a link.
+    client.get("/konto/to-trin/kode/AAAA-BBBB-CCCC/")
+    response = client.get(ENROL)
+    assert response.status_code == 400
+    assert 'data-testid="set-up-link-error"' in response.content.decode()
+    # The right link, used, then opened again.
+    client.get(f"/konto/to-trin/kode/{code}/")
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=user)
+    client.post(ENROL, {"token": code_for(device)})
+    client.logout()
+    TOTPDevice.objects.filter(user=user).delete()
+    sign_in(client, user)
+    client.get(f"/konto/to-trin/kode/{code}/")
+    response = client.get(ENROL)
+    assert response.status_code == 400
+    assert 'data-testid="set-up-link-error"' in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_resetting_two_factor_ends_the_persons_api_tokens(api_client, two_factor):
+    from accounts.services import api_token_for_person, two_factor_reset
+
+    user = UserFactory(bridge_builder=True)
+    device = enrolled(user)
+    issued = api_token_for_person(user=user, otp=code_for(device))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
+    assert api_client.get("/api/v1/me/").status_code == 200
+    two_factor_reset(user=user, actor=None)
+    assert api_client.get("/api/v1/me/").status_code == 401

@@ -206,3 +206,51 @@ def test_a_proxy_on_our_own_network_that_is_not_listed_is_named_in_the_log(setti
     warnings = [r.getMessage() for r in caplog.records if r.name == "core.http"]
     assert len(warnings) == 1
     assert "10.20.0.5" in warnings[0] and "BROBYG_TRUSTED_PROXIES" in warnings[0]
+
+
+def test_an_ipv6_client_is_limited_by_its_64_network_and_logged_by_its_address():
+    from core.http import client_bucket
+
+    factory = RequestFactory()
+    one = factory.get("/", REMOTE_ADDR="2001:db8:1:2::1")
+    other = factory.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9")
+    elsewhere = factory.get("/", REMOTE_ADDR="2001:db8:1:3::1")
+    assert client_bucket(one) == client_bucket(other) == "2001:db8:1:2::"
+    assert client_bucket(elsewhere) != client_bucket(one)
+    assert client_ip(one) == "2001:db8:1:2::1"  # the audit trail keeps the address
+    assert client_bucket(factory.get("/", REMOTE_ADDR="198.51.100.9")) == "198.51.100.9"
+
+
+@pytest.mark.django_db
+def test_rotating_ipv6_addresses_does_not_escape_the_public_form_limit(client):
+    bridge_team()
+    statuses = [
+        client.post(
+            "/henvis/",
+            self_referral_data(first_name=f"Lise{n}"),
+            REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}",
+        ).status_code
+        for n in range(7)
+    ]
+    assert statuses[:5] == [302] * 5
+    assert set(statuses[5:]) == {429}
+    assert Referral.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_rotating_ipv6_addresses_does_not_escape_the_address_lockout(client, settings):
+    settings.BROBYG_SIGN_IN_ADDRESS_FAILURE_LIMIT = 6
+    victims = [UserFactory(bridge_builder=True) for _ in range(8)]
+    for n, victim in enumerate(victims[:7]):
+        client.post(
+            "/konto/log-ind/",
+            {"username": victim.username, "password": "wrong"},
+            REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}",
+        )
+    # The eighth user name, right password, from yet another address of the same /64: locked.
+    response = client.post(
+        "/konto/log-ind/",
+        {"username": victims[7].username, "password": "wrong"},
+        REMOTE_ADDR="2001:db8:1:2::ff",
+    )
+    assert response.status_code == 429

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import ReminderPreference
 from core.forms import DateInput
+from core.validators import validate_meeting_date, validate_task_due
 from followups.constants import TaskKind
 
 
@@ -24,7 +25,7 @@ class TaskForm(forms.Form):
         required=False,
         help_text=_("What exactly is to be done, if the kind does not say it."),
     )
-    due = forms.DateField(label=_("Due by"), widget=DateInput())
+    due = forms.DateField(label=_("Due by"), widget=DateInput(), validators=[validate_task_due])
     assignee = UserChoiceField(label=_("Who"), queryset=None)
 
     def __init__(self, *args, citizens, people, user, **kwargs):
@@ -48,6 +49,7 @@ class PlanForm(forms.Form):
         label=_("First meeting"),
         widget=DateInput(),
         help_text=_("The date the citizen first met the offer or the volunteer."),
+        validators=[validate_meeting_date],
     )
 
 

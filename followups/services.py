@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
+from core.validators import validate_meeting_date, validate_task_due
 from followups.constants import TaskKind
 from followups.models import Task, TeamFollowupSettings
 
@@ -111,8 +112,11 @@ def task_add(
         errors["kind"] = [_("Choose what kind of task it is.")]
     if due is None:
         errors["due"] = [_("Give the date the task is due.")]
-    elif due < timezone.localdate():
-        errors["due"] = [_("The date has passed.")]
+    else:
+        try:
+            validate_task_due(due)
+        except ValidationError as exc:
+            errors["due"] = exc.messages
     team = task_team_for(citizen=citizen, case=case)
     assignee = assignee or actor
     if not _may_hold_tasks(assignee, team, actor):
@@ -185,6 +189,10 @@ def task_plan_create(
     (TeamFollowupSettings). `links` go onto every task (e.g. the match it follows up)."""
     if first_meeting_on is None:
         raise ValidationError({"first_meeting_on": _("Give the date of the first meeting.")})
+    try:
+        validate_meeting_date(first_meeting_on)
+    except ValidationError as exc:
+        raise ValidationError({"first_meeting_on": exc.messages}) from None
     team = team or task_team_for(citizen=citizen, case=case)
     days = followup_plan_days(team=team)
     return [

@@ -5,28 +5,19 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_set_reminder_preferences
 from audit.services import audit_read, audit_read_many
 from core.forms import form_add_service_errors
+from core.http import safe_next_url
 from followups import selectors, services
 from followups.constants import NotificationStatus
 from followups.forms import CompleteForm, PlanForm, ReminderPreferencesForm, TaskForm
 from referrals.selectors import case_get
 
 PAGE_SIZE = 50
-
-
-def _next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def task_form(request, *, data=None, citizen=None) -> TaskForm:
@@ -79,7 +70,7 @@ def my_tasks(request):
 @require_POST
 def task_add(request):
     form = task_form(request, data=request.POST)
-    back = _next(request, reverse("followups:my_tasks"))
+    back = safe_next_url(request, reverse("followups:my_tasks"))
     if form.is_valid():
         data = form.cleaned_data
         citizen = data["citizen"]
@@ -139,7 +130,7 @@ def task_done(request, task_id):
     if request.htmx:
         return render(request, "followups/_task_row.html", {"task": task, "just_done": True})
     messages.success(request, _("The task is done."))
-    return redirect(_next(request, reverse("followups:my_tasks")))
+    return redirect(safe_next_url(request, reverse("followups:my_tasks")))
 
 
 @login_required
@@ -151,16 +142,24 @@ def plan_create(request, case_id):
     form = PlanForm(request.POST, prefix="plan")
     back = reverse("referrals:case_detail", args=[case.pk]) + "#followup"
     if not form.is_valid():
-        messages.error(request, _("Give the date of the first meeting."))
+        messages.error(
+            request,
+            " ".join(form.errors.get("first_meeting_on", []))
+            or _("Give the date of the first meeting."),
+        )
         return redirect(back)
-    tasks = services.task_plan_create(
-        citizen=case.citizen,
-        case=case,
-        team=case.team,
-        assignee=case.assignee or request.user,
-        first_meeting_on=form.cleaned_data["first_meeting_on"],
-        actor=request.user,
-    )
+    try:
+        tasks = services.task_plan_create(
+            citizen=case.citizen,
+            case=case,
+            team=case.team,
+            assignee=case.assignee or request.user,
+            first_meeting_on=form.cleaned_data["first_meeting_on"],
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
     messages.success(
         request,
         _("The follow-up is planned: %(count)s tasks.") % {"count": len(tasks)},

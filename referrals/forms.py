@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.core import signing
 from django.utils import timezone
@@ -6,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import TeamKind
 from accounts.models import Team
 from core.forms import DateInput, DateTimeInput
+from core.selectors import form_token_used
+from core.validators import LONG_TEXT_MAX, SEARCH_MAX, validate_birth_date
 from referrals.constants import (
     CITIZEN_LANGUAGES,
     CaseStatus,
@@ -26,7 +30,9 @@ from referrals.services import CITIZEN_FIELDS
 class CitizenFieldsForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    birth_date = forms.DateField(label=_("Date of birth"), widget=DateInput())
+    birth_date = forms.DateField(
+        label=_("Date of birth"), widget=DateInput(), validators=[validate_birth_date]
+    )
     cpr = forms.CharField(
         label=_("CPR number (optional)"),
         required=False,
@@ -76,6 +82,7 @@ class ReferralForm(CitizenFieldsForm):
         label=_("Reason for the referral"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In your own words: what have you noticed?"),
+        max_length=LONG_TEXT_MAX,
     )
     life_transitions = forms.MultipleChoiceField(
         label=_("Life transitions behind it"),
@@ -87,6 +94,7 @@ class ReferralForm(CitizenFieldsForm):
         label=_("What the citizen wants"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=LONG_TEXT_MAX,
     )
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     consent_given = forms.BooleanField(
@@ -122,6 +130,12 @@ class ReferralForm(CitizenFieldsForm):
             self.fields["source"].initial = default_source
 
 
+ALREADY_SENT = _(
+    "This form has already been sent, and we have received it. To send another, check the "
+    "form and send it again."
+)
+
+
 class SelfReferralForm(CitizenFieldsForm):
     """The public form: a citizen refers themself, or a relative refers them."""
 
@@ -140,24 +154,30 @@ class SelfReferralForm(CitizenFieldsForm):
     reason = forms.CharField(
         label=_("What would you like help with?"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT_MAX,
     )
     citizen_wishes = forms.CharField(
         label=_("What would be good? Interests, wishes"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=LONG_TEXT_MAX,
     )
     consent_given = forms.BooleanField(
         label=_("The person this is about knows and agrees that a bridge-builder contacts them"),
         required=False,
     )
-    # Spam protection: a field people never see, and the time the form was shown.
+    # Spam protection: a field people never see, and a token: the time the form was shown, signed.
+    # A token works once (core.models.UsedFormToken), from MIN_SECONDS after it was shown until
+    # MAX_AGE_SECONDS after.
     website = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"})
     )
     shown_at = forms.CharField(widget=forms.HiddenInput)
 
     MIN_SECONDS = 3
+    MAX_AGE_SECONDS = 60 * 60 * 6
     SALT = "brobyg.self-referral"
+    TOKEN_PURPOSE = "self-referral"  # noqa: S105 - a label for the used tokens, not a secret
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,18 +191,46 @@ class SelfReferralForm(CitizenFieldsForm):
             del self.fields[name]
         self.fields["phone"].help_text = _("So the bridge-builder can call.")
         if not self.is_bound:
-            self.initial["shown_at"] = signing.dumps(timezone.now().timestamp(), salt=self.SALT)
+            self.initial["shown_at"] = self._new_token()
+
+    @classmethod
+    def _new_token(cls) -> str:
+        return signing.dumps(timezone.now().timestamp(), salt=cls.SALT)
+
+    def _renew_token(self) -> None:
+        """Show the form again with a fresh token, keeping everything the person typed."""
+        data = self.data.copy()
+        data["shown_at"] = self._new_token()
+        self.data = data
+
+    @property
+    def token_expires_at(self):
+        """Until when the token must be remembered as used: past it, the form refuses it anyway."""
+        return timezone.now() + timedelta(seconds=self.MAX_AGE_SECONDS)
+
+    def token_used(self) -> None:
+        """The token was used already (the view found out while saving): say so, offer a new one."""
+        self._renew_token()
+        self.add_error(None, ALREADY_SENT)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("website"):
             raise forms.ValidationError(_("The form could not be sent. Please try again."))
+        token = cleaned.get("shown_at", "")
         try:
-            shown = signing.loads(cleaned.get("shown_at", ""), salt=self.SALT, max_age=60 * 60 * 6)
+            shown = signing.loads(token, salt=self.SALT, max_age=self.MAX_AGE_SECONDS)
+            if timezone.now().timestamp() - shown > self.MAX_AGE_SECONDS:
+                raise signing.SignatureExpired
         except signing.BadSignature:
+            # Expired, or not ours: what was typed stays, with a token that works.
+            self._renew_token()
             raise forms.ValidationError(
-                _("The form has expired. Please fill it in again.")
+                _("The form had expired. Check what you wrote and send it again.")
             ) from None
+        if form_token_used(purpose=self.TOKEN_PURPOSE, token=token):
+            self._renew_token()
+            raise forms.ValidationError(ALREADY_SENT)
         if timezone.now().timestamp() - shown < self.MIN_SECONDS:
             raise forms.ValidationError(
                 _("The form was sent very quickly. Wait a moment, and send it again.")
@@ -230,7 +278,10 @@ class ContactForm(forms.Form):
     occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput(), initial=timezone.now)
     reached = forms.BooleanField(label=_("Reached the citizen"), required=False, initial=True)
     note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONG_TEXT_MAX,
     )
 
 
@@ -295,7 +346,9 @@ class ConsentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT_MAX
+    )
 
 
 class NetworkPersonForm(forms.Form):
@@ -317,6 +370,7 @@ class CaseloadFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
+        max_length=SEARCH_MAX,
         widget=forms.TextInput(attrs={"placeholder": _("Name, phone, postcode or town")}),
     )
     status = forms.ChoiceField(

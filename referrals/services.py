@@ -18,6 +18,7 @@ from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
 from core.tasks import enqueue_on_commit
+from core.validators import CLOCK_SKEW, validate_birth_date, validate_task_due
 from referrals.constants import (
     CASE_TRANSITIONS,
     FILLABLE_FIELDS,
@@ -112,11 +113,21 @@ def _citizen_identity(data: dict) -> tuple[str | None, dict]:
         candidate.full_clean(exclude=["name_key", "home_care_team"], validate_unique=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if candidate.birth_date and candidate.birth_date > timezone.localdate():
-        errors.setdefault("birth_date", []).append(_("The date of birth is in the future."))
+    if "birth_date" not in errors:
+        try:
+            validate_birth_date(candidate.birth_date)
+        except ValidationError as exc:
+            errors["birth_date"] = exc.messages
     if errors:
         raise ValidationError(errors)
     return digits, fields
+
+
+def citizen_check(*, data: dict) -> None:
+    """Raise the ValidationError `citizen_resolve` would raise for these fields, writing
+    nothing: an interface checks a citizen's fields where it shows them (an API's nested
+    `citizen`, say) before the referral is made."""
+    _citizen_identity(data)
 
 
 def citizen_resolve(*, data: dict, actor: User | None) -> CitizenMatch:
@@ -194,6 +205,12 @@ def referral_details_use(*, referral: Referral, fields: list[str], actor: User) 
 # --- Consent ------------------------------------------------------------------------------------
 
 
+def consent_given_at_check(given_at: datetime | None) -> None:
+    """Consent is given before it is recorded (a clock a little ahead is allowed for)."""
+    if given_at is not None and given_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
+
+
 def consent_give(
     *,
     citizen: Citizen,
@@ -210,8 +227,7 @@ def consent_give(
     _choice(purpose, ConsentPurpose, "purpose")
     _choice(method, ConsentMethod, "method")
     given_at = given_at or timezone.now()
-    if given_at > timezone.now() + timezone.timedelta(minutes=5):
-        raise ValidationError({"given_at": _("Consent cannot be given in the future.")})
+    consent_given_at_check(given_at)
     if purpose in (ConsentPurpose.SHARE_VOLUNTEER, ConsentPurpose.SHARE_OFFER) and not (
         recipient and recipient_id
     ):
@@ -581,8 +597,10 @@ def plan_step_add(
         errors["description"] = [_("Describe the next step.")]
     if not responsible:
         errors["responsible"] = [_("Say who does it.")]
-    if due_date and due_date < timezone.localdate():
-        errors["due_date"] = [_("The date has passed.")]
+    try:
+        validate_task_due(due_date)
+    except ValidationError as exc:
+        errors["due_date"] = exc.messages
     if errors:
         raise ValidationError(errors)
     step = PlanStep.objects.create(

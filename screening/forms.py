@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import LONG_TEXT_MAX
 from referrals.forms import CitizenFieldsForm
 
 
@@ -29,6 +30,7 @@ class ReferFromScreeningForm(forms.Form):
         label=_("Anything the bridge-builder should know"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=LONG_TEXT_MAX,
     )
 
 

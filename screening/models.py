@@ -11,6 +11,67 @@ from core.models import BaseModel, TimeStampedModel
 from screening.constants import DirectAnswer, ScreeningSetting
 
 
+def _wording_ok(texts) -> bool:
+    return (
+        isinstance(texts, dict)
+        and isinstance(texts.get("da"), str)
+        and bool(texts["da"].strip())
+        and all(isinstance(text, str) for text in texts.values())
+    )
+
+
+def definition_errors(definition) -> list[str]:
+    """What is wrong with an instrument's definition, each said so the admin can find it; empty
+    when it has the shape Instrument's docstring shows. Screening relies on that shape."""
+    if not isinstance(definition, dict):
+        return [_("The definition must be an object with “items” and “answers”.")]
+    items, answers = definition.get("items"), definition.get("answers")
+    errors = []
+    if not isinstance(items, list) or not items:
+        errors.append(_("“items” must be a list of questions, each with a code and a wording."))
+        items = []
+    if not isinstance(answers, list) or not answers:
+        errors.append(
+            _("“answers” must be a list of answers, each with a value, a score and a label.")
+        )
+        answers = []
+    codes = set()
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            errors.append(_("Item %(n)s must be an object with a code and a wording.") % {"n": n})
+            continue
+        code = item.get("code")
+        if not isinstance(code, str) or not code.strip():
+            errors.append(_("Item %(n)s needs a code.") % {"n": n})
+        elif code in codes:
+            errors.append(_("The question code “%(code)s” is used twice.") % {"code": code})
+        else:
+            codes.add(code)
+        if not _wording_ok(item.get("text")):
+            errors.append(
+                _('Item %(n)s needs its wording as {"da": "…"}, in Danish at least.') % {"n": n}
+            )
+    values = set()
+    for n, answer in enumerate(answers, start=1):
+        if not isinstance(answer, dict):
+            errors.append(
+                _("Answer %(n)s must be an object with a value, a score and a label.") % {"n": n}
+            )
+            continue
+        value, score = answer.get("value"), answer.get("score")
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (value, score)):
+            errors.append(_("Answer %(n)s needs a whole-number value and score.") % {"n": n})
+        elif value in values:
+            errors.append(_("The answer value %(value)s is used twice.") % {"value": value})
+        else:
+            values.add(value)
+        if not _wording_ok(answer.get("label")):
+            errors.append(
+                _('Answer %(n)s needs its label as {"da": "…"}, in Danish at least.') % {"n": n}
+            )
+    return errors
+
+
 class Instrument(BaseModel):
     """A screening instrument as data: its items, answers and scores, worded per language.
 
@@ -42,20 +103,9 @@ class Instrument(BaseModel):
         return f"{self.name} ({self.version})"
 
     def clean(self):
-        definition = self.definition or {}
-        items, answers = definition.get("items"), definition.get("answers")
-        if not items or not answers:
-            raise ValidationError({"definition": _("An instrument needs items and answers.")})
-        for entry in items:
-            if not entry.get("code") or not entry.get("text", {}).get("da"):
-                raise ValidationError(
-                    {"definition": _("Every item needs a code and a Danish wording.")}
-                )
-        for entry in answers:
-            if not isinstance(entry.get("value"), int) or not isinstance(entry.get("score"), int):
-                raise ValidationError(
-                    {"definition": _("Every answer needs a whole-number value and score.")}
-                )
+        errors = definition_errors(self.definition)
+        if errors:
+            raise ValidationError({"definition": errors})
 
     @property
     def item_codes(self) -> list[str]:

@@ -9,11 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.constants import TeamKind
 from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
+from core.exceptions import Conflict
+from core.validators import long_text, validate_screened_at
 from followups.constants import TaskKind
 from followups.models import Task
 from followups.services import task_complete, task_create
@@ -32,8 +35,29 @@ from screening.selectors import home_care_citizens_of
 DEFAULT_INSTRUMENT = "ucla3"
 
 
+class NoActiveInstrument(Conflict):
+    code = "no_instrument"
+    default_message = gettext_lazy(
+        "No version of the questionnaire is in use, so no screening can be made. Ask an "
+        "administrator to put one in use."
+    )
+
+
+class NoTriageScheme(Conflict):
+    code = "no_triage_scheme"
+    default_message = gettext_lazy(
+        "No triage scheme is the default, and the citizen's team has none, so the screening "
+        "cannot be given a colour. Ask an administrator to choose a default scheme."
+    )
+
+
 def instrument_active(code: str = DEFAULT_INSTRUMENT) -> Instrument:
-    return Instrument.objects.get(code=code, is_active=True)
+    """The version new screenings use. Between two versions (none in use) nothing is screened,
+    and the caller is told so rather than failing."""
+    instrument = Instrument.objects.filter(code=code, is_active=True).first()
+    if instrument is None:
+        raise NoActiveInstrument
+    return instrument
 
 
 def answers_check(*, instrument: Instrument, answers, complete: bool) -> dict[str, int]:
@@ -90,18 +114,34 @@ def scheme_for_citizen(citizen: Citizen) -> tuple[TriageScheme, Team | None]:
     )
     if settings_ is not None:
         return settings_.scheme, team
-    return TriageScheme.objects.get(is_default=True), team
+    scheme = TriageScheme.objects.filter(is_default=True).first()
+    if scheme is None:
+        raise NoTriageScheme
+    return scheme, team
 
 
 def triage_resolve(
     *, scheme: TriageScheme, score: int, direct_question: str = "", by_hand: str = ""
 ) -> tuple[TriageColour | None, bool]:
-    """The colour for a score under the scheme, and whether it was set by hand."""
+    """The colour for a score under the scheme, and whether it was set by hand.
+
+    Only a colour the scheme sets by hand can be chosen: a colour that follows the score is the
+    score's, so a screening of 9 can never be called green."""
     colours = list(scheme.colours.order_by("rank"))
     if by_hand:
         for colour in colours:
-            if colour.code == by_hand:
+            if colour.code == by_hand and colour.set_by_hand:
                 return colour, True
+        if any(colour.code == by_hand for colour in colours):
+            raise ValidationError(
+                {
+                    "triage": _(
+                        "In the scheme “%(scheme)s” the colour “%(code)s” follows the score; "
+                        "it cannot be chosen by hand. Leave the colour out."
+                    )
+                    % {"scheme": scheme.name, "code": by_hand}
+                }
+            )
         raise ValidationError(
             {
                 "triage": _("The scheme “%(scheme)s” has no colour “%(code)s”.")
@@ -137,6 +177,17 @@ def _existing_for_key(key: UUID, citizen: Citizen) -> Screening | None:
     return existing
 
 
+def _result_of_existing(screening: Screening) -> ScreeningResult:
+    """The answer to a resend is the first answer: the tablet that never saw it shows the same
+    score, colour and next step (the task the first time made, even if done since)."""
+    task = (
+        Task.objects.filter(screening=screening, kind=TaskKind.TRIAGE_NEXT_STEP)
+        .order_by("created_at")
+        .first()
+    )
+    return ScreeningResult(screening, created=False, task=task)
+
+
 def screening_record(
     *,
     citizen: Citizen,
@@ -160,7 +211,7 @@ def screening_record(
     if idempotency_key is not None:
         existing = _existing_for_key(idempotency_key, citizen)
         if existing is not None:
-            return ScreeningResult(existing, created=False)
+            return _result_of_existing(existing)
     try:
         with transaction.atomic():
             return _screening_record(
@@ -181,7 +232,7 @@ def screening_record(
         # The same key arrived twice at the same moment: the other request saved it.
         existing = idempotency_key and _existing_for_key(idempotency_key, citizen)
         if existing:
-            return ScreeningResult(existing, created=False)
+            return _result_of_existing(existing)
         raise
 
 
@@ -207,8 +258,14 @@ def _screening_record(
     if setting not in ScreeningSetting.values:
         errors["setting"] = [_("Choose where the screening took place.")]
     screened_at = screened_at or timezone.now()
-    if screened_at > timezone.now() + timedelta(minutes=5):
-        errors["screened_at"] = [_("A screening cannot be in the future.")]
+    try:
+        validate_screened_at(screened_at)
+    except ValidationError as exc:
+        errors["screened_at"] = exc.messages
+    try:
+        long_text()(observations)
+    except ValidationError as exc:
+        errors["observations"] = exc.messages
     if draft_of is not None and (not draft_of.is_draft or draft_of.citizen_id != citizen.pk):
         errors["draft"] = [_("This draft cannot be completed here.")]
     try:

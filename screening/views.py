@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -13,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_read_many
 from config.env import BASE_DIR
+from core.exceptions import Conflict
 from core.forms import form_add_service_errors
+from core.validators import strip_nul
 from core.views import team_from_request
 from followups.selectors import citizen_open_tasks, task_get
 from followups.services import task_complete
@@ -39,7 +43,7 @@ CONVERSATION_HINTS = [
 @login_required
 @permission_required("screening.view_team_citizens", raise_exception=True)
 def citizen_list(request):
-    q = request.GET.get("q", "").strip()
+    q = strip_nul(request.GET.get("q", "")).strip()
     citizens = selectors.screening_citizens(user=request.user, q=q)
     page = Paginator(citizens, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_read_many(actor=request.user, objs=list(page), request=request)
@@ -101,6 +105,13 @@ def citizen_detail(request, citizen_id):
     )
 
 
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 @login_required
 @permission_required("screening.add_screening", raise_exception=True)
 def screen(request, citizen_id):
@@ -108,11 +119,16 @@ def screen(request, citizen_id):
     citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id, request=request)
     draft = None
     if request.GET.get("kladde"):
-        draft = get_object_or_404(
-            Screening, pk=request.GET["kladde"], citizen=citizen, is_draft=True
-        )
-    instrument = draft.instrument if draft else services.instrument_active()
-    scheme, _team = services.scheme_for_citizen(citizen)
+        draft_id = _uuid_or_none(request.GET["kladde"])
+        if draft_id is None:
+            raise Http404
+        draft = get_object_or_404(Screening, pk=draft_id, citizen=citizen, is_draft=True)
+    try:
+        instrument = draft.instrument if draft else services.instrument_active()
+        scheme, _team = services.scheme_for_citizen(citizen)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return redirect("screening:citizen_detail", citizen.pk)
     by_hand = [c for c in scheme.colours.order_by("rank") if c.set_by_hand]
     return render(
         request,
@@ -156,6 +172,10 @@ def refer(request, citizen_id, screening_id):
             _("%(name)s has been referred to a bridge-builder. Reference: %(reference)s")
             % {"name": citizen.first_name, "reference": result.referral.reference},
         )
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
     return redirect("screening:citizen_detail", citizen.pk)
 
 

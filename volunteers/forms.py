@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
+from core.validators import LONG_TEXT_MAX, SEARCH_MAX
 from offers.constants import Interest
 from offers.forms import SlotField, _checkboxes
 from referrals.constants import CITIZEN_LANGUAGES
@@ -23,7 +24,10 @@ class VolunteerForm(forms.Form):
         label=_("Citizens at a time"), min_value=1, max_value=20, initial=1
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX,
     )
 
 
@@ -32,7 +36,10 @@ class VettingForm(forms.Form):
     vetting_requested_on = forms.DateField(label=_("Requested"), required=False, widget=DateInput())
     vetting_seen_on = forms.DateField(label=_("Seen"), required=False, widget=DateInput())
     vetting_note = forms.CharField(
-        label=_("Assessment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Assessment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX,
     )
     certificate_deleted_on = forms.DateField(
         label=_("Certificate deleted"), required=False, widget=DateInput()
@@ -50,7 +57,7 @@ class VolunteerRequestForm(forms.Form):
 
 
 class VolunteerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *VolunteerStatus.choices]
     )

@@ -9,9 +9,17 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.exceptions import Conflict
+
+
+class ConflictError(exceptions.APIException):
+    status_code = 409
+    default_code = "conflict"
 
 
 def _nest(errors: dict) -> dict:
@@ -39,6 +47,15 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Conflict):
+        # Not the caller's input: Brobyg's set-up does not allow it now (no questionnaire in use).
+        exc = ConflictError(detail=exc.message, code=exc.code)
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's message quotes the parser's own error, in English; a person needs one sentence.
+        json_error = str(exc.detail).startswith("JSON")
+        exc = exceptions.ParseError(
+            _("The body of the request is not valid JSON.") if json_error else None
+        )
     response = drf_exception_handler(exc, context)
     if response is None or isinstance(exc, exceptions.ValidationError):
         return response

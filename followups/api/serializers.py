@@ -23,7 +23,7 @@ class TaskInputSerializer(serializers.Serializer):
         "the caller if left out.",
     )
     kind = serializers.ChoiceField(choices=TaskKind.choices)
-    due = serializers.DateField()
+    due = serializers.DateField(help_text="From today, and within the next two years.")
     note = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -39,10 +39,12 @@ class TaskInputSerializer(serializers.Serializer):
 
 
 class TaskFilterSerializer(serializers.Serializer):
-    assignee = serializers.CharField(
+    assignee = serializers.RegexField(
+        r"^(\d+|all)$",
         required=False,
         help_text="A user's id, or `all` for every task the caller may see; the caller's own "
         "by default (unless `case` or `citizen` is given).",
+        error_messages={"invalid": _("Give a user's id, or “all”.")},
     )
     case = serializers.UUIDField(required=False)
     citizen = serializers.UUIDField(required=False)

@@ -63,7 +63,9 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         audit_read(actor=request.user, obj=task, request=request)
         return Response(self.get_serializer(task).data)
 
-    @extend_schema(request=TaskInputSerializer, responses={201: TaskSerializer})
+    @extend_schema(
+        request={"application/json": TaskInputSerializer}, responses={201: TaskSerializer}
+    )
     def create(self, request, *args, **kwargs):
         serializer = TaskInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -46,7 +46,14 @@ class WeekdayField(serializers.Field):
         return value
 
 
-@extend_schema_field({"type": "string", "example": "tuesday"})
+@extend_schema_field(
+    {
+        "type": "string",
+        # Every spelling the field takes (in any letter case), so a client knows them all.
+        "enum": [str(day) for day in range(7)] + sorted(_WEEKDAY_NAMES),
+        "example": "tuesday",
+    }
+)
 class _WeekdaySchemaField(WeekdayField):
     pass
 

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from audit.services import audit_read_many
 from core.forms import form_add_service_errors
+from core.http import safe_next_url
+from core.validators import strip_nul
 from offers import selectors, services
 from offers.constants import OfferStatus
 from offers.forms import (
@@ -97,7 +99,8 @@ def first_meeting_outcome(request, match_id):
 @login_required
 @permission_required("offers.add_offer", raise_exception=True)
 def offer_list(request):
-    q = request.GET.get("q", "").strip()
+    # A NUL can be in no offer's text, and PostgreSQL refuses one in a query.
+    q = strip_nul(request.GET.get("q", "")).strip()
     status = request.GET.get("status", "")
     sort = request.GET.get("sort", "title")
     offers = selectors.offer_search(
@@ -196,7 +199,7 @@ def offer_status(request, offer_id):
             messages.error(request, _("Unknown action."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect(request.POST.get("next") or reverse("offers:offer_list"))
+    return redirect(safe_next_url(request, reverse("offers:offer_list")))
 
 
 @login_required

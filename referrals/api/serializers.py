@@ -1,19 +1,23 @@
 from datetime import datetime
 from uuid import UUID
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.validators import LONG_TEXT_MAX, validate_birth_date
 from offers.constants import SuggestionKind
 from referrals.constants import CaseStatus, ConsentMethod, LifeTransition, ReferralSource, Urgency
 from referrals.models import Citizen, Referral
-from referrals.services import CITIZEN_FIELDS
+from referrals.services import CITIZEN_FIELDS, citizen_check, consent_given_at_check
 
 
 class CitizenInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
-    birth_date = serializers.DateField()
+    birth_date = serializers.DateField(
+        validators=[validate_birth_date], help_text="From 1900-01-01 until today."
+    )
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -38,21 +42,36 @@ class CitizenInputSerializer(serializers.Serializer):
     needs_transport = serializers.BooleanField(required=False, default=False)
     needs_interpreter = serializers.BooleanField(required=False, default=False)
 
+    def validate(self, attrs):
+        # The referral service's own checks (the CPR number, its date of birth), said here so
+        # that a mistake is named where it is: {"citizen": {"cpr": [...]}}.
+        citizen_check(data=attrs)
+        return attrs
+
 
 class ConsentInputSerializer(serializers.Serializer):
     given = serializers.BooleanField()
-    given_at = serializers.DateTimeField(required=False)
+    given_at = serializers.DateTimeField(required=False, help_text="Not in the future.")
     method = serializers.ChoiceField(choices=ConsentMethod.choices)
+
+    def validate_given_at(self, value):
+        try:
+            consent_given_at_check(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["given_at"]) from None
+        return value
 
 
 class ReferralInputSerializer(serializers.Serializer):
     citizen = CitizenInputSerializer()
     source = serializers.ChoiceField(choices=ReferralSource.choices)
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=LONG_TEXT_MAX)
     life_transitions = serializers.ListField(
         child=serializers.ChoiceField(choices=LifeTransition.choices), required=False, default=list
     )
-    citizen_wishes = serializers.CharField(required=False, allow_blank=True, default="")
+    citizen_wishes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX
+    )
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, default="normal")
     consent = ConsentInputSerializer()
     feedback_consent = serializers.BooleanField(

@@ -4,7 +4,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -34,8 +33,6 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         service_scopes(create=ApiScope.REFERRALS_CREATE, retrieve=ApiScope.REFERRALS_CREATE),
         IsAuthenticated,
     ]
-    # A referral's citizen and consent are objects: only JSON can say them.
-    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (
@@ -61,7 +58,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         audit_read(actor=request.user, obj=referral, request=request)
         return Response(ReferralOutputSerializer(referral, context=self._context([referral])).data)
 
-    @extend_schema(request=ReferralInputSerializer, responses={201: ReferralCreatedSerializer})
+    # The citizen and the consent are objects, which only JSON can say.
+    @extend_schema(
+        request={"application/json": ReferralInputSerializer},
+        responses={201: ReferralCreatedSerializer},
+    )
     def create(self, request, *args, **kwargs):
         if not request.user.has_perm("referrals.add_referral"):
             raise PermissionDenied

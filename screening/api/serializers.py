@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from core.validators import LONG_TEXT_MAX
 from screening.constants import DirectAnswer, ScreeningSetting
 from screening.models import Screening
 
@@ -17,13 +18,18 @@ class ScreeningInputSerializer(serializers.Serializer):
     setting = serializers.ChoiceField(
         choices=ScreeningSetting.choices, required=False, default=ScreeningSetting.HOME_VISIT
     )
-    observations = serializers.CharField(required=False, allow_blank=True, default="")
+    observations = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=LONG_TEXT_MAX
+    )
     wants_help = serializers.BooleanField(required=False, allow_null=True, default=None)
     triage = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
-        help_text="A colour code, for schemes whose colours are set by hand.",
+        max_length=30,
+        help_text="A colour code the citizen's triage scheme sets by hand (e.g. `purple` in "
+        "Arbejdsgang). A colour that follows the score cannot be chosen: leave it out, and the "
+        "score decides.",
     )
     draft = serializers.BooleanField(
         required=False, default=False, help_text="Keep an unfinished screening; it gets no score."
@@ -37,7 +43,13 @@ class ScreeningInputSerializer(serializers.Serializer):
         default=None,
         help_text="Sent again with the same key, the screening is saved once.",
     )
-    screened_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    screened_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the screening was made (a tablet sending it later); now if left out. "
+        "Not in the future, and not more than a year ago.",
+    )
 
 
 class TriageSerializer(serializers.Serializer):

@@ -1,10 +1,13 @@
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from audit.services import audit_read_many
 from core.api.permissions import require_perms
+from core.api.schema import error_response
 from referrals.selectors import citizens_visible_to
 from screening import services
 from screening.api.serializers import ScreeningInputSerializer, ScreeningSerializer
@@ -28,15 +31,38 @@ class ScreeningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ).select_related("instrument")
         citizen = self.request.query_params.get("citizen")
         if citizen:
+            try:
+                citizen = serializers.UUIDField().run_validation(citizen)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"citizen": exc.detail}) from None
             screenings = screenings.filter(citizen_id=citizen)
         return screenings.order_by("-screened_at", "id")
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("citizen", OpenApiTypes.UUID, description="Only this citizen's.")
+        ]
+    )
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         audit_read_many(actor=request.user, objs=page, request=request)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=ScreeningInputSerializer, responses={201: ScreeningSerializer})
+    @extend_schema(
+        # The answers are an object, which only JSON can say (the tablet sends JSON).
+        request={"application/json": ScreeningInputSerializer},
+        responses={
+            201: ScreeningSerializer,
+            200: OpenApiResponse(
+                ScreeningSerializer,
+                description="Sent again with the same idempotency key: the screening saved first.",
+            ),
+            409: error_response(
+                "No questionnaire version is in use (`no_instrument`), or no triage scheme "
+                "applies (`no_triage_scheme`): an administrator must set one up."
+            ),
+        },
+    )
     def create(self, request, *args, **kwargs):
         serializer = ScreeningInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -44,7 +70,7 @@ class ScreeningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         citizen = citizens_visible_to(user=request.user).filter(pk=data["citizen"]).first()
         if citizen is None:
             return Response(
-                {"citizen": ["No citizen you may screen has this id."]},
+                {"citizen": [_("No citizen you may screen has this id.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         draft_of = None

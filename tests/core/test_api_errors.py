@@ -22,7 +22,7 @@ def test_401_for_an_anonymous_caller(api_client):
 
 def test_401_for_an_unknown_token(api_client):
     api_client.credentials(HTTP_AUTHORIZATION="Token nope")
-    _assert_error(api_client.get("/api/v1/me/"), 401, "authentication_failed")
+    _assert_error(api_client.get("/api/v1/me/"), 401, "token_invalid")
 
 
 def test_403_for_a_role_without_the_permission(api_client):

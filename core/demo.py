@@ -9,9 +9,10 @@ DEMO_PASSWORD = "brobyg-demo"  # noqa: S105 - published in README for the demo d
 
 def _steps() -> list[Callable[[], None]]:
     from accounts.demo import seed_accounts
-    from offers.demo import seed_offers
+    from offers.demo import seed_offers, seed_unmet_needs
     from referrals.demo import seed_identity, seed_referrals
     from screening.demo import seed_screening
+    from stats.demo import seed_history
     from volunteers.demo import seed_volunteers
 
     return [
@@ -21,6 +22,8 @@ def _steps() -> list[Callable[[], None]]:
         seed_screening,
         seed_volunteers,
         seed_identity,
+        seed_unmet_needs,
+        seed_history,
     ]
 
 

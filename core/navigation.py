@@ -60,6 +60,12 @@ NAVIGATION: list[NavItem] = [
         "hourglass-split",
         permission="volunteers.view_volunteerrequest",
     ),
+    NavItem(
+        _("Unmet needs"),
+        "offers:unmet_needs",
+        "signpost-split",
+        permission="offers.view_unmet_need_summary",
+    ),
     NavItem(_("Refer"), "referrals:referral_create", "send", permission="referrals.add_referral"),
     NavItem(
         _("Referrals"), "referrals:referral_list", "inbox", permission="referrals.view_referral"

@@ -181,3 +181,27 @@ class SuggestionKind(models.TextChoices):
     OFFER = "offer", _("Offer")
     VOLUNTEER = "volunteer", _("Volunteer")
     CITIZEN = "citizen", _("Citizen with the same wish")
+
+
+class UnmetNeedStatus(models.TextChoices):
+    """Where an unmet need stands: open until it is met or the course ends."""
+
+    # "Open" as a state, not the verb (the page's button to open something is also "Open").
+    OPEN = "open", pgettext_lazy("unmet need", "Open")
+    MET = "met", pgettext_lazy("unmet need", "Met")
+    ENDED = "ended", _("Ended with the course")
+
+
+# The coordinators' list of unmet needs: the groups by area and category, and the wishes.
+UNMET_NEED_GROUP_SORTS = {
+    "count": _("Most needs first"),
+    "area": _("Area"),
+    "category": _("Category"),
+    "oldest": _("Waited longest"),
+}
+UNMET_NEED_WISH_ORDERS = {
+    "newest": _("Newest first"),
+    "oldest": _("Oldest first"),
+    "area": _("Area"),
+    "category": _("Category"),
+}

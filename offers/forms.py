@@ -4,7 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeInput
+from core.validators import LONG_TEXT_MAX, validate_meeting_date
 from offers.constants import (
+    UNMET_NEED_GROUP_SORTS,
+    UNMET_NEED_WISH_ORDERS,
     ActivityKind,
     Frequency,
     Interest,
@@ -12,6 +15,7 @@ from offers.constants import (
     PriceKind,
     Strategy,
     TargetGroup,
+    UnmetNeedStatus,
     Weekday,
 )
 from offers.slots import ALL_SLOTS
@@ -73,10 +77,14 @@ class MatchProfileForm(forms.Form):
     wants_company_of_others = forms.BooleanField(
         label=_("Would like to go with another citizen"), required=False
     )
+    accepts_remote = forms.BooleanField(
+        label=_("Would take part by phone or online"), required=False
+    )
     wishes = forms.CharField(
         label=_("Wishes in the citizen's own words"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX,
     )
 
 
@@ -87,7 +95,9 @@ class ProposeForm(forms.Form):
 
 
 class FirstMeetingForm(forms.Form):
-    at = forms.DateTimeField(label=_("When"), widget=DateTimeInput())
+    at = forms.DateTimeField(
+        label=_("When"), widget=DateTimeInput(), validators=[validate_meeting_date]
+    )
     accompaniment = forms.BooleanField(label=_("Someone goes along (følgeskab)"), required=False)
     accompanied_by = forms.CharField(label=_("Who goes along"), required=False, max_length=200)
 
@@ -95,7 +105,10 @@ class FirstMeetingForm(forms.Form):
 class MatchEndForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=MatchEndReason.choices)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT_MAX,
     )
 
 
@@ -114,7 +127,9 @@ class FirstMeetingOutcomeForm(forms.Form):
 
 class OfferForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT_MAX
+    )
     strategy = forms.ChoiceField(label=_("Intervention strategy"), choices=Strategy.choices)
     activity_kinds = _checkboxes(ActivityKind.choices, _("Categories"))
     interests = _checkboxes(Interest.choices, _("Interests"))
@@ -224,3 +239,58 @@ class AttendanceForm(forms.Form):
 
     def attended(self) -> dict:
         return {m.pk: self.cleaned_data.get(f"came_{m.pk}", False) for m in self.matches}
+
+
+class UnmetNeedForm(forms.Form):
+    """The case page's "no fitting offer exists" (its fields prefixed, like the page's others)."""
+
+    prefix = "need"
+    category = forms.ChoiceField(
+        label=_("Kind of offer"), choices=[("", _("Choose…")), *ActivityKind.choices]
+    )
+    wanted = forms.CharField(
+        label=_("What the citizen would like"),
+        max_length=300,
+        help_text=_("In a few words, without names: coordinators read it to see what is missing."),
+        widget=forms.TextInput(attrs={"placeholder": _("E.g. a group that writes life stories")}),
+    )
+    postcode = forms.CharField(
+        label=_("Area (postcode)"),
+        required=False,
+        max_length=4,
+        validators=[postcode_validator],
+        help_text=_("Empty: where the citizen lives."),
+    )
+
+
+class UnmetNeedFilterForm(forms.Form):
+    """The coordinators' list of unmet needs: which, and in what order."""
+
+    area = forms.CharField(
+        label=_("Area (postcode)"), required=False, max_length=4, validators=[postcode_validator]
+    )
+    category = forms.ChoiceField(
+        label=_("Kind of offer"),
+        required=False,
+        choices=[("", _("All kinds")), *ActivityKind.choices],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[*UnmetNeedStatus.choices, ("all", _("All"))],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort the groups"), required=False, choices=list(UNMET_NEED_GROUP_SORTS.items())
+    )
+    order = forms.ChoiceField(
+        label=_("Sort the wishes"), required=False, choices=list(UNMET_NEED_WISH_ORDERS.items())
+    )
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or UnmetNeedStatus.OPEN
+
+    def clean_sort(self):
+        return self.cleaned_data.get("sort") or "count"
+
+    def clean_order(self):
+        return self.cleaned_data.get("order") or "newest"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, Team
 from core.models import BaseModel
 from offers.constants import (
+    ActivityKind,
     Frequency,
     MatchEndReason,
     MatchStatus,
@@ -30,8 +31,8 @@ def offer_stale_before() -> date:
 
 
 def _list_field(verbose_name, **kwargs):
-    # A JSON list rather than an array column, so that the embedded SQLite default works too;
-    # the services check each value against its choices.
+    # A JSON list (jsonb, filtered by containment: core.db.json_list_contains); the services
+    # check each value against its choices.
     return models.JSONField(verbose_name, default=list, blank=True, **kwargs)
 
 
@@ -187,6 +188,12 @@ class Offer(BaseModel):
             ),
             models.Index(fields=["organisation", "status"], name="offer_org_status_idx"),
             models.Index(fields=["team", "status"], name="offer_team_status_idx"),
+            # The gap analysis: is an active offer to go to within a citizen's reach?
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(status="active", is_remote=False),
+                name="offer_active_place_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -471,6 +478,13 @@ class MatchProfile(BaseModel):
     wants_company_of_others = models.BooleanField(
         _("would like to go with another citizen"), default=False
     )
+    # A database default as well, so rows loaded without it (the benchmark's COPY) get one.
+    accepts_remote = models.BooleanField(
+        _("would take part by phone or online"),
+        default=False,
+        db_default=False,
+        help_text=_("Offers by phone or online reach the citizen only when this is ticked."),
+    )
 
     class Meta:
         verbose_name = _("matching profile")
@@ -479,3 +493,85 @@ class MatchProfile(BaseModel):
     @property
     def audit_subject_id(self):
         return self.citizen_id
+
+
+class UnmetNeed(BaseModel):
+    """What a citizen wanted that no offer gives ("no fitting offer exists"), recorded on the case
+    by the bridge-builder (seed 002: Kirsten wanted "Fortæl for Livet", and there was none near).
+    Counted by area and category for the coordinators who plan offers and in the statistics'
+    gap analysis. Open until it is marked met or the case closes."""
+
+    case = models.ForeignKey(
+        "referrals.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="unmet_needs",
+    )
+    category = models.CharField(_("category"), max_length=32, choices=ActivityKind.choices)
+    wanted = models.CharField(
+        _("what was wanted"),
+        max_length=300,
+        blank=True,  # emptied when the citizen's data is erased
+        help_text=_(
+            "In a few words, without names: coordinators read it to see which offer is missing."
+        ),
+    )
+    postcode = models.CharField(
+        _("area"),
+        max_length=4,
+        blank=True,
+        validators=[postcode_validator],
+        help_text=_("The postcode where the offer is missing. Empty: where the citizen lives."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    met_at = models.DateTimeField(_("met"), null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked met by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("unmet need")
+        verbose_name_plural = _("unmet needs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(met_at__isnull=False) | Q(met_by__isnull=True),
+                name="unmetneed_met_by_when_met",
+                violation_error_message=_("Only a need that was met has someone who marked it."),
+            ),
+        ]
+        indexes = [
+            # The coordinators' list and the statistics: open needs by area and category.
+            models.Index(
+                fields=["postcode", "category"],
+                condition=Q(met_at__isnull=True),
+                name="unmetneed_open_area_idx",
+            ),
+        ]
+        permissions = [
+            (
+                "view_unmet_need_summary",
+                _("Can see unmet needs counted by area and category"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_category_display())
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None and self.case.is_open
+
+    @property
+    def audit_subject_id(self):
+        return self.case.citizen_id

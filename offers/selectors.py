@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from django.core.exceptions import ValidationError
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Count, F, FloatField, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Power, Sqrt
 from django.http import Http404
 from django.utils import formats
@@ -31,11 +31,12 @@ from offers.constants import (
     OfferStatus,
     ProviderResponse,
     Strategy,
+    UnmetNeedStatus,
 )
-from offers.models import Match, Offer, OfferSchedule, offer_stale_before
+from offers.models import Match, Offer, OfferSchedule, UnmetNeed, offer_stale_before
 from places.geo import KM_PER_DEGREE, bounding_box
 from places.models import Postcode
-from referrals.constants import ConsentPurpose
+from referrals.constants import OPEN_STATUSES, ConsentPurpose
 from referrals.models import ConsentRecord
 from referrals.selectors import cases_visible_to
 
@@ -488,3 +489,121 @@ def organisations_managed_by(*, user: User) -> QuerySet[Organisation]:
         return active
     team_ids = user_team_ids(user)
     return active.filter(Q(teams__id__in=team_ids) | Q(offers__team_id__in=team_ids)).distinct()
+
+
+# --- Unmet needs ----------------------------------------------------------------------------------
+
+
+def unmet_needs_of_case(*, case) -> list[UnmetNeed]:
+    """The case's unmet needs, open first, for the case page (whose read is logged already)."""
+    needs = list(
+        UnmetNeed.objects.filter(case=case)
+        .select_related("recorded_by", "met_by")
+        .order_by(F("met_at").desc(nulls_first=True), "-created_at")
+    )
+    for need in needs:
+        need.case = case
+    return needs
+
+
+def unmet_need_of_case_get(*, case, need_id) -> UnmetNeed:
+    """One need of a case the caller has already been allowed to see, or 404."""
+    try:
+        need = UnmetNeed.objects.get(case=case, pk=need_id)
+    except (UnmetNeed.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    need.case = case
+    return need
+
+
+def _unmet_needs(*, area: str = "", category: str = "", status: str = "") -> QuerySet[UnmetNeed]:
+    needs = UnmetNeed.objects.all()
+    open_case = Q(case__status__in=OPEN_STATUSES)
+    if status == UnmetNeedStatus.OPEN:
+        needs = needs.filter(open_case, met_at__isnull=True)
+    elif status == UnmetNeedStatus.MET:
+        needs = needs.filter(met_at__isnull=False)
+    elif status == UnmetNeedStatus.ENDED:
+        needs = needs.filter(met_at__isnull=True).exclude(open_case)
+    if area:
+        needs = needs.filter(postcode=area)
+    if category:
+        needs = needs.filter(category=category)
+    return needs
+
+
+@dataclass
+class UnmetNeedGroup:
+    """The needs of one category in one area: how many, and since when the oldest waits."""
+
+    postcode: str
+    area: str
+    category: str
+    category_label: str
+    count: int
+    oldest: object
+
+
+def unmet_needs_by_area(
+    *, user: User, area: str = "", category: str = "", status: str = "", sort: str = "count"
+) -> list[UnmetNeedGroup]:
+    """Unmet needs counted by area and category: what the coordinators plan offers from and
+    the admin sees. Counts only, nothing about anyone."""
+    if not user.has_perm("offers.view_unmet_need_summary"):
+        raise PermissionDenied
+    rows = list(
+        _unmet_needs(area=area, category=category, status=status)
+        .values("postcode", "category")
+        .annotate(count=Count("id"), oldest=Min("created_at"))
+        .order_by()
+    )
+    names = dict(
+        Postcode.objects.filter(
+            code__in={r["postcode"] for r in rows if r["postcode"]}
+        ).values_list("code", "name")
+    )
+    labels = dict(ActivityKind.choices)
+    groups = [
+        UnmetNeedGroup(
+            postcode=r["postcode"],
+            area=_area_label(r["postcode"], names),
+            category=r["category"],
+            category_label=str(labels.get(r["category"], r["category"])),
+            count=r["count"],
+            oldest=r["oldest"],
+        )
+        for r in rows
+    ]
+    keys = {
+        "count": lambda g: (-g.count, g.postcode, g.category_label),
+        "area": lambda g: (g.postcode or "~", g.category_label),
+        "category": lambda g: (g.category_label, g.postcode),
+        "oldest": lambda g: (g.oldest, g.postcode),
+    }
+    return sorted(groups, key=keys.get(sort, keys["count"]))
+
+
+def _area_label(postcode: str, names: dict) -> str:
+    if not postcode:
+        return str(_("Unknown area"))
+    return f"{postcode} {names[postcode]}" if postcode in names else postcode
+
+
+def unmet_need_wishes(
+    *, user: User, area: str = "", category: str = "", status: str = "", order: str = "newest"
+) -> QuerySet[UnmetNeed]:
+    """What was wanted, for the coordinators who plan offers: the wish, its category, area and
+    date, never who wanted it. Each one shown is a read of that citizen's data (log it)."""
+    if not user.has_perm("offers.view_unmetneed"):
+        return UnmetNeed.objects.none()
+    orderings = {
+        "newest": ["-created_at", "id"],
+        "oldest": ["created_at", "id"],
+        "area": ["postcode", "-created_at", "id"],
+        "category": ["category", "-created_at", "id"],
+    }
+    return (
+        _unmet_needs(area=area, category=category, status=status)
+        .select_related("case")
+        .order_by(*orderings.get(order, orderings["newest"]))
+    )

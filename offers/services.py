@@ -35,11 +35,12 @@ from offers.models import (
     OfferSchedule,
     OfferSession,
     OrganisationContact,
+    UnmetNeed,
 )
 from offers.slots import clean_slots, slot_for
 from places.geocoding import geocode
 from referrals.constants import CASE_TRANSITIONS, CITIZEN_LANGUAGES, CaseEventKind, CaseStatus
-from referrals.models import Case, CaseEvent, Citizen
+from referrals.models import Case, CaseEvent, Citizen, postcode_validator
 from referrals.services import case_change_status
 from volunteers.constants import HOME_VISIT_ROLES, MATCHABLE_STATUSES
 from volunteers.models import Volunteer, VolunteerRequest
@@ -617,6 +618,7 @@ def match_profile_save(*, citizen: Citizen, data: dict, actor: User) -> MatchPro
         "wishes",
         "max_distance_km",
         "wants_company_of_others",
+        "accepts_remote",
     }
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
@@ -719,3 +721,59 @@ def match_confirm_by_link(*, match: Match, came: bool) -> Match:
     locked.confirmation_answered_at = timezone.now()
     locked.save(update_fields=["confirmation_answered_at", "updated_at"])
     return match_record_first_meeting(match=locked, came=came, actor=None)
+
+
+# --- Unmet needs ----------------------------------------------------------------------------------
+
+UNMET_NEED_WANTED_MAX = UnmetNeed._meta.get_field("wanted").max_length
+
+
+@transaction.atomic
+def unmet_need_record(
+    *, case: Case, category: str, wanted: str, actor: User, postcode: str = ""
+) -> UnmetNeed:
+    """No fitting offer exists: what the citizen wanted, the kind of offer, and the area where it
+    is missing (the citizen's own postcode unless another is given)."""
+    wanted = (wanted or "").strip()
+    postcode = (postcode or "").strip()
+    errors = {}
+    if category not in ActivityKind.values:
+        errors["category"] = _("Choose the kind of offer that is missing.")
+    if not wanted:
+        errors["wanted"] = _("Write in a few words what the citizen would like.")
+    elif len(wanted) > UNMET_NEED_WANTED_MAX:
+        errors["wanted"] = _("Write it in at most %(max)s characters.") % {
+            "max": UNMET_NEED_WANTED_MAX
+        }
+    if postcode:
+        try:
+            postcode_validator(postcode)
+        except ValidationError as exc:
+            errors["postcode"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    # The case's row, locked: a need is never recorded on a case being closed at this moment.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise ValidationError(_("The case is closed: a need is recorded on an open case."))
+    need = UnmetNeed.objects.create(
+        case=case,
+        category=category,
+        wanted=wanted,
+        postcode=postcode or case.citizen.postcode,
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=need)
+    return need
+
+
+@transaction.atomic
+def unmet_need_mark_met(*, need: UnmetNeed, actor: User) -> UnmetNeed:
+    """An offer came (or another way was found): the need is no longer open."""
+    locked = UnmetNeed.objects.select_for_update().select_related("case").get(pk=need.pk)
+    if locked.met_at is not None:
+        raise ValidationError(_("The need is already marked met."))
+    locked.met_at, locked.met_by = timezone.now(), actor
+    locked.save(update_fields=["met_at", "met_by", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["met_at", "met_by"])
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from offers.views import coordination, matching
+from offers.views import coordination, matching, unmet_needs
 
 app_name = "offers"
 
@@ -19,6 +19,13 @@ urlpatterns = [
         matching.match_action,
         name="match_action",
     ),
+    path("forloeb/<uuid:case_id>/behov/", unmet_needs.record, name="unmet_need_record"),
+    path(
+        "forloeb/<uuid:case_id>/behov/<uuid:need_id>/opfyldt/",
+        unmet_needs.mark_met,
+        name="unmet_need_met",
+    ),
+    path("behov/", unmet_needs.unmet_needs, name="unmet_needs"),
     path("bekraeft/<str:token>/", matching.confirm_first_meeting, name="confirm"),
     path("koordinering/", coordination.requests, name="requests"),
     path("koordinering/match/<uuid:match_id>/svar/", coordination.respond, name="respond"),

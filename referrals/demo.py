@@ -309,11 +309,14 @@ def seed_identity() -> None:
     from referrals.models import PossibleDuplicate, TeamAccessRequest
 
     bridge_team = Team.objects.filter(kind=TeamKind.BRIDGE_BUILDERS).order_by("created_at").first()
-    known = (
-        Citizen.objects.filter(cases__team=bridge_team, anonymised_at__isnull=True)
-        .order_by("created_at")
-        .first()
-    )
+    # The hand-made citizens only (the statistics' generated history is older than them).
+    first, last, birth, *_rest = CITIZENS[0]
+    known = Citizen.objects.filter(
+        cases__team=bridge_team,
+        anonymised_at__isnull=True,
+        name_key=services.name_key(first, last),
+        birth_date=birth,
+    ).first()
     if known is not None and not PossibleDuplicate.objects.exists():
         services.referral_create(
             citizen={
@@ -332,10 +335,14 @@ def seed_identity() -> None:
         )
     south = Team.objects.filter(kind=TeamKind.HOME_CARE, name="Hjemmeplejen Syd").first()
     asking = User.objects.filter(username="hjemmepleje2").first()
+    first, last, birth, *_rest = next(row for row in CITIZENS if row[8])  # on home care
     visited = (
-        Citizen.objects.filter(home_care_team__kind=TeamKind.HOME_CARE)
+        Citizen.objects.filter(
+            home_care_team__kind=TeamKind.HOME_CARE,
+            name_key=services.name_key(first, last),
+            birth_date=birth,
+        )
         .exclude(home_care_team=south)
-        .order_by("created_at")
         .first()
     )
     asked = TeamAccessRequest.objects.filter(citizen=visited, team=south).exists()

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.constants import TeamKind
 from accounts.models import Team, User
+from referrals.demo import CITIZENS as REFERRED_CITIZENS
 from referrals.identity import name_key
 from referrals.models import Citizen
 from screening.services import home_care_citizen_add, rescreen_assign, screening_record
@@ -77,8 +78,12 @@ def seed_screening() -> None:
                 screened_at=now - timedelta(days=days_ago),
             )
     # Three of the citizens referred earlier are on the home-care team and screened too.
+    referred = {row[0]: row for row in REFERRED_CITIZENS}
     for first in ("Poul", "Karen", "Birthe"):
-        citizen = Citizen.objects.filter(home_care_team=team, first_name=first).first()
+        _first, last, birth, *_rest = referred[first]
+        citizen = Citizen.objects.filter(
+            home_care_team=team, name_key=name_key(first, last), birth_date=birth
+        ).first()
         if citizen is not None and not citizen.screenings.exists():
             screening_record(
                 citizen=citizen,

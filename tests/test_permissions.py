@@ -75,6 +75,7 @@ TABLE = [
     # --- Start and account --------------------------------------------------------------------
     row("GET", "/", 200),
     row("GET", "/konto/adgangskode/", 200),
+    row("POST", "/konto/log-ud-alle-steder/", 302),  # back to the password page, still signed in
     # Two-factor pages send a user who owes no code on (the suite runs without two-factor).
     row("GET", "/konto/to-trin/", 302),
     row("GET", "/konto/to-trin/opsaet/", 302),
@@ -128,6 +129,8 @@ TABLE = [
     row("GET", "/forloeb/{case}/match/", 403, **BUILDER_ONLY),
     row("POST", "/forloeb/{case}/match/oensker/", 403, **BUILDER_POST),
     row("POST", "/forloeb/{case}/match/foreslaa/", 403, brobygger=302),
+    row("POST", "/forloeb/{case}/behov/", 403, **BUILDER_POST),
+    row("GET", "/behov/", 403, koordinator=200, admin=200),
     row("GET", "/koordinering/", 403, koordinator=200),
     row("GET", "/koordinering/tilbud/", 403, koordinator=200),
     row("GET", "/koordinering/tilbud/nyt/", 403, koordinator=200),

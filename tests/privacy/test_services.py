@@ -70,6 +70,7 @@ def test_every_section_is_registered_in_the_order_an_access_request_reads():
         "matches",
         "match_profile",
         "volunteer_requests",
+        "unmet_needs",
         "tasks",
         "audit_trail",
     ]

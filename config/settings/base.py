@@ -116,7 +116,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Redis answers in a millisecond. One that has not connected or answered within this many
 # seconds is taken as down, and whatever asked goes on without it instead of holding a request,
-# and a gunicorn worker, until the operating system gives up (docs/decisions/0009-when-redis-is-down.md).
+# and a gunicorn worker, until the operating system gives up
+# (docs/decisions/0009-when-redis-is-down.md).
 BROBYG_REDIS_TIMEOUT_SECONDS = env.float("BROBYG_REDIS_TIMEOUT_SECONDS", default=1.0)
 REDIS_CACHE_OPTIONS = {
     "socket_connect_timeout": BROBYG_REDIS_TIMEOUT_SECONDS,

@@ -18,12 +18,28 @@ EXPECTED = {
     ),
     "koordinator": (
         "Tilbud og frivillige",
-        ["Start", "Mine opgaver", "Forespørgsler", "Vores tilbud", "Frivillige", "Venteliste"],
+        [
+            "Start",
+            "Mine opgaver",
+            "Forespørgsler",
+            "Vores tilbud",
+            "Frivillige",
+            "Venteliste",
+            "Uopfyldte behov",
+        ],
     ),
     "laege": ("Henvisninger", ["Start", "Henvis", "Henvisninger"]),
     "admin": (
         "Administration",
-        ["Start", "Statistik", "Revisionslog", "Databeskyttelse", "Administration", "API"],
+        [
+            "Start",
+            "Uopfyldte behov",
+            "Statistik",
+            "Revisionslog",
+            "Databeskyttelse",
+            "Administration",
+            "API",
+        ],
     ),
 }
 

@@ -36,7 +36,7 @@ def test_a_sent_form_cannot_be_sent_again(client):
     again = client.post(URL, {**data, "first_name": "Anden"})
 
     assert again.status_code == 200
-    assert "already been sent" in " ".join(_errors(again))
+    assert "allerede sendt" in " ".join(_errors(again))
     assert Referral.objects.count() == 1
 
 
@@ -68,7 +68,7 @@ def test_an_expired_form_is_shown_again_with_a_token_that_works(client):
     expired = fresh_token(age_seconds=7 * 60 * 60)
     response = client.post(URL, self_referral_data(shown_at=expired))
     assert response.status_code == 200
-    assert "expired" in " ".join(_errors(response))
+    assert "udløbet" in " ".join(_errors(response))
     assert not Referral.objects.exists()
     # What the person typed is still there, with a new token to send it with.
     form = response.context["form"]

@@ -2,35 +2,56 @@
 
 A table builder returns every number exactly (a `Table`); `protect()` turns it into a
 `PublishedTable` whose cells hold only what may be shown. Nothing else ever reaches a page,
-an export or the API, so a chart cannot draw a hidden number by mistake.
+an export or the API, so a chart cannot draw an exact count by mistake.
 
-The rules, with k = `settings.BROBYG_STATS_MIN_COUNT` (5; 3 is Statistics Denmark's rule):
+The method is cell-key perturbation with rounding, as the British (ONS) and Australian (ABS)
+statistics offices publish census tables. With k = `settings.BROBYG_STATS_MIN_COUNT` (5):
 
-1. Primary suppression. A count from 1 to k-1 is hidden and shown as "<k". Zero is shown.
-2. Secondary suppression. A table's totals are true totals (a share needs its true base, and
-   other tables publish the same totals), so a row or column with a single hidden count would
-   give it away by subtraction. Every such line gets a second hidden count, shown as "x": the
-   smallest non-zero count in the line, a count before a total.
-3. Audit. Two hidden counts in every line is not always enough (a hidden 1 beside a hidden 5
-   with a known sum of 6 is pinned, as is a count that links two otherwise separate groups of
-   hidden cells). `_has_alternative()` searches, for each small count, for another set of values
-   of the hidden cells that fits every published total and what a reader knows of hidden cells
-   ("<k" is 1 to k-1, "x" is any number). If there is none, the count could be worked out: one
-   more count beside it is hidden, or, when all are hidden already, one of them is shown as "x"
-   instead of "<k"; then rule 2 again, until no small count is pinned.
-4. Means, medians and shares are shown only over k people or more whose count is itself shown;
-   a share also needs its numerator shown (its complement is a count column of its own, so it is
-   protected like any other count).
+1. Every record counted (a referral, a screening, a case, a citizen, …) has a record key: a
+   fixed pseudo-random number from its id and a secret (`stats.queries.record_key_sql`). A
+   count's cell key is the sum of its records' keys (modulo 2^24), computed in the same query
+   as the count: the same records have the same cell key, whichever table, export or filter
+   counts them, and a count of other records has a key that tells nothing of this one's.
+2. A count n is published as a multiple of k, looked up in a fixed table by n and positions
+   drawn from its cell key (`published_count`):
 
-Lines are the table's linear relations: a row's counts add up to its total column, a column's
-rows add up to the total row. A table without totals (a category that may be counted more than
-once, such as a referral's life transitions) has none, and rule 1 alone protects it.
+       n = 0          → 0
+       n = 1 … k-1    → 0                         (never published as such)
+       any other n    → k·⌊n/k⌋ or k·⌊n/k⌋ + k    (up with chance (n mod k)/k; unbiased)
+                        and then, once in 20 each, one multiple of k further down or up
+
+   The same count of the same records is therefore always the same number, in every table,
+   export and filter. Nine counts in ten are within k-1 of the truth, every one within 2k-1;
+   totals are rounded on their own, so the parts of a row need not add up to its total.
+3. A mean, median or percentile is shown only over a published count of k or more (the true
+   count is then k or more); a share is the published numerator over the published count.
+4. Where a table's rows are the values found in the data (districts, triage colours), a row
+   whose counts are all published as 0 is left out: that a row is there must say no more than
+   its numbers.
+
+What a reader can tell from a published count p (`possible_counts`): 0 stands for 0 to 2k-1,
+any other p for p-2k+1 (but at least k) to p+2k-1: the step beyond is rare, but no number rules
+it out. So a count of 1 to k-1 is never published, and it lies strictly inside what its own
+published 0 allows. A published sum minus published parts ("the unfiltered figure minus the
+other age bands", "the quarter minus two of its months") carries the rounding of every count in
+it and is a range, not a number; taken with the small count's own 0 to 2k-1 it always leaves
+two values or more, so no single difference pins a small count. Narrowing many such ranges
+against each other could close in on one only where several counts fell at the far ends of
+their ranges at once, which the step beyond makes rare; the attack in
+tests/stats/test_differencing.py does all of it and finds none. Asking for the same cell again,
+in another export or with other filters that count the same records, gives the same number and
+nothing to average. docs/decisions/0012-statistics-disclosure.md says why this method and what
+the attack found before and after.
 """
 
+import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
+from django.conf import settings
 from django.utils.functional import Promise
 
 # Column kinds
@@ -41,13 +62,17 @@ SHARE = "share"  # `numerator` / `base`, in per cent
 
 # Cell states
 SHOWN = "shown"
-SMALL = "small"  # a count from 1 to k-1
-LINKED = "linked"  # hidden so that a small count cannot be worked out
-TOO_FEW = "too_few"  # a measure over fewer than k people, or over a hidden count
-NO_DATA = "no_data"  # a measure over nobody
+TOO_FEW = "too_few"  # a measure or share over a count published as fewer than k
+NO_DATA = "no_data"  # a measure with no value over a count that is shown
 
-# How many steps the audit may take for one cell before it plays safe and calls it pinned.
-_SEARCH_BUDGET = 20_000
+# Cell keys are sums of record keys modulo this (24 bits: a sum over millions of records stays
+# well inside PostgreSQL's bigint).
+CELL_KEY_MODULUS = 1 << 24
+
+# Once in this many, a count is published one multiple of k further down than its rounding, and
+# as often one further up: the step a reader cannot rule out for any number, which keeps every
+# published number standing for a range of 4k - 1 counts (2k for 0).
+STEP_ODDS = 20
 
 
 @dataclass(frozen=True)
@@ -72,6 +97,8 @@ class Row:
     values: dict
     is_total: bool = False
     colour: str = ""  # for charts: the row's own colour (a triage colour's hex)
+    # {column key: cell key} for the counts: the sum of the counted records' keys (see above).
+    cell_keys: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +114,10 @@ class Table:
     chart: str | None = None  # how the dashboard draws it: "stacked", "line", "bars" or None
     chart_columns: Sequence[str] = ()  # the columns the chart draws (all counts by default)
     notes: list = field(default_factory=list)
+    # The rows are the values found in the data (districts, triage colours), not a fixed list:
+    # published, a row whose counts are all 0 is left out, so which rows there are says no more
+    # than the numbers do (a district listed under a filter would say "someone is here").
+    rows_from_data: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,19 +154,16 @@ class PublishedTable:
 
     @property
     def has_hidden(self) -> bool:
-        return any(c.state in (SMALL, LINKED) for r in self.rows for c in r.cells)
+        """Whether a mean, median or share is not shown for too few citizens."""
+        return any(c.state == TOO_FEW for r in self.rows for c in r.cells)
 
     def display(self, cell: Cell) -> str:
         return display(cell, self.min_count)
 
 
 def display(cell: Cell, min_count: int) -> str:
-    """The cell as text: "<5", "x", "" (a measure not shown) or the number."""
-    if cell.state == SMALL:
-        return f"<{min_count}"
-    if cell.state == LINKED:
-        return "x"
-    if cell.state in (TOO_FEW, NO_DATA) or cell.value is None:
+    """The cell as text: the number, or "" for a measure that is not shown."""
+    if cell.state != SHOWN or cell.value is None:
         return ""
     return str(cell.value)
 
@@ -147,198 +175,108 @@ class TableError(ValueError):
 # --- Counts ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class _Grid:
-    values: dict  # (row index, column key) -> int
-    lines: list  # [[(cell, coefficient), ...], ...], each summing to zero
-    cell_lines: dict  # cell -> [(line index, coefficient), ...]
-    is_total: dict  # cell -> bool (a total, hidden only when nothing else will do)
-    order: dict  # cell -> position, for a stable choice
+@cache
+def _secret() -> bytes:
+    """The statistics' secret, derived from the encryption key, which never changes once data
+    exists: a new secret would round every count afresh, and two roundings of one count are
+    two looks at it."""
+    material = settings.BROBYG_ENCRYPTION_KEY.encode()
+    return hmac.new(material, b"brobyg statistics cell keys", hashlib.sha256).digest()
 
 
-def _grid(table: Table) -> _Grid:
+def record_key_seed(label: str) -> int:
+    """The seed of the record keys of one kind of record (a model's label), as a bigint."""
+    digest = hmac.new(_secret(), f"record key {label}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def position_key(*parts) -> int:
+    """A cell key for a count whose builder gave none: from the cell's place in its table
+    (table, row and column), so a place gets the same rounding for the same count whatever the
+    filters. Weaker than a record key (the same records counted in two places are rounded
+    independently); every builder should give record keys."""
+    text = "\x1f".join(str(p) for p in parts).encode()
+    digest = hmac.new(_secret(), b"position " + text, hashlib.sha256).digest()
+    return int.from_bytes(digest[:4], "big") % CELL_KEY_MODULUS
+
+
+def _positions(n: int, cell_key: int) -> tuple[int, int]:
+    """Where the count n with this cell key looks up its rounding: two numbers from 0 to 2^64
+    (positions in [0, 1) times 2^64), one for the way it rounds and one for the step beyond. A
+    keyed hash of both, so counts whose keys are related (a total and its parts) are rounded
+    independently of each other."""
+    digest = hmac.new(_secret(), f"{n}:{cell_key}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big"), int.from_bytes(digest[8:16], "big")
+
+
+_WHOLE = 1 << 64
+
+
+def published_count(n: int, cell_key: int, k: int) -> int:
+    """The number published for a count of n whose cell key is `cell_key` (see the module's
+    docstring). k = 1 publishes every count as it is."""
+    if k <= 1 or n == 0:
+        return n
+    if n < k:
+        return 0
+    way, step = _positions(n, cell_key % CELL_KEY_MODULUS)
+    below = n - n % k
+    # The multiple below or above, up with chance (n mod k) / k: way / 2^64 < (n mod k) / k.
+    published = below + k if way * k < (n % k) * _WHOLE else below
+    # Then, once in STEP_ODDS each, one multiple further down or up (never below 0: the
+    # multiple is k or more here).
+    if step < _WHOLE // STEP_ODDS:
+        return published - k
+    if step >= _WHOLE - _WHOLE // STEP_ODDS:
+        return published + k
+    return published
+
+
+def possible_counts(published: int, k: int) -> tuple[int, int]:
+    """Every true count a published count can stand for (lowest, highest): what a reader who
+    knows the method can tell, and no more."""
+    if k <= 1:
+        return published, published
+    if published == 0:
+        return 0, 2 * k - 1
+    return max(k, published - 2 * k + 1), published + 2 * k - 1
+
+
+def _check(table: Table) -> None:
+    """Counts are whole numbers; a total column is its row's sum and a total row the sum of the
+    other rows. A table that does not add up is a bug in its builder."""
     counts = [c for c in table.columns if c.is_count]
     totals = [c for c in counts if c.kind == TOTAL]
-    total_rows = [i for i, r in enumerate(table.rows) if r.is_total]
+    total_rows = [r for r in table.rows if r.is_total]
     if len(totals) > 1 or len(total_rows) > 1:
         raise TableError(f"{table.key}: at most one total column and one total row")
-    values, is_total, order = {}, {}, {}
-    for i, row in enumerate(table.rows):
+    for row in table.rows:
         for c in counts:
             value = row.values.get(c.key) or 0
             if not isinstance(value, int) or value < 0:
                 raise TableError(f"{table.key}: {row.key}/{c.key} is not a count: {value!r}")
-            cell = (i, c.key)
-            values[cell] = value
-            is_total[cell] = row.is_total or c.kind == TOTAL
-            order[cell] = len(order)
-    lines = []
     parts = [c.key for c in counts if c.kind == COUNT]
     if totals:
-        total = totals[0].key
-        for i, row in enumerate(table.rows):
-            if sum(values[(i, k)] for k in parts) != values[(i, total)]:
+        for row in table.rows:
+            if sum(row.values.get(k) or 0 for k in parts) != (row.values.get(totals[0].key) or 0):
                 raise TableError(f"{table.key}: row {row.key} does not add up to its total")
-            lines.append([((i, k), 1) for k in parts] + [((i, total), -1)])
     if total_rows:
-        t = total_rows[0]
-        members = [i for i in range(len(table.rows)) if i != t]
+        members = [r for r in table.rows if not r.is_total]
         for c in counts:
-            if sum(values[(i, c.key)] for i in members) != values[(t, c.key)]:
+            if sum(r.values.get(c.key) or 0 for r in members) != (
+                total_rows[0].values.get(c.key) or 0
+            ):
                 raise TableError(f"{table.key}: column {c.key} does not add up to its total")
-            lines.append([((i, c.key), 1) for i in members] + [((t, c.key), -1)])
-    cell_lines: dict = {cell: [] for cell in values}
-    for index, line in enumerate(lines):
-        for cell, coefficient in line:
-            cell_lines[cell].append((index, coefficient))
-    return _Grid(values, lines, cell_lines, is_total, order)
-
-
-def _bounds(grid: _Grid, hidden: dict, cell, k: int) -> tuple[int, float]:
-    """What a reader knows of a hidden cell, narrowed to what is true of it (any solution
-    within these bounds is one the reader cannot rule out): "<k" is 1..k-1; "x" is any number,
-    but taken as k or more for a large count and as 0 for a zero, which only makes the audit
-    stricter."""
-    value = grid.values[cell]
-    if hidden[cell] == SMALL:
-        return 1, k - 1
-    if value == 0:
-        return 0, 0
-    if value < k:  # a small count shown as "x" because "<k" would have pinned it
-        return 0, float("inf")
-    return k, float("inf")
-
-
-def _has_alternative(grid: _Grid, hidden: dict, start, k: int) -> bool:
-    """Is there another set of values for the hidden cells, within what a reader knows of them,
-    that fits every line and gives `start` a different value?
-
-    Every cell is in at most two lines (its row and its column), with coefficient +1 or -1, so
-    any other solution differs from the true one by a sum of "circuits": a cycle of hidden cells
-    through lines, or a path between two cells that are in one line only, each cell changed by
-    +1 or -1 so that every line it passes still adds up. It is enough to look for one circuit
-    through `start` that keeps every cell it changes within bounds.
-    """
-    budget = [_SEARCH_BUDGET]
-    bounds = {cell: _bounds(grid, hidden, cell, k) for cell in hidden}
-
-    def fits(cell, delta) -> bool:
-        low, high = bounds[cell]
-        return low <= grid.values[cell] + delta <= high
-
-    def walk(line, incoming, pending, pending_incoming, visited, used) -> bool:
-        # `incoming` is what the circuit has added to `line` so far; one more hidden cell of
-        # the line must take it away again.
-        budget[0] -= 1
-        if budget[0] < 0:
-            return False
-        for cell, coefficient in grid.lines[line]:
-            if cell not in hidden or cell in used:
-                continue
-            delta = -incoming * coefficient  # coefficient is ±1
-            if not fits(cell, delta):
-                continue
-            others = [(i, c) for i, c in grid.cell_lines[cell] if i != line]
-            used.add(cell)
-            try:
-                if not others:  # the cell is in this line only: the path may end here
-                    if pending is None:
-                        return True
-                    if walk(pending, pending_incoming, None, None, visited, used):
-                        return True
-                    continue
-                other, other_coefficient = others[0]
-                if other == pending:
-                    if other_coefficient * delta + pending_incoming == 0:
-                        return True
-                    continue
-                if other in visited:
-                    continue
-                visited.add(other)
-                if walk(other, other_coefficient * delta, pending, pending_incoming, visited, used):
-                    return True
-                visited.discard(other)
-            finally:
-                used.discard(cell)
-        return False
-
-    lines = grid.cell_lines[start]
-    if not lines:
-        return True  # in no line at all: nothing relates it to anything published
-    for delta in (1, -1):
-        if not fits(start, delta):
-            continue
-        first, first_coefficient = lines[0]
-        pending, pending_incoming = None, None
-        if len(lines) > 1:  # its other line must add up too: the circuit returns there
-            pending, pending_incoming = lines[1][0], lines[1][1] * delta
-        visited = {first} | ({pending} if pending is not None else set())
-        if walk(first, first_coefficient * delta, pending, pending_incoming, visited, {start}):
-            return True
-    return False
-
-
-def _pick(grid: _Grid, hidden: dict, candidates, *, more_than: int = 0):
-    """The count to hide next among `candidates`: a count before a total, non-zero before
-    zero, the smallest first (it costs the reader least), above `more_than` if any is."""
-    visible = [c for c in candidates if c not in hidden]
-    if not visible:
-        return None
-    above = [c for c in visible if grid.values[c] > more_than]
-    pool = above or visible
-    return min(
-        pool,
-        key=lambda c: (grid.is_total[c], grid.values[c] == 0, grid.values[c], grid.order[c]),
-    )
-
-
-def suppress(table: Table, k: int) -> dict:
-    """{cell: SMALL | LINKED} for the table's counts; cell = (row index, column key)."""
-    grid = _grid(table)
-    hidden = {cell: SMALL for cell, value in grid.values.items() if 0 < value < k}
-    if not hidden:
-        return hidden
-    # Hiding more cells, or saying less of one, never pins a count that had another solution
-    # (the same solution still fits), so a count found free stays free.
-    free: set = set()
-    while True:
-        # Rule 2: no line with exactly one hidden cell.
-        changed = True
-        while changed:
-            changed = False
-            for line in grid.lines:
-                cells = [cell for cell, _coefficient in line]
-                if sum(1 for cell in cells if cell in hidden) == 1:
-                    chosen = _pick(grid, hidden, cells)
-                    if chosen is not None:
-                        hidden[chosen] = LINKED
-                        changed = True
-        # Rule 3: no small count pinned.
-        pinned = None
-        for cell in sorted(hidden, key=grid.order.get):
-            if not 0 < grid.values[cell] < k or cell in free:
-                continue
-            if not _has_alternative(grid, hidden, cell, k):
-                pinned = cell
-                break
-            free.add(cell)
-        if pinned is None:
-            return hidden
-        neighbours = [c for index, _ in grid.cell_lines[pinned] for c, _ in grid.lines[index]]
-        chosen = _pick(grid, hidden, neighbours, more_than=k)
-        if chosen is not None:
-            hidden[chosen] = LINKED
-            continue
-        # Every count beside it is hidden already, and "<k" on them still pins it (1 + 1 = "<3"
-        # can only be 1 + 1 = 2): show one of them as "x" instead, which says nothing of its
-        # size. A total first, then the largest.
-        smalls = [c for c in neighbours if hidden.get(c) == SMALL] or (
-            [pinned] if hidden[pinned] == SMALL else []
-        )
-        if not smalls:
-            return hidden  # nothing left to hide or to say less of
-        chosen = max(smalls, key=lambda c: (grid.is_total[c], grid.values[c], -grid.order[c]))
-        hidden[chosen] = LINKED
+    by_key = {c.key: c for c in table.columns}
+    for column in table.columns:
+        if column.kind in (MEASURE, SHARE) and (
+            column.base not in by_key or not by_key[column.base].is_count
+        ):
+            raise TableError(f"{table.key}: {column.key} needs a count column as its base")
+        if column.kind == SHARE and (
+            column.numerator not in by_key or not by_key[column.numerator].is_count
+        ):
+            raise TableError(f"{table.key}: {column.key} needs a count column as its numerator")
 
 
 # --- Publishing -----------------------------------------------------------------------------------
@@ -353,47 +291,37 @@ def _rounded(value, decimals: int):
 
 
 def protect(table: Table, *, k: int) -> PublishedTable:
-    """The table as it may be shown: hidden counts, and measures only over enough people."""
+    """The table as it may be shown: every count rounded by its cell key, and measures and
+    shares only over counts published as k or more."""
     if k < 1:
         raise ValueError("the smallest count shown must be at least 1")
-    hidden = suppress(table, k)
-    by_key = {c.key: c for c in table.columns}
-    for column in table.columns:
-        if column.kind in (MEASURE, SHARE) and (
-            column.base not in by_key or not by_key[column.base].is_count
-        ):
-            raise TableError(f"{table.key}: {column.key} needs a count column as its base")
-        if column.kind == SHARE and (
-            column.numerator not in by_key or not by_key[column.numerator].is_count
-        ):
-            raise TableError(f"{table.key}: {column.key} needs a count column as its numerator")
+    _check(table)
     rows = []
-    for i, row in enumerate(table.rows):
-
-        def count_shown(key, i=i, row=row):
-            return (i, key) not in hidden and (row.values.get(key) or 0) >= k
-
+    for row in table.rows:
+        counts = {}
+        for column in table.columns:
+            if column.is_count:
+                n = row.values.get(column.key) or 0
+                key = row.cell_keys.get(column.key)
+                if key is None:
+                    key = position_key(table.key, row.key, column.key)
+                counts[column.key] = published_count(n, int(key), k)
+        if table.rows_from_data and not row.is_total and not any(counts.values()):
+            continue
         cells = []
         for column in table.columns:
-            value = row.values.get(column.key)
             if column.is_count:
-                state = hidden.get((i, column.key), SHOWN)
-                cells.append(Cell(value or 0, SHOWN) if state == SHOWN else Cell(None, state))
+                cells.append(Cell(counts[column.key]))
                 continue
-            base = row.values.get(column.base) or 0
-            if base == 0:
-                cells.append(Cell(None, NO_DATA))
-            elif not count_shown(column.base) or (
-                column.kind == SHARE and (i, column.numerator) in hidden
-            ):
+            base = counts[column.base]
+            if base < k:
                 cells.append(Cell(None, TOO_FEW))
             elif column.kind == SHARE:
-                numerator = row.values.get(column.numerator) or 0
-                cells.append(Cell(_rounded(100 * numerator / base, column.decimals)))
-            elif value is None:
+                cells.append(Cell(_rounded(100 * counts[column.numerator] / base, column.decimals)))
+            elif row.values.get(column.key) is None:
                 cells.append(Cell(None, NO_DATA))
             else:
-                cells.append(Cell(_rounded(value, column.decimals)))
+                cells.append(Cell(_rounded(row.values[column.key], column.decimals)))
         rows.append(PublishedRow(row.key, row.label, cells, row.is_total, row.colour))
     return PublishedTable(
         key=table.key,

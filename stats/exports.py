@@ -2,22 +2,40 @@
 what disclosure control let through goes out.
 
 CSV is long ("tidy"): one line per cell, with keys a program can rely on and labels a person
-reads. A hidden count is "<5" (fewer than the threshold) or "x" (hidden so that a small count
-cannot be worked out); a mean, median or share over too few people is empty.
+reads. Every count is a published (rounded) count; a mean, median or share over a count
+published as 0 is empty. Two forms: the API's (`API_CSV`: comma-separated, a full stop before
+decimals, no byte-order mark), and the web download's for Danish Excel (`EXCEL_DA_CSV`:
+semicolon-separated, a decimal comma, and a UTF-8 byte-order mark, without which Excel reads
+"æøå" wrongly).
 """
 
 import csv
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from core.exports import safe_row, safe_xlsx_row
+from core.exports import safe_cell, safe_row, safe_xlsx_row
 from stats.disclosure import SHOWN, Cell, PublishedTable, display
 from stats.filters import StatsFilter
 
 CSV_HEADER = ["table", "table_title", "row", "row_label", "column", "column_label", "value"]
+
+
+@dataclass(frozen=True)
+class CsvForm:
+    delimiter: str
+    decimal: str
+    byte_order_mark: bool
+
+
+# For programs (the API, `stats_export`): as documented, and as every CSV reader expects.
+API_CSV = CsvForm(delimiter=",", decimal=".", byte_order_mark=False)
+# For people (the web download): Danish Excel splits on ";" (its list separator, since "," is
+# its decimal mark) and reads a file as UTF-8 only after a byte-order mark.
+EXCEL_DA_CSV = CsvForm(delimiter=";", decimal=",", byte_order_mark=True)
 
 
 class _Echo:
@@ -27,26 +45,34 @@ class _Echo:
         return value
 
 
-def csv_lines(tables: Iterable[PublishedTable]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+def _csv_value(cell: Cell, min_count: int, form: CsvForm) -> str:
+    text = display(cell, min_count)
+    if cell.state == SHOWN and isinstance(cell.value, int | float):
+        # A number Brobyg computed, never text someone typed: written in the form's own
+        # decimal mark, and left alone by the formula check ("-1,3" is a number in Danish Excel).
+        return text.replace(".", form.decimal)
+    return safe_cell(text)
+
+
+def csv_lines(tables: Iterable[PublishedTable], *, form: CsvForm = API_CSV) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=form.delimiter)
+    header = writer.writerow(CSV_HEADER)
+    yield "\ufeff" + header if form.byte_order_mark else header
     for table in tables:
         for row in table.rows:
             for column, cell in zip(table.columns, row.cells, strict=True):
                 # Labels and keys can be typed by people (a triage colour): never a formula.
-                yield writer.writerow(
-                    safe_row(
-                        [
-                            table.key,
-                            str(table.title),
-                            row.key,
-                            str(row.label),
-                            column.key,
-                            str(column.label),
-                            display(cell, table.min_count),
-                        ]
-                    )
+                labels = safe_row(
+                    [
+                        table.key,
+                        str(table.title),
+                        row.key,
+                        str(row.label),
+                        column.key,
+                        str(column.label),
+                    ]
                 )
+                yield writer.writerow([*labels, _csv_value(cell, table.min_count, form)])
 
 
 def _sheet_title(title: str, used: set) -> str:
@@ -92,15 +118,23 @@ def about_lines(filters: StatsFilter, min_count: int) -> list[str]:
     if filters.age_band:
         lines.append(_("Age band: %(band)s") % {"band": AgeBand(filters.age_band).label})
     lines += [
-        _("<%(count)s: a count from 1 to %(below)s, hidden.")
-        % {"count": min_count, "below": min_count - 1},
-        _("x: a count hidden so that a small count cannot be worked out from the totals."),
         _(
-            "An empty mean, median or share is over fewer than %(count)s citizens, "
-            "or over a hidden count."
+            "Every count is rounded to a multiple of %(count)s: nearly always to the multiple "
+            "just below or above it, now and then to one further, and the same count of the "
+            "same people always the same way, whatever the filters."
         )
         % {"count": min_count},
-        _("Totals are true totals: they include the hidden counts."),
+        _("A count from 1 to %(below)s is shown as 0.") % {"below": min_count - 1},
+        _(
+            "Totals are rounded on their own, so the counts in a row or column need not add up "
+            "to its total."
+        ),
+        _(
+            "Shares are computed from the rounded counts. Means and medians are exact, and "
+            "shown only over a count of at least %(count)s; an empty one is over a count "
+            "shown as 0."
+        )
+        % {"count": min_count},
     ]
     return lines
 

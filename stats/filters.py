@@ -202,14 +202,6 @@ def district_choices() -> list[str]:
     (a few hundred steps) instead of reading every citizen."""
     from referrals.models import Citizen
 
-    if connection.vendor != "postgresql":
-        return list(
-            Citizen.objects.exclude(postcode="")
-            .annotate(district=district_expression(""))
-            .values_list("district", flat=True)
-            .distinct()
-            .order_by("district")
-        )
     table = connection.ops.quote_name(Citizen._meta.db_table)
     sql = f"""
         WITH RECURSIVE districts AS (

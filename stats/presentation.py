@@ -1,11 +1,11 @@
 """Published tables as the dashboard shows them: Danish number formats and a word for every
-hidden figure."""
+figure not shown."""
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from stats.charts import chart_for
-from stats.disclosure import LINKED, NO_DATA, SHOWN, SMALL, TOO_FEW, Cell, Column, PublishedTable
+from stats.disclosure import NO_DATA, SHOWN, TOO_FEW, Cell, Column, PublishedTable
 
 
 def cell_text(cell: Cell, column: Column, min_count: int) -> dict:
@@ -17,22 +17,10 @@ def cell_text(cell: Cell, column: Column, min_count: int) -> dict:
             if column.unit == "%":
                 text += " %"
         return {"text": text, "title": "", "css": ""}
-    if cell.state == SMALL:
-        return {
-            "text": f"<{min_count}",
-            "title": _("Fewer than %(count)s") % {"count": min_count},
-            "css": "stat-hidden",
-        }
-    if cell.state == LINKED:
-        return {
-            "text": "x",
-            "title": _("Hidden, so that a small number cannot be worked out"),
-            "css": "stat-hidden",
-        }
     if cell.state == TOO_FEW:
         return {
             "text": "·",
-            "title": _("Not shown: fewer than %(count)s citizens") % {"count": min_count},
+            "title": _("Not shown: the count it is over is shown as 0"),
             "css": "stat-hidden",
         }
     assert cell.state == NO_DATA

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from stats.disclosure import PublishedTable, protect
 from stats.filters import StatsFilter
@@ -17,12 +16,6 @@ PERMISSION = "stats.view_statistics"
 
 def min_count() -> int:
     return settings.BROBYG_STATS_MIN_COUNT
-
-
-def statistics_available() -> bool:
-    """The tables are computed with PostgreSQL (percentile_cont, GROUPING SETS, jsonb); the
-    SQLite of a bare `make run` has none of them."""
-    return connection.vendor == "postgresql"
 
 
 def published_tables(*, filters: StatsFilter, builders=None) -> Iterator[PublishedTable]:

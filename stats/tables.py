@@ -14,19 +14,14 @@ from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
-    Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Extract, ExtractYear, Power, TruncDate
+from django.db.models.functions import Coalesce, Extract, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -40,13 +35,13 @@ from stats.constants import FOLLOW_UP_MIN_DAYS, IMPROVED_BY, Interval
 from stats.disclosure import MEASURE, SHARE, TOTAL, Column, Row, Table
 from stats.filters import (
     StatsFilter,
-    age_band_expression,
     age_band_sql,
     district_expression,
     narrowed,
     period_expression,
 )
-from stats.queries import Group, Sql, grouped, quote, run
+from stats.gaps import gap_analysis, unmet_needs
+from stats.queries import KEY_SUFFIX, Group, Sql, grouped, quote, record_key_sql, run
 
 TOTAL_KEY = "total"
 TOTAL_LABEL = _("Total")
@@ -77,6 +72,16 @@ def period_rows(filters: StatsFilter) -> list[tuple[str, str]]:
     ]
 
 
+def keyed_row(key: str, label, figures: dict, **kwargs) -> Row:
+    """A row from one group's figures, each count's cell key (`<name>_key`, which `grouped()`
+    adds beside a count) apart from the values."""
+    values = {k: v for k, v in figures.items() if not k.endswith(KEY_SUFFIX)}
+    cell_keys = {
+        k.removesuffix(KEY_SUFFIX): v or 0 for k, v in figures.items() if k.endswith(KEY_SUFFIX)
+    }
+    return Row(key, label, values, cell_keys=cell_keys, **kwargs)
+
+
 def cube_rows(
     groups: list[Group],
     *,
@@ -90,24 +95,23 @@ def cube_rows(
     extra: Callable | None = None,
 ) -> list[Row]:
     """Rows of counts from a CUBE over (row dimension, column dimension): one per `rows`
-    ((key, label), in order, zero where nothing was counted), and the total row."""
+    ((key, label), in order, zero where nothing was counted), and the total row. Each count
+    carries its cell key (`<measure>_key`)."""
     cells: dict = {}
+    cell_keys: dict = {}
     for group in groups:
         r = TOTAL_KEY if group.rolled_up[0] else row_key(group.keys[0])
         c = TOTAL_KEY if group.rolled_up[1] else column_key(group.keys[1])
         cells[(r, c)] = group.values[measure] or 0
+        cell_keys[(r, c)] = group.values.get(measure + KEY_SUFFIX) or 0
     keys = [*column_keys, TOTAL_KEY] if total_column else column_keys
     result = []
-    for key, label in rows:
+    for key, label in [*rows, *([(TOTAL_KEY, TOTAL_LABEL)] if total_row else [])]:
         values = {c: cells.get((key, c), 0) for c in keys}
         if extra:
             values.update(extra(key))
-        result.append(Row(key, label, values))
-    if total_row:
-        values = {c: cells.get((TOTAL_KEY, c), 0) for c in keys}
-        if extra:
-            values.update(extra(TOTAL_KEY))
-        result.append(Row(TOTAL_KEY, TOTAL_LABEL, values, is_total=True))
+        row_keys = {c: cell_keys.get((key, c), 0) for c in keys}
+        result.append(Row(key, label, values, key == TOTAL_KEY, cell_keys=row_keys))
     return result
 
 
@@ -207,14 +211,12 @@ def referrals_by_reason(filters: StatsFilter) -> Table:
         TOTAL_KEY if g.rolled_up[0] else period_key(g.keys[0], filters.interval): g.values
         for g in groups
     }
-    keys = [*(t.value for t in transitions), NOT_STATED]
+    empty = dict.fromkeys([*(t.value for t in transitions), NOT_STATED], 0)
     rows = [
-        Row(key, label, {k: by_key.get(key, {}).get(k, 0) for k in keys})
-        for key, label in period_rows(filters)
+        keyed_row(key, label, {**empty, **by_key.get(key, {})})
+        for key, label in [*period_rows(filters), (TOTAL_KEY, TOTAL_LABEL)]
     ]
-    rows.append(
-        Row(TOTAL_KEY, TOTAL_LABEL, {k: by_key.get(TOTAL_KEY, {}).get(k, 0) for k in keys}, True)
-    )
+    rows[-1].is_total = True
     return Table(
         key="referrals_by_reason",
         title=_("Referrals by life transition"),
@@ -257,7 +259,7 @@ def first_contact_time(filters: StatsFilter) -> Table:
     }
     empty = {"contacted": 0, "median": None, "p90": None}
     rows = [
-        Row(key, label, dict(by_key.get(key, empty)))
+        keyed_row(key, label, by_key.get(key, empty))
         for key, label in [*period_rows(filters), (TOTAL_KEY, TOTAL_LABEL)]
     ]
     rows[-1].is_total = True
@@ -400,6 +402,7 @@ def screenings_by_colour(filters: StatsFilter) -> Table:
         row_heading=_("Triage colour"),
         columns=_severity_columns()[:3],
         rows=rows,
+        rows_from_data=True,
         chart="bars",
         chart_columns=(TOTAL_KEY,),
     )
@@ -464,6 +467,7 @@ def severe_loneliness_by_district(filters: StatsFilter) -> Table:
         row_heading=_("District"),
         columns=_severity_columns(),
         rows=_severity_by(filters, dimension="district", rows=rows, row_key=str),
+        rows_from_data=True,
         chart="bars",
         chart_columns=("share",),
     )
@@ -510,7 +514,8 @@ def _ucla3_change_figures(filters: StatsFilter, *, group_by: str) -> dict:
             HAVING max(stamp) / {_TIME_AND_SCORE} - min(stamp) / {_TIME_AND_SCORE}
                 >= %s::integer * 86400
         ), followed AS (
-            SELECT first_score, latest_score, {band} AS band, {category} AS category
+            SELECT first_score, latest_score, {band} AS band, {category} AS category,
+                   {record_key_sql("dated.citizen_id", Citizen)} AS citizen_key
             FROM (
                 SELECT p.first %% {_TIME_AND_SCORE} AS first_score,
                        p.latest %% {_TIME_AND_SCORE} AS latest_score,
@@ -527,7 +532,10 @@ def _ucla3_change_figures(filters: StatsFilter, *, group_by: str) -> dict:
                count(*) FILTER (WHERE first_score - latest_score >= %s),
                count(*) FILTER (WHERE first_score - latest_score < %s),
                count(*),
-               avg(first_score), avg(latest_score), avg(latest_score - first_score)
+               avg(first_score), avg(latest_score), avg(latest_score - first_score),
+               sum(citizen_key) FILTER (WHERE first_score - latest_score >= %s),
+               sum(citizen_key) FILTER (WHERE first_score - latest_score < %s),
+               sum(citizen_key)
         FROM followed
         {band_filter}
         GROUP BY ROLLUP ({group_by})
@@ -538,18 +546,15 @@ def _ucla3_change_figures(filters: StatsFilter, *, group_by: str) -> dict:
         settings.TIME_ZONE,
         IMPROVED_BY,
         IMPROVED_BY,
+        IMPROVED_BY,
+        IMPROVED_BY,
         *([filters.age_band] if filters.age_band else []),
     ]
     by_key = {}
-    for key, rolled, improved, other, people, first, latest, change in run(statement, params):
-        by_key[TOTAL_KEY if rolled else key] = {
-            "improved": improved,
-            "other": other,
-            "people": people,
-            "first": first,
-            "latest": latest,
-            "change": change,
-        }
+    names = ["improved", "other", "people", "first", "latest", "change"]
+    names += [f"{n}{KEY_SUFFIX}" for n in ("improved", "other", "people")]
+    for key, rolled, *figures in run(statement, params):
+        by_key[TOTAL_KEY if rolled else key] = dict(zip(names, figures, strict=True))
     return by_key
 
 
@@ -587,8 +592,8 @@ def ucla3_change(filters: StatsFilter) -> Table:
     first screening."""
     by_key = _ucla3_change_figures(filters, group_by="band")
     empty = {"improved": 0, "other": 0, "people": 0}
-    rows = [Row(b.value, b.label, dict(by_key.get(b.value, empty))) for b in AgeBand]
-    rows.append(Row(TOTAL_KEY, TOTAL_LABEL, dict(by_key.get(TOTAL_KEY, empty)), is_total=True))
+    rows = [keyed_row(b.value, b.label, by_key.get(b.value, empty)) for b in AgeBand]
+    rows.append(keyed_row(TOTAL_KEY, TOTAL_LABEL, by_key.get(TOTAL_KEY, empty), is_total=True))
     return Table(
         key="ucla3_change",
         title=_("Change in UCLA-3 from the first screening to a later one"),
@@ -612,8 +617,8 @@ def ucla3_change_by_category(filters: StatsFilter) -> Table:
 
     by_key = _ucla3_change_figures(filters, group_by="category")
     empty = {"improved": 0, "other": 0, "people": 0}
-    rows = [Row(k.value, k.label, dict(by_key.get(k.value, empty))) for k in ActivityKind]
-    rows.append(Row(TOTAL_KEY, TOTAL_LABEL, dict(by_key.get(TOTAL_KEY, empty)), is_total=True))
+    rows = [keyed_row(k.value, k.label, by_key.get(k.value, empty)) for k in ActivityKind]
+    rows.append(keyed_row(TOTAL_KEY, TOTAL_LABEL, by_key.get(TOTAL_KEY, empty), is_total=True))
     return Table(
         key="ucla3_change_by_category",
         title=_("Change in UCLA-3 by offer category"),
@@ -745,7 +750,7 @@ def volunteer_waiting_list(filters: StatsFilter) -> Table:
     by_key = {TOTAL_KEY if g.rolled_up[0] else g.keys[0]: g.values for g in groups}
     empty = {"waiting": 0, "median": None, "longest": None}
     rows = [
-        Row(key, label, dict(by_key.get(key, empty)))
+        keyed_row(key, label, by_key.get(key, empty))
         for key, label in [*VolunteerRole.choices, (TOTAL_KEY, TOTAL_LABEL)]
     ]
     rows[-1].is_total = True
@@ -770,86 +775,6 @@ def volunteer_waiting_list(filters: StatsFilter) -> Table:
     )
 
 
-def gap_analysis(filters: StatsFilter) -> Table:
-    """Where the need has no answer: citizens whose latest screening in the period was red and
-    who have no active offer for their age within BROBYG_STATS_GAP_KM of home, by district and
-    age band (distances between postcode centres; offers by phone or online count anywhere)."""
-    from offers.constants import OfferStatus
-    from offers.models import Offer
-    from places.geo import KM_PER_DEGREE
-    from places.models import Postcode
-
-    red = narrowed(
-        Screening.objects.filter(is_draft=False, triage_code="red"),
-        filters,
-        at="screened_at",
-        team=None,
-    )
-    later = Screening.objects.filter(
-        is_draft=False,
-        citizen_id=OuterRef("citizen_id"),
-        screened_at__gt=OuterRef("screened_at"),
-        screened_at__lt=filters.end_before,
-    )
-    centre = Postcode.objects.filter(code=OuterRef("citizen__postcode"))
-    reach = (settings.BROBYG_STATS_GAP_KM / KM_PER_DEGREE) ** 2
-    # Denmark lies around 56°N: one degree of longitude is cos(56°) of one of latitude.
-    near = (
-        Offer.objects.filter(status=OfferStatus.ACTIVE)
-        .filter(
-            Q(age_min__isnull=True) | Q(age_min__lte=OuterRef("stats_age")),
-            Q(age_max__isnull=True) | Q(age_max__gte=OuterRef("stats_age")),
-        )
-        .annotate(
-            d2=ExpressionWrapper(
-                Power(F("latitude") - OuterRef("stats_lat"), 2)
-                + Power((F("longitude") - OuterRef("stats_lon")) * Value(0.559), 2),
-                output_field=FloatField(),
-            )
-        )
-        .filter(Q(is_remote=True) | Q(d2__lte=reach))
-    )
-    unanswered = (
-        red.filter(~Exists(later))
-        .annotate(
-            stats_lat=Subquery(centre.values("latitude")[:1]),
-            stats_lon=Subquery(centre.values("longitude")[:1]),
-            stats_age=ExtractYear(F("screened_at")) - ExtractYear(F("citizen__birth_date")),
-        )
-        .filter(~Exists(near))
-    )
-    groups = grouped(
-        unanswered,
-        dimensions={
-            "district": district_expression("citizen__"),
-            "age_band": age_band_expression(birth_date="citizen__birth_date", at="screened_at"),
-        },
-        aggregates={"n": "count(*)"},
-    )
-    bands = [b for b in AgeBand if b != AgeBand.UNDER_16]
-    districts = sorted({g.keys[0] or "" for g in groups if not g.rolled_up[0]})
-    return Table(
-        key="gap_analysis",
-        title=_("Where no offer is near: citizens screened red"),
-        description=_(
-            "Citizens whose latest screening in the period was red and who have no active offer "
-            "for their age within {km} km of home, by district and age band."
-        ).format(km=settings.BROBYG_STATS_GAP_KM),
-        row_heading=_("District"),
-        columns=[
-            *(Column(b.value, b.label) for b in bands),
-            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
-        ],
-        rows=cube_rows(
-            groups,
-            rows=[(d, d or _("Unknown")) for d in districts],
-            row_key=lambda d: d or "",
-            column_keys=[b.value for b in bands],
-        ),
-        chart="stacked",
-    )
-
-
 TABLES: list[Callable[[StatsFilter], Table]] = [
     referrals_by_source,
     referrals_by_reason,
@@ -865,4 +790,5 @@ TABLES: list[Callable[[StatsFilter], Table]] = [
     matches_by_category,
     volunteer_waiting_list,
     gap_analysis,
+    unmet_needs,
 ]

@@ -6,21 +6,16 @@ from django.utils.http import urlencode
 
 from audit.constants import AuditAction
 from audit.services import audit_record
-from stats.exports import about_lines, csv_lines, export_filename, xlsx_file
+from stats.exports import EXCEL_DA_CSV, about_lines, csv_lines, export_filename, xlsx_file
 from stats.filters import filters_from_params
 from stats.forms import StatisticsFilterForm
 from stats.presentation import present
 from stats.selectors import (
     PERMISSION,
     min_count,
-    statistics_available,
     statistics_iter,
     statistics_tables,
 )
-
-
-def _unavailable(request, status=503):
-    return render(request, "stats/unavailable.html", status=status)
 
 
 def _form(request) -> StatisticsFilterForm:
@@ -39,8 +34,6 @@ def _invalid(request, form):
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def dashboard(request):
-    if not statistics_available():
-        return _unavailable(request, status=200)  # a page that explains, not an error
     if request.GET:
         form = _form(request)
         if not form.is_valid():
@@ -68,14 +61,14 @@ def dashboard(request):
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def export_csv(request):
-    if not statistics_available():
-        return _unavailable(request)
+    """The tables as CSV for Danish Excel (semicolons, decimal commas, a byte-order mark); the
+    API's CSV is the plain form for programs."""
     form = _form(request)
     if not form.is_valid():
         return _invalid(request, form)
     audit_record(actor=request.user, action=AuditAction.EXPORT, request=request)
     response = StreamingHttpResponse(
-        csv_lines(statistics_iter(user=request.user, filters=form.filters)),
+        csv_lines(statistics_iter(user=request.user, filters=form.filters), form=EXCEL_DA_CSV),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = (
@@ -87,8 +80,6 @@ def export_csv(request):
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 def export_xlsx(request):
-    if not statistics_available():
-        return _unavailable(request)
     form = _form(request)
     if not form.is_valid():
         return _invalid(request, form)

@@ -18,9 +18,12 @@ class StatsRowSerializer(serializers.Serializer):
     values = serializers.ListField(
         child=serializers.JSONField(),
         help_text=(
-            "One value per column: a number; '<5' (a count from 1 to 4, hidden); 'x' (a count "
-            "hidden so that a small count cannot be worked out); or null (a mean, median or "
-            "share over fewer than 5 citizens, or over nobody). The 5 is `min_count`."
+            "One value per column: a number, or null (a mean, median or share over a count "
+            "published as 0). Counts are rounded to a multiple of `min_count` (5) by cell-key "
+            "perturbation: a count from 1 to 4 is 0; any other to the multiple below or above "
+            "it, now and then to one further (0 stands for 0 to 9, any other p for p-9, at "
+            "least 5, to p+9); the same count of the same records is always the same number. "
+            "Totals are rounded on their own. Shares are computed from the published counts."
         ),
     )
 
@@ -51,6 +54,6 @@ StatsFiltersSerializer._declared_fields["from"] = serializers.CharField(
 class StatsSummarySerializer(serializers.Serializer):
     filters = StatsFiltersSerializer()
     min_count = serializers.IntegerField(
-        help_text="The smallest count shown; smaller counts are '<min_count'."
+        help_text="Counts are published as multiples of this; smaller counts are 0."
     )
     tables = StatsTableSerializer(many=True)

@@ -1,10 +1,11 @@
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import service_scopes
+from accounts.constants import ApiScope
 from audit.constants import AuditAction
 from audit.services import audit_record
 from core.api.permissions import require_perms
@@ -12,14 +13,7 @@ from stats.api.serializers import StatsSummarySerializer
 from stats.constants import FILTER_AGE_BANDS
 from stats.exports import csv_lines, export_filename, json_table
 from stats.filters import filters_from_params
-from stats.selectors import PERMISSION, min_count, statistics_available, statistics_iter
-
-
-class Unavailable(APIException):
-    status_code = 503
-    default_detail = "The statistics need PostgreSQL; this installation runs on SQLite."
-    default_code = "unavailable"
-
+from stats.selectors import PERMISSION, min_count, statistics_iter
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
@@ -51,12 +45,8 @@ FILTER_PARAMETERS = [
 
 
 class _StatsView(APIView):
-    permission_classes = [require_perms(PERMISSION)]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if not statistics_available():
-            raise Unavailable
+    # A report job may read the statistics with a token of scope stats:read.
+    permission_classes = [service_scopes(get=ApiScope.STATS_READ), require_perms(PERMISSION)]
 
     def perform_content_negotiation(self, request, force=False):
         # The CSV export answers in CSV whatever the Accept header says; errors are JSON.
@@ -67,8 +57,9 @@ class _StatsView(APIView):
     tags=["statistics"], parameters=FILTER_PARAMETERS, responses={200: StatsSummarySerializer}
 )
 class StatsSummaryView(_StatsView):
-    """Every statistics table as JSON, anonymised: small counts hidden, and no count that
-    can be worked out from the totals. Admins only."""
+    """Every statistics table as JSON, anonymised: every count rounded by cell-key
+    perturbation, so no count of 1 to 4 is published and none can be worked out by combining
+    exports. Admins, and systems with stats:read."""
 
     def get(self, request):
         filters = filters_from_params(request.query_params)
@@ -84,7 +75,7 @@ class StatsSummaryView(_StatsView):
 
 
 class StatsExportCsvView(_StatsView):
-    """The same tables as CSV, one line per cell. Admins only."""
+    """The same tables as CSV, one line per cell. Admins, and systems with stats:read."""
 
     @extend_schema(
         tags=["statistics"],
@@ -94,7 +85,9 @@ class StatsExportCsvView(_StatsView):
             (200, "text/csv"): OpenApiResponse(
                 OpenApiTypes.STR,
                 description="One line per cell: table,table_title,row,row_label,column,"
-                "column_label,value. Streamed.",
+                "column_label,value. Comma-separated, a full stop before decimals, UTF-8 without "
+                "a byte-order mark (the web download /statistik/eksport.csv is the form for "
+                "Danish Excel). Streamed.",
             )
         },
     )

@@ -1,44 +1,56 @@
-"""Disclosure control on its own: small counts hidden, and never worked out from the rest."""
+"""Disclosure control on its own: every count rounded by its cell key, no count of 1 to 4
+published, the same count of the same records always the same number, and no small count
+pinned by a difference of published numbers."""
 
+import itertools
 import random
+from statistics import mean
 
 import pytest
+from django.test import override_settings
 
+from stats import disclosure
 from stats.disclosure import (
-    COUNT,
-    LINKED,
     MEASURE,
     NO_DATA,
     SHARE,
     SHOWN,
-    SMALL,
     TOO_FEW,
     TOTAL,
     Column,
     Row,
     Table,
     TableError,
+    possible_counts,
     protect,
-    suppress,
+    published_count,
 )
+from tests.stats.rounding import publishable
+
+KEYS = range(0, disclosure.CELL_KEY_MODULUS, disclosure.CELL_KEY_MODULUS // 4000)
 
 
-def counts_table(rows: list[list[int]], *, total_row=True, total_column=True) -> Table:
-    """A table of counts with true totals, rows r0, r1, … and columns c0, c1, …"""
+def outcomes(n: int, k: int = 5) -> set[int]:
+    """Every number a count of n is published as, over thousands of cell keys."""
+    return {published_count(n, key, k) for key in KEYS}
+
+
+@pytest.fixture(autouse=True)
+def fresh_secret():
+    disclosure._secret.cache_clear()
+    yield
+    disclosure._secret.cache_clear()
+
+
+def counts_table(rows: list[list[int]], *, keys=None) -> Table:
+    """A table of counts with a total column and a total row; `keys` gives cell keys."""
     columns = [Column(f"c{j}", f"c{j}") for j in range(len(rows[0]))]
-    if total_column:
-        columns.append(Column("total", "I alt", kind=TOTAL))
+    columns.append(Column("total", "I alt", kind=TOTAL))
     table_rows = []
-    for i, values in enumerate(rows):
-        cells = {f"c{j}": v for j, v in enumerate(values)}
-        if total_column:
-            cells["total"] = sum(values)
-        table_rows.append(Row(f"r{i}", f"r{i}", cells))
-    if total_row:
-        sums = {f"c{j}": sum(r[j] for r in rows) for j in range(len(rows[0]))}
-        if total_column:
-            sums["total"] = sum(sum(r) for r in rows)
-        table_rows.append(Row("total", "I alt", sums, is_total=True))
+    for i, values in enumerate([*rows, [sum(c) for c in zip(*rows, strict=True)]]):
+        cells = {f"c{j}": v for j, v in enumerate(values)} | {"total": sum(values)}
+        cell_keys = {c: keys(i, c) for c in cells} if keys else {}
+        table_rows.append(Row(f"r{i}", f"r{i}", cells, i == len(rows), cell_keys=cell_keys))
     return Table("test", "Test", columns, table_rows)
 
 
@@ -46,177 +58,146 @@ def shown(published) -> list[list[str]]:
     return [[published.display(c) for c in row.cells] for row in published.rows]
 
 
-# --- An attacker who knows every published number and the rules --------------------------------
+# --- The table of roundings ------------------------------------------------------------------
 
 
-def solutions_per_hidden_cell(table: Table, hidden: dict, k: int) -> dict:
-    """Every value each hidden cell can take in some solution that fits all published numbers,
-    with "<k" read as 1..k-1 and "x" as any number. The reader is given the benefit of every
-    doubt: an "x" that is in truth 0 or large is taken as 0 or k and more (what "x" is nearly
-    always), and only one that is in truth small as any number. Brute force with propagation,
-    for small tables: an independent check of the audit in `suppress`."""
-    count_keys = [c.key for c in table.columns if c.kind in (COUNT, TOTAL)]
-    parts = [c.key for c in table.columns if c.kind == COUNT]
-    total_key = next((c.key for c in table.columns if c.kind == TOTAL), None)
-    total_row = next((i for i, r in enumerate(table.rows) if r.is_total), None)
-    value = {(i, key): r.values[key] for i, r in enumerate(table.rows) for key in count_keys}
-    # A reader knows no upper bound of an "x" but what the lines give; a little above the
-    # largest count is room enough to find a second solution where there is one.
-    ceiling = max(value.values()) + 2 * k
-    lines = []
-    if total_key:
-        for i in range(len(table.rows)):
-            lines.append([((i, key), 1) for key in parts] + [((i, total_key), -1)])
-    if total_row is not None:
-        members = [i for i in range(len(table.rows)) if i != total_row]
-        for key in count_keys:
-            lines.append([((i, key), 1) for i in members] + [((total_row, key), -1)])
-
-    def domain(cell):
-        if hidden[cell] == SMALL:
-            return range(1, k)
-        if 0 < value[cell] < k:
-            return range(ceiling + 1)
-        return [0, *range(k, ceiling + 1)]
-
-    seen = {cell: set() for cell in hidden}
-    unknown = sorted(hidden)
-
-    def consistent(assigned) -> tuple[bool, dict]:
-        # Propagate lines with one unknown left; fail on a line that cannot add up.
-        assigned = dict(assigned)
-        progress = True
-        while progress:
-            progress = False
-            for line in lines:
-                open_cells = [c for c, _ in line if c in hidden and c not in assigned]
-                known = sum(
-                    coefficient * (assigned[c] if c in hidden else value[c])
-                    for c, coefficient in line
-                    if c not in open_cells
-                )
-                if not open_cells:
-                    if known != 0:
-                        return False, assigned
-                elif len(open_cells) == 1:
-                    cell = open_cells[0]
-                    coefficient = next(co for c, co in line if c == cell)
-                    needed = -known * coefficient
-                    if needed not in domain(cell):
-                        return False, assigned
-                    assigned[cell] = needed
-                    progress = True
-        return True, assigned
-
-    def search(assigned):
-        ok, assigned = consistent(assigned)
-        if not ok:
-            return
-        rest = [c for c in unknown if c not in assigned]
-        if not rest:
-            for cell, v in assigned.items():
-                seen[cell].add(v)
-            return
-        cell = rest[0]
-        for v in domain(cell):
-            search({**assigned, cell: v})
-
-    search({})
-    return seen
+@pytest.mark.parametrize("k", [3, 5])
+def test_a_count_from_1_to_k_minus_1_is_always_0_and_0_is_0(k):
+    for n in range(k):
+        assert outcomes(n, k) == {0}
 
 
-def assert_no_small_count_can_be_worked_out(table: Table, k: int):
-    hidden = suppress(table, k)
-    seen = solutions_per_hidden_cell(table, hidden, k)
-    for cell in hidden:
-        i, key = cell
-        assert table.rows[i].values[key] in seen[cell], "the true table must be a solution"
-        if 0 < table.rows[i].values[key] < k:
-            assert len(seen[cell]) >= 2, f"{cell} = {table.rows[i].values[key]} is pinned"
-    return hidden
+@pytest.mark.parametrize("k", [3, 5])
+def test_every_count_is_a_multiple_of_k_near_it(k):
+    assert outcomes(k, k) == {0, k, 2 * k}  # so 0 can stand for k, and more, too
+    for n in range(k + 1, 60):
+        assert outcomes(n, k) == publishable(n, k), n
 
 
-# --- Rules ---------------------------------------------------------------------------------------
+def test_nine_counts_in_ten_are_within_4_and_every_one_within_9():
+    for n in [5, 7, 12, 23, 48]:
+        errors = [abs(published_count(n, key, 5) - n) for key in KEYS]
+        assert sum(e <= 4 for e in errors) / len(errors) > 0.88, n
+        assert max(errors) <= 9
 
 
-def test_counts_from_one_to_four_are_hidden_and_zero_is_shown():
-    published = protect(counts_table([[0, 1, 4, 5, 20]], total_row=False, total_column=False), k=5)
-    assert shown(published) == [["0", "<5", "<5", "5", "20"]]
-    assert [c.state for c in published.rows[0].cells] == [SHOWN, SMALL, SMALL, SHOWN, SHOWN]
-    assert [c.value for c in published.rows[0].cells] == [0, None, None, 5, 20]
+@pytest.mark.parametrize("k", [3, 5])
+def test_what_a_published_count_stands_for_is_exactly_every_count_that_gives_it(k):
+    stands_for: dict[int, set] = {}
+    for n in range(0, 80):
+        for p in outcomes(n, k):
+            stands_for.setdefault(p, set()).add(n)
+    for p, counts in stands_for.items():
+        if p > 60:
+            continue  # counts above 79 would give these too
+        low, high = possible_counts(p, k)
+        assert counts == set(range(low, high + 1)), p
+        assert p == 0 or low >= k  # a number shown is never fewer than k people
+
+
+def test_the_same_count_with_the_same_cell_key_is_always_the_same_number():
+    assert all(published_count(7, 12345, 5) == published_count(7, 12345, 5) for _ in range(50))
+    # and the keys of two tables' equal counts of the same records are equal (the sum of the
+    # records' keys), so they round alike; other keys round any of the ways
+    assert {published_count(7, key, 5) for key in KEYS} == {0, 5, 10, 15}
+
+
+def test_above_k_the_rounding_is_unbiased():
+    for n in [5, 6, 7, 9, 12, 23, 48]:
+        average = mean(published_count(n, key, 5) for key in KEYS)
+        assert average == pytest.approx(n, abs=0.25), n
+
+
+def test_the_rounding_is_the_secrets_a_new_one_would_round_afresh():
+    before = [published_count(7, key, 5) for key in range(200)]
+    with override_settings(BROBYG_ENCRYPTION_KEY="another-secret"):
+        disclosure._secret.cache_clear()
+        after = [published_count(7, key, 5) for key in range(200)]
+    assert before != after
+
+
+def test_k_of_1_publishes_every_count_as_it_is():
+    assert [published_count(n, 99, 1) for n in range(12)] == list(range(12))
+
+
+# --- Differences of published numbers ----------------------------------------------------------
+
+
+def test_no_single_difference_of_published_numbers_pins_a_small_count():
+    """Every small count t beside up to three other counts in a line that adds up to a total,
+    whatever each of them and the total is published as: the total's range less the others'
+    ranges, taken with t's own published 0, leaves two values or more."""
+    k = 5
+    for t in range(1, k):
+        for others in itertools.chain.from_iterable(
+            itertools.combinations_with_replacement(range(0, 16), r) for r in range(1, 4)
+        ):
+            total = t + sum(others)
+            for published_total in publishable(total):
+                for published_others in itertools.product(*(publishable(o) for o in others)):
+                    low_total, high_total = possible_counts(published_total, k)
+                    ranges = [possible_counts(p, k) for p in published_others]
+                    low = max(0, low_total - sum(high for _low, high in ranges))
+                    high = high_total - sum(low for low, _high in ranges)
+                    own_low, own_high = possible_counts(0, k)
+                    left = range(max(low, own_low), min(high, own_high) + 1)
+                    assert t in left and len(left) >= 2, (t, others, published_total)
+
+
+# --- Tables ------------------------------------------------------------------------------------
+
+
+def test_protect_rounds_every_count_by_its_cell_key():
+    # given referrals from three sources, 3 + 10 + 12 = 25, with their records' keys
+    table = counts_table([[3, 10, 12]], keys=lambda i, c: sum(map(ord, c)) * 7919)
+
+    published = protect(table, k=5)
+
+    rows = shown(published)
+    assert rows[0][0] == "0"
+    assert [int(v) for v in rows[0][1:]] == [
+        published_count(10, table.rows[0].cell_keys["c1"], 5),
+        published_count(12, table.rows[0].cell_keys["c2"], 5),
+        published_count(25, table.rows[0].cell_keys["total"], 5),
+    ]
+    assert [c.state for c in published.rows[0].cells] == [SHOWN] * 4
+    # the total row counts the same records as the one row: the same keys, the same numbers
+    assert rows[1] == rows[0]
+
+
+def test_the_same_counts_with_the_same_keys_give_the_same_table():
+    def key(i, c):
+        return (i * 7919 + len(c) * 104729) % 99991
+
+    rng = random.Random(4)
+    rows = [[rng.randint(0, 30) for _ in range(4)] for _ in range(5)]
+    first = shown(protect(counts_table(rows, keys=key), k=5))
+    assert shown(protect(counts_table(rows, keys=key), k=5)) == first
+
+
+def test_a_count_without_record_keys_is_rounded_by_its_place_the_same_every_time():
+    table = counts_table([[7, 8, 13], [6, 9, 21]])
+    assert shown(protect(table, k=5)) == shown(protect(counts_table([[7, 8, 13], [6, 9, 21]]), k=5))
+    for row in shown(protect(table, k=5)):
+        assert all(int(v) % 5 == 0 for v in row)
 
 
 def test_the_threshold_is_a_setting_3_gives_statistics_denmarks_rule():
-    table = counts_table([[2, 3, 4]], total_row=False, total_column=False)
-    assert shown(protect(table, k=3)) == [["<3", "3", "4"]]
-    assert shown(protect(table, k=5)) == [["<5", "<5", "<5"]]
-
-
-def test_a_cell_of_3_whose_total_would_give_it_away():
-    # given referrals from three sources, 3 + 10 + 12 = 25
-    table = counts_table([[3], [10], [12]], total_column=False)
-
-    published = protect(table, k=5)
-
-    # then the 3 is hidden, the total stays true, and so a second count is hidden with it:
-    # 25 - 12 tells only that the two hidden counts make 13 together
-    assert shown(published) == [["<5"], ["x"], ["12"], ["25"]]
-    hidden = assert_no_small_count_can_be_worked_out(table, 5)
-    assert hidden == {(0, "c0"): SMALL, (1, "c0"): LINKED}
-
-
-def test_a_cell_of_3_in_a_two_way_table_hides_a_rectangle():
-    table = counts_table([[3, 10, 12], [8, 9, 30], [6, 20, 7]])
-    published = protect(table, k=5)
-    rows = shown(published)
-    assert rows[0][0] == "<5"
-    # every row and column with a hidden count has at least two
-    for line in [*rows[:-1], *zip(*rows[:-1], strict=True)]:
-        assert sum(1 for v in line if v in ("<5", "x")) != 1
-    assert rows[-1][-1] == str(3 + 10 + 12 + 8 + 9 + 30 + 6 + 20 + 7)
-    assert_no_small_count_can_be_worked_out(table, 5)
-
-
-def test_a_hidden_1_beside_a_hidden_5_is_not_pinned_by_their_sum():
-    # 1 + 5 + 0 = 6: hiding the 1 and the 5 is not enough, for "<5" + "x" = 6 means 1 + 5
-    table = counts_table([[1, 5, 0]], total_row=False)
-    hidden = assert_no_small_count_can_be_worked_out(table, 5)
-    assert (0, "total") in hidden
-
-
-def test_two_small_counts_in_a_line_whose_sum_pins_both_get_company():
-    # 1 + 1 = 2 with "<5" meaning at least 1: both would be 1
-    table = counts_table([[1, 1, 20, 30]], total_row=False)
-    assert_no_small_count_can_be_worked_out(table, 5)
-
-
-def test_a_table_without_totals_hides_small_counts_only():
-    # A referral may name several life transitions: the counts add up to nothing.
-    table = counts_table([[3, 10], [12, 1]], total_row=False, total_column=False)
-    assert shown(protect(table, k=5)) == [["<5", "10"], ["12", "<5"]]
-
-
-@pytest.mark.parametrize("seed", range(12))
-def test_no_small_count_can_be_worked_out_in_random_tables(seed):
-    rng = random.Random(seed)
-    for _ in range(25):
-        n_rows, n_columns = rng.randint(1, 3), rng.randint(1, 3)
-        weights = [0, 0, 1, 2, 3, 4, 5, 6, 7, 9, 12, 15]
-        rows = [[rng.choice(weights) for _ in range(n_columns)] for _ in range(n_rows)]
-        table = counts_table(
-            rows, total_row=rng.random() < 0.8, total_column=rng.random() < 0.8 or n_rows == 1
-        )
-        assert_no_small_count_can_be_worked_out(table, rng.choice([3, 5]))
+    table = counts_table([[2, 3, 4]], keys=lambda i, c: 1234)
+    rows = shown(protect(table, k=3))
+    assert rows[0][0] == "0" and int(rows[0][1]) in publishable(3, 3)
+    assert int(rows[0][2]) in publishable(4, 3)
+    assert shown(protect(table, k=5))[0][:3] == ["0", "0", "0"]
 
 
 def test_a_table_that_does_not_add_up_is_a_bug_in_its_builder():
-    table = counts_table([[3, 10]], total_row=False)
+    table = counts_table([[3, 10]])
     table.rows[0].values["total"] = 14
     with pytest.raises(TableError):
         protect(table, k=5)
 
 
-# --- Measures ------------------------------------------------------------------------------------
+# --- Measures ----------------------------------------------------------------------------------
 
 
 def measures_table(rows) -> Table:
@@ -229,49 +210,57 @@ def measures_table(rows) -> Table:
         Column("share", "Andel", kind=SHARE, base="people", numerator="improved"),
     ]
     table_rows = [
-        Row(key, key, {"improved": a, "other": b, "people": a + b, "mean": mean})
-        for key, a, b, mean in rows
+        Row(key, key, {"improved": a, "other": b, "people": a + b, "mean": value})
+        for key, a, b, value in rows
     ]
     return Table("m", "M", columns, table_rows)
 
 
-def test_means_and_shares_need_enough_people_whose_count_is_shown():
+def test_means_need_a_count_shown_and_shares_come_from_the_published_counts():
     table = measures_table(
         [
-            ("many", 6, 14, -1.26),  # 20 people
-            ("few", 2, 2, -2.0),  # 4 people: not shown
-            ("small_numerator", 3, 30, -0.5),  # the share would give the 3 away
+            ("many", 10, 30, -1.26),  # 40 people: every count a multiple of 5 already
+            ("few", 2, 2, -2.0),  # 4 people, published as 0: nothing over them
+            ("small_numerator", 3, 30, -0.5),  # the 3 is published as 0
             ("nobody", 0, 0, None),
-            ("none_improved", 0, 12, 0.25),
         ]
     )
     published = protect(table, k=5)
     by_row = {row.key: row.cells for row in published.rows}
 
-    assert [c.value for c in by_row["many"]] == [6, 14, 20, -1.3, 30.0]
-    assert [c.state for c in by_row["few"][3:]] == [TOO_FEW, TOO_FEW]
-    assert by_row["few"][2].state == SMALL
-    assert by_row["small_numerator"][3].value == -0.5  # the mean is over 33 people
-    assert by_row["small_numerator"][4].state == TOO_FEW
-    assert [c.state for c in by_row["nobody"][3:]] == [NO_DATA, NO_DATA]
-    assert by_row["none_improved"][4].value == 0.0
+    improved, other, people, mean_change, share = (c.value for c in by_row["many"])
+    assert improved in publishable(10) and other in publishable(30) and people in publishable(40)
+    assert mean_change == -1.3  # exact, over a count published as 5 or more
+    assert share == round(100 * improved / people, 1)  # the published counts' share
+    assert [c.state for c in by_row["few"]] == [SHOWN, SHOWN, SHOWN, TOO_FEW, TOO_FEW]
+    assert [c.value for c in by_row["few"][:3]] == [0, 0, 0]
+    small = by_row["small_numerator"]
+    assert small[0].value == 0 and small[2].value in publishable(33)
+    assert small[3].value == -0.5  # exact, over at least 25 people as published
+    assert small[4].value == 0.0  # 0 of the published people: the share of what is published
+    assert [c.state for c in by_row["nobody"][3:]] == [TOO_FEW, TOO_FEW]
 
 
-def test_a_mean_over_a_count_hidden_to_protect_another_is_not_shown():
-    columns = [
-        Column("people", "Borgere"),
-        Column("days", "Median", kind=MEASURE, base="people"),
-    ]
+def test_a_measure_without_a_value_over_people_shown_is_no_data():
+    columns = [Column("people", "Borgere"), Column("days", "Median", kind=MEASURE, base="people")]
+    table = Table("t", "T", columns, [Row("jan", "jan", {"people": 20, "days": None})])
+    assert protect(table, k=5).rows[0].cells[1].state == NO_DATA
+
+
+def test_rows_found_in_the_data_are_listed_only_where_a_count_is_published():
+    # given districts found in the data: one with 3 screenings, one with 12, and the total
+    columns = [Column("n", "Screeninger"), Column("total", "I alt", kind=TOTAL)]
     rows = [
-        Row("jan", "jan", {"people": 3, "days": 2.0}),
-        Row("feb", "feb", {"people": 9, "days": 4.0}),
-        Row("mar", "mar", {"people": 40, "days": 5.0}),
-        Row("total", "I alt", {"people": 52, "days": 4.5}, is_total=True),
+        Row("5000", "5000", {"n": 3, "total": 3}),
+        Row("5200", "5200", {"n": 12, "total": 12}),
+        Row("total", "I alt", {"n": 15, "total": 15}, is_total=True),
     ]
-    published = protect(Table("t", "T", columns, rows), k=5)
-    assert [[published.display(c) for c in r.cells] for r in published.rows] == [
-        ["<5", ""],
-        ["x", ""],
-        ["40", "5.0"],
-        ["52", "4.5"],
-    ]
+    table = Table("d", "D", columns, rows, rows_from_data=True)
+
+    published = protect(table, k=5)
+
+    # then the district whose 3 is published as 0 is not listed: that it is there would say
+    # someone was screened there, which its 0 does not
+    assert [row.key for row in published.rows] == ["5200", "total"]
+    table.rows_from_data = False
+    assert [row.key for row in protect(table, k=5).rows] == ["5000", "5200", "total"]

@@ -8,9 +8,10 @@ from django.db import connection
 
 from referrals.models import age_band_for
 from stats import tables
-from stats.disclosure import protect
+from stats.disclosure import possible_counts, protect
 from stats.filters import age_band_sql, filters_from_params
 from tests.stats.dataset import build
+from tests.stats.rounding import publishable_text
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,22 @@ def figures(table, *columns) -> dict:
 
 
 def published(table, k=5) -> dict:
+    """{row key: [the cells as exported]}, after checking that every count is published as its
+    true count rounded the documented way: a multiple of k that stands for the true count, and 0
+    for a count of 1 to k-1. Which way a count rounds depends on its records' keys."""
     result = protect(table, k=k)
+    for row, shown in zip(table.rows, result.rows, strict=True):
+        for column, cell in zip(table.columns, shown.cells, strict=True):
+            if column.is_count:
+                true = row.values.get(column.key) or 0
+                low, high = possible_counts(cell.value, k)
+                assert cell.value % k == 0 and low <= true <= high, (row.key, column.key)
+                if true < k:
+                    assert cell.value == 0, (row.key, column.key)
     return {row.key: [result.display(c) for c in row.cells] for row in result.rows}
+
+
+rounded = publishable_text
 
 
 def quarter(**params):
@@ -44,16 +59,12 @@ def test_referrals_by_source(town):
         "total": [13, 2, 5, 1, 21],
     }
     assert [r.label for r in table.rows] == ["januar 2025", "februar 2025", "marts 2025", "I alt"]
-    # The 2 and the 1 are hidden; their sum (3 = 9 - 6) is known, but not how it splits.
+    # The 2 and the 1 are published as 0; the others as a multiple of 5 near them.
     shown = published(table)
     columns = [c.key for c in table.columns]
-    assert [shown["2025-01"][columns.index(k)] for k in ("gp", "home_care", "self", "total")] == [
-        "6",
-        "<5",
-        "<5",
-        "9",
-    ]
-    assert shown["total"][columns.index("total")] == "21"
+    january = [shown["2025-01"][columns.index(k)] for k in ("gp", "home_care", "self", "total")]
+    assert january[0] in rounded(6) and january[1:3] == ["0", "0"] and january[3] in rounded(9)
+    assert shown["total"][columns.index("total")] in rounded(21)
 
 
 def test_referrals_by_source_per_quarter_and_for_one_team(town):
@@ -73,10 +84,11 @@ def test_referrals_by_life_transition_counts_each_named(town):
         "2025-03": [0, 0, 0],
         "total": [9, 2, 12],
     }
-    # A referral may name several transitions: no total column, so only small counts hide.
-    assert published(table)["2025-01"][:3] == ["<5", "0", "<5"]
-    # With Statistics Denmark's rule (k = 3) the 4 shows; the 2 does not.
-    assert published(table, k=3)["2025-01"][:3] == ["4", "0", "<3"]
+    # A count of 1 to 4 is published as 0.
+    assert published(table)["2025-01"][:3] == ["0", "0", "0"]
+    # With Statistics Denmark's threshold (k = 3) the 4 is rounded to a multiple of 3; the 2 is 0.
+    january = published(table, k=3)["2025-01"][:3]
+    assert january[0] in publishable_text(4, k=3) and january[1:] == ["0", "0"]
 
 
 def test_time_from_referral_to_first_contact_median_and_90th_percentile(town):
@@ -90,15 +102,21 @@ def test_time_from_referral_to_first_contact_median_and_90th_percentile(town):
     assert rows["2025-03"] == [0, None, None]
     assert rows["total"][0] == 18
     assert rows["total"][1:] == pytest.approx([1.0, 3.6])
-    assert published(table)["2025-01"] == ["6", "2.5", "6.5"]
+    # Six people, published as a multiple of 5 near 6: if 5 or more, enough for the median and
+    # the 90th percentile, which are exact; over a count published as 0, nothing.
+    january = published(table)["2025-01"]
+    assert january[0] in rounded(6)
+    assert january[1:] == (["2.5", "6.5"] if january[0] != "0" else ["", ""])
+    assert published(table)["2025-02"][1:] == ["1.0", "1.0"]  # twelve: never published as 0
+    assert published(table)["2025-03"] == ["0", "", ""]
 
 
 def test_cases_closed_by_reason(town):
     table = tables.cases_closed_by_reason(quarter())
     assert figures(table, "lasting_community", "declined", "total")["2025-03"] == [5, 2, 7]
-    # The 2 is hidden, and so is the 5 beside it: 7 - 5 would give the 2 away.
-    assert published(table)["2025-03"][:2] == ["x", "<5"]
-    assert published(table)["2025-03"][-1] == "7"
+    # The 2 is published as 0; the 5 and the 7 are rounded each on its own.
+    march = published(table)["2025-03"]
+    assert march[0] in rounded(5) and march[1] == "0" and march[-1] in rounded(7)
 
 
 def test_screenings_by_colour(town):
@@ -120,9 +138,13 @@ def test_share_at_7_or_more_over_time(town):
         "2025-03": [7, 3, 10],
         "total": [11, 12, 23],
     }
-    # 12 of 23 = 52.2 %; a month's share is not shown while one of its counts is hidden
-    assert published(table)["total"] == ["11", "12", "23", "52.2"]
-    assert published(table)["2025-01"][-1] == ""
+    # The share is the published count at 7 or more over the published screenings: 12 of 23
+    # is published as 10 or 15 of 20 or 25.
+    total = published(table)["total"]
+    assert total[1] in rounded(12) and total[2] in rounded(23)
+    assert total[3] == str(round(100 * int(total[1]) / int(total[2]), 1))
+    # February's 3 screenings are published as 0: no share over them.
+    assert published(table)["2025-02"] == ["0", "0", "0", ""]
 
 
 def test_share_at_7_or_more_by_age_band_and_district(town):
@@ -160,7 +182,10 @@ def test_change_in_ucla3_from_the_first_to_a_later_screening(town):
         Decimal("6.10"),
         Decimal("-1.30"),
     ]
-    assert published(table)["total"] == ["5", "5", "10", "7.4", "6.1", "-1.3", "50.0"]
+    total = published(table)["total"]
+    assert total[0] in rounded(5) and total[1] in rounded(5) and total[2] in rounded(10)
+    assert total[3:6] == ["7.4", "6.1", "-1.3"]  # means over the ten, exact
+    assert total[6] == str(round(100 * int(total[0]) / int(total[2]), 1))
     assert figures(table, "people")["30-49"] == [0]
 
 

@@ -11,7 +11,8 @@ from stats.filters import filters_from_params
 
 class Command(BaseCommand):
     help = (
-        "Write the anonymised statistics as CSV (the same as the export) to a file or stdout. "
+        "Write the anonymised statistics as CSV (the API's form: comma-separated, every count "
+        "rounded as in every export) to a file or stdout. "
         "With --timings, report the seconds per table, a plain GROUP BY to compare with, and the "
         "peak memory, on stderr: the benchmark's statistics figure."
     )

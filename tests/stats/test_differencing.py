@@ -1,16 +1,17 @@
 """The differencing attack, run against every table under every filter, on a municipality cut
 fine enough that nearly every narrowed cell is a small count (tests/stats/small_cells.py).
 
-The attacker asks for the statistics without filters and once per team, district and age band
-(and per pair of them), for every run of months from one month to the whole half-year, and per
-quarter. Each count it reads is a number of records of one kind (referrals, screenings, closed
-cases, …) narrowed by months, team, district, age band and what the table's row and column say.
-Two counts of the same records, from any two tables or exports, must agree; and every count
-without a filter on a dimension is the sum of the counts with each value of it: the unfiltered
-table minus each filter's partition, sums of filtered exports against the unfiltered, months
-against quarters and longer periods, and tables that share totals. It narrows what each count
-can be through all of these at once, again and again until nothing changes (interval
-propagation), and then looks for a small count (1–4) left with one possible value.
+The attacker asks for the statistics without filters and once per team, district and age band,
+for every run of months from one month to the whole half-year; for the half-year also per pair
+of them (a team and an age band, …); and all of it per quarter too. Each count it reads is a
+number of records of one kind (referrals, screenings, closed cases, …) narrowed by months, team,
+district, age band and what the table's row and column say. Two counts of the same records, from
+any two tables or exports, must agree; and every count without a filter on a dimension is the
+sum of the counts with each value of it: the unfiltered table minus each filter's partition, sums
+of filtered exports against the unfiltered, months against quarters and longer periods, and
+tables that share totals. It narrows what each count can be through all of these at once, again
+and again until nothing changes (interval propagation), and then looks for a small count (1–4)
+left with one possible value.
 
 The attacker is generous: it is told which of these sums really hold in the data (a team filter
 misses screenings made after a case closed), and it knows how the published numbers are made
@@ -18,6 +19,7 @@ misses screenings made after a case closed), and it knows how the published numb
 it believes, or its reading of the published numbers is wrong.
 """
 
+import calendar
 import itertools
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -28,7 +30,7 @@ from django.db import transaction
 from stats.constants import FILTER_AGE_BANDS
 from stats.disclosure import COUNT, SHOWN, TOTAL, Cell, PublishedRow, protect
 from stats.exports import csv_lines
-from stats.filters import StatsFilter, _month_end
+from stats.filters import StatsFilter
 from stats.queries import statistics_session
 from stats.tables import TABLES
 from tests.stats.small_cells import MONTHS, build
@@ -279,8 +281,8 @@ def exports(filters_list, *, k: int = K, publish=protect):
 
 
 def attack_filters(town) -> list[StatsFilter]:
-    """Without filters and per team, district and age band, and per pair of them, for every
-    run of months; and per quarter."""
+    """Without filters and per team, district and age band for every run of months; over the
+    half-year, also per pair of them; and all of these per quarter."""
     first, last = MONTHS[0], MONTHS[-1]
     ends = [(m.year, m.month) for m in MONTHS]
     choices = [
@@ -294,9 +296,15 @@ def attack_filters(town) -> list[StatsFilter]:
     for start, end in itertools.combinations_with_replacement(range(len(ends)), 2):
         for narrowing in singles:
             result.append(_filters(MONTHS[start], MONTHS[end], "month", narrowing))
+    for narrowing in pairs:
+        result.append(_filters(first, last, "month", narrowing))
     for narrowing in [*singles, *pairs]:
         result.append(_filters(first, last, "quarter", narrowing))
     return result
+
+
+def _month_end(first):
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 def _filters(start, end, interval, narrowing) -> StatsFilter:

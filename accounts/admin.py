@@ -420,6 +420,24 @@ def _token_summary(token: ApiToken) -> str:
     return " · ".join(str(part) for part in parts)
 
 
+def _revoke_tokens(model_admin, request, tokens) -> None:
+    """Revoke the tokens that still work, each in the audit trail, and say how many."""
+    count = 0
+    for token in tokens.filter(revoked_at=None):
+        api_token_revoke(token=token, actor=request.user, request=request)
+        count += 1
+    model_admin.message_user(
+        request,
+        ngettext(
+            "%(count)d token revoked. It no longer works.",
+            "%(count)d tokens revoked. They no longer work.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 class ApiTokenDisplayMixin:
     @admin.display(description=_("key"))
     def prefix_shown(self, token):
@@ -487,21 +505,7 @@ class ServiceAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke their tokens"), permissions=["change"])
     def revoke_tokens(self, request, queryset):
-        tokens = ApiToken.objects.filter(user__in=queryset, revoked_at=None)
-        count = 0
-        for token in tokens:
-            api_token_revoke(token=token, actor=request.user, request=request)
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d token revoked. It no longer works.",
-                "%(count)d tokens revoked. They no longer work.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        _revoke_tokens(self, request, ApiToken.objects.filter(user__in=queryset))
 
 
 @admin.register(ApiToken)
@@ -543,17 +547,4 @@ class ApiTokenAdmin(ApiTokenDisplayMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        count = 0
-        for token in queryset.filter(revoked_at=None):
-            api_token_revoke(token=token, actor=request.user, request=request)
-            count += 1
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d token revoked. It no longer works.",
-                "%(count)d tokens revoked. They no longer work.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        _revoke_tokens(self, request, queryset)

@@ -157,3 +157,24 @@ class DuplicateStatus(models.TextChoices):
 
 # Contact details a referral brings that the team may take into the citizen's record.
 FILLABLE_FIELDS = ["phone", "email", "address", "postcode", "city"]
+
+
+# What identifies a citizen, and what each field becomes when a record stops identifying anyone
+# (anonymised after retention, erased, or merged into the other record of the same person).
+# A new identifying field on Citizen belongs here, so that every one of those paths empties it.
+CITIZEN_IDENTIFYING_CLEARED = {
+    "first_name": "",
+    "last_name": "",
+    "name_key": "",
+    "phone": "",
+    "email": "",
+    "address": "",
+    "city": "",
+    "needs_mobility": False,
+    "needs_hearing": False,
+    "needs_transport": False,
+    "needs_interpreter": False,
+    "cpr_encrypted": "",
+    "cpr_hash": None,
+    "home_care_team": None,
+}

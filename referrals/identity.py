@@ -24,6 +24,7 @@ from audit.constants import AuditAction
 from audit.services import audit_record
 from core.db import advisory_xact_lock
 from referrals.constants import (
+    CITIZEN_IDENTIFYING_CLEARED,
     OPEN_STATUSES,
     AccessRequestStatus,
     CaseEventKind,
@@ -438,22 +439,7 @@ def _combine(kept, merged, *, skip: set) -> None:
 def _empty(merged: Citizen, *, into: Citizen) -> None:
     now = timezone.now()
     Citizen.objects.filter(pk=merged.pk).update(
-        first_name="",
-        last_name="",
-        name_key="",
-        phone="",
-        email="",
-        address="",
-        city="",
-        needs_mobility=False,
-        needs_hearing=False,
-        needs_transport=False,
-        needs_interpreter=False,
-        cpr_encrypted="",
-        cpr_hash=None,
-        home_care_team=None,
-        merged_into=into,
-        updated_at=now,
+        **CITIZEN_IDENTIFYING_CLEARED, merged_into=into, updated_at=now
     )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import PersonalDataSection, register
-from referrals.constants import OPEN_STATUSES, DuplicateStatus
+from referrals.constants import CITIZEN_IDENTIFYING_CLEARED, OPEN_STATUSES, DuplicateStatus
 from referrals.models import (
     Case,
     CaseEvent,
@@ -34,23 +34,10 @@ def _citizen_anonymise(citizen: Citizen) -> int:
     now = timezone.now()
     _duplicates_forget(citizen)
     return Citizen.objects.filter(pk=citizen.pk).update(
-        first_name="",
-        last_name="",
-        name_key="",
+        **CITIZEN_IDENTIFYING_CLEARED,
         # The middle of the birth year: age bands in statistics stay right within half a year.
         birth_date=date(citizen.birth_date.year, 7, 1),
-        phone="",
-        email="",
-        address="",
-        city="",
         preferred_language="da",
-        needs_mobility=False,
-        needs_hearing=False,
-        needs_transport=False,
-        needs_interpreter=False,
-        cpr_encrypted="",
-        cpr_hash=None,
-        home_care_team=None,
         anonymised_at=now,
         updated_at=now,
     )

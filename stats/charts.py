@@ -1,6 +1,6 @@
 """Server-drawn SVG charts of the published tables: no chart library, no script, so they work
-under the Content-Security-Policy and on a tablet. Only shown numbers are drawn; a hidden count
-is a gap, never a bar of its true height."""
+under the Content-Security-Policy and on a tablet. Only published numbers are drawn; a figure
+not shown (a mean or share over too few) is a gap, never a bar of its true height."""
 
 import re
 from datetime import date
@@ -102,7 +102,7 @@ def stacked(table: PublishedTable) -> dict | None:
         for s, key in enumerate(keys):
             cell = row.cells[index[key]]
             if not cell.shown:
-                hidden_any = hidden_any or cell.state in ("small", "linked")
+                hidden_any = True
                 continue
             if not cell.value:
                 continue

@@ -243,6 +243,7 @@ def gap_analysis(filters: StatsFilter) -> Table:
             Column(TOTAL_KEY, _("Total"), kind=TOTAL),
         ],
         rows=_rows(_figures(filters)[GAP], bands),
+        rows_from_data=True,
         chart="stacked",
     )
 
@@ -265,5 +266,6 @@ def unmet_needs(filters: StatsFilter) -> Table:
             Column(TOTAL_KEY, _("Total"), kind=TOTAL),
         ],
         rows=_rows(_figures(filters)[NEED], kinds),
+        rows_from_data=True,
         chart="stacked",
     )

@@ -186,3 +186,33 @@ def test_open_unmet_needs_by_district_and_category():
 def test_both_tables_are_in_the_statistics():
     keys = [build.__name__ for build in tables.TABLES]
     assert "gap_analysis" in keys and "unmet_needs" in keys
+
+
+def test_a_district_with_only_a_few_counted_is_not_listed_when_published(world):
+    """That a district is a row must say no more than its numbers: where every count of a
+    district is published as 0, its row is left out of what leaves Brobyg."""
+    citizen = world["citizen"]
+    for n in range(25):
+        citizen("5750", n)
+    citizen("5792", 28)  # Årslev: one red citizen without an offer within reach
+    builder = UserFactory(bridge_builder=True)
+    team = bridge_team()
+    for _n in range(30):
+        unmet_need_record(
+            case=make_referral(team=team, postcode="5750").referral.case,
+            category="culture",
+            wanted="Fortæl for Livet",
+            actor=builder,
+        )
+    unmet_need_record(
+        case=make_referral(team=team, postcode="5792").referral.case,
+        category="food",
+        wanted="Spisevenner",
+        actor=builder,
+    )
+
+    for build in (tables.gap_analysis, tables.unmet_needs):
+        table = build(_this_month())
+        assert "5792" in {row.key for row in table.rows}  # counted exactly …
+        published = protect(table, k=5)
+        assert [row.key for row in published.rows] == ["5750", "total"]  # … not listed

@@ -20,7 +20,7 @@ class TeamFollowupSettingsAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class TaskAdmin(admin.ModelAdmin):
     """For the platform's operator: the tasks are worked with in Brobyg itself."""
 
-    list_display = ["title", "kind", "due", "assignee", "team", "done_at"]
+    list_display = ["what_to_do", "kind", "due", "assignee", "team", "done_at"]
     list_filter = ["kind", "done_at"]
     list_select_related = ["assignee", "team__organisation"]
     date_hierarchy = "due"
@@ -28,6 +28,10 @@ class TaskAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("what to do"))
+    def what_to_do(self, task):
+        return task.heading
 
 
 @admin.register(Notification)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from core.models import BaseModel, TimeStampedModel
 from followups.constants import Channel, NotificationStatus, ReminderKind, TaskKind
+from followups.events import task_heading, task_outcome_text
 
 
 class Task(BaseModel):
@@ -59,9 +60,16 @@ class Task(BaseModel):
         related_name="tasks",
     )
     kind = models.CharField(_("kind"), max_length=32, choices=TaskKind.choices)
-    title = models.CharField(_("what to do"), max_length=300)
+    # The words of the person who made the task; empty when Brobyg made it, whose heading is
+    # made from `kind` and `data` when read (`heading`).
+    title = models.CharField(_("what to do"), max_length=300, blank=True)
+    # What made the task and what its heading and outcome are made of: ids, names, dates and
+    # codes (followups/events.py), never a sentence.
+    # The database's default as well: rows inserted by COPY (the benchmark seed) get one too.
+    data = models.JSONField(_("data"), default=dict, db_default={}, blank=True, editable=False)
     due = models.DateField(_("due"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # The words of the person who did it; how Brobyg closed a task is in `data` (`outcome_text`).
     outcome = models.TextField(_("outcome"), blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -100,7 +108,7 @@ class Task(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.heading
 
     @property
     def audit_subject_id(self):
@@ -109,6 +117,16 @@ class Task(BaseModel):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    @property
+    def heading(self) -> str:
+        """What to do, in the reader's language (or as the person who made it wrote it)."""
+        return task_heading(kind=self.kind, title=self.title, data=self.data)
+
+    @property
+    def outcome_text(self) -> str:
+        """What came of it, in the reader's language (or as the person who did it wrote it)."""
+        return task_outcome_text(outcome=self.outcome, data=self.data)
 
 
 def _days(label, default, help_text):

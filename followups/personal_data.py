@@ -3,8 +3,10 @@ dates) without their free text; open tasks are deleted with the person. A citize
 task is still being followed up, so retention leaves them alone."""
 
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from followups.events import NAMING_KEYS
 from followups.models import Task
 from privacy.registry import PersonalDataSection, register
 
@@ -12,7 +14,10 @@ from privacy.registry import PersonalDataSection, register
 def _tasks_anonymise(citizen) -> int:
     tasks = Task.objects.filter(citizen=citizen)
     tasks.filter(done_at__isnull=True).delete()
-    return tasks.update(title="", outcome="")
+    # What made a task stays (its kind and origin); the names its heading was made of go.
+    return tasks.update(
+        title="", outcome="", data=RawSQL("data - %s::text[]", (list(NAMING_KEYS),))
+    )
 
 
 def _tasks_in_use(citizens: QuerySet, cutoff) -> QuerySet:
@@ -29,7 +34,8 @@ register(
             .select_related("assignee", "team")
             .order_by("due", "created_at")
         ),
-        fields=["kind", "title", "due", "done_at", "outcome", "assignee", "team"],
+        fields=["kind", "heading", "due", "done_at", "outcome_text", "assignee", "team"],
+        labels={"heading": _("what to do"), "outcome_text": _("outcome")},
         anonymise=_tasks_anonymise,
         exclude_in_use=_tasks_in_use,
     )

@@ -12,7 +12,7 @@ from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
 from core.validators import validate_meeting_date, validate_task_due
-from followups.constants import TaskKind
+from followups.constants import TaskKind, TaskOrigin, TaskOutcome
 from followups.models import Task, TeamFollowupSettings
 
 
@@ -21,22 +21,29 @@ def task_create(
     *,
     citizen,
     kind: str,
-    title: str,
     due: date,
     assignee: User | None,
     actor: User | None,
+    title: str = "",
+    data: dict | None = None,
     team: Team | None = None,
     case=None,
     screening=None,
     **links,
 ) -> Task:
-    """Create a task. Further links to what the task is about (`match=…` and the like, as
-    foreign keys on Task) are passed on as they are, so a new kind of link needs no change here.
-    Without a team, the task belongs to the case's team (whose lead it escalates to)."""
+    """Create a task. `title` is what a person wrote; a task Brobyg makes has none, and says
+    in `data` what made it (its "origin", a TaskOrigin) and the values of its heading, which is
+    made when the task is read, in the reader's language (followups/events.py). Without either,
+    the kind's name is the heading.
+
+    Further links to what the task is about (`match=…` and the like, as foreign keys on Task)
+    are passed on as they are, so a new kind of link needs no change here. Without a team, the
+    task belongs to the case's team (whose lead it escalates to)."""
     if kind not in TaskKind.values:
         raise ValidationError({"kind": _("Unknown kind of task.")})
-    if not title.strip():
-        raise ValidationError({"title": _("Say what is to be done.")})
+    data = dict(data or {})
+    if "origin" in data and data["origin"] not in TaskOrigin.values:
+        raise ValueError(f"unknown task origin {data['origin']!r}")
     if case is not None and case.citizen_id != citizen.pk:
         raise ValidationError({"case": _("The case is another citizen's.")})
     unknown = sorted(set(links) - {f.name for f in Task._meta.get_fields()})
@@ -52,6 +59,7 @@ def task_create(
         assignee=assignee,
         kind=kind,
         title=title.strip()[:300],
+        data=data,
         due=due,
         created_by=actor if actor and actor.is_authenticated else None,
         **links,
@@ -61,18 +69,26 @@ def task_create(
 
 
 @transaction.atomic
-def task_complete(*, task: Task, actor: User | None, outcome: str = "") -> Task:
-    """Mark the task done. Twice is harmless: the first completion stands."""
+def task_complete(
+    *, task: Task, actor: User | None, outcome: str = "", outcome_kind: str = ""
+) -> Task:
+    """Mark the task done. `outcome` is what the person who did it wrote; `outcome_kind` (a
+    TaskOutcome) is how Brobyg closed it, said in the reader's language when read. Twice is
+    harmless: the first completion stands."""
+    if outcome_kind and outcome_kind not in TaskOutcome.values:
+        raise ValueError(f"unknown task outcome {outcome_kind!r}")
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.done_at is not None:
         return task
     task.done_at = timezone.now()
     task.outcome = outcome.strip()
     task.done_by = actor if actor and actor.is_authenticated else None
-    task.save(update_fields=["done_at", "outcome", "done_by", "updated_at"])
-    audit_record(
-        actor=actor, action=AuditAction.UPDATE, obj=task, fields=["done_at", "outcome", "done_by"]
-    )
+    fields = ["done_at", "outcome", "done_by"]
+    if outcome_kind:
+        task.data = {**task.data, "outcome": outcome_kind}
+        fields.append("data")
+    task.save(update_fields=[*fields, "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, fields=fields)
     return task
 
 
@@ -132,7 +148,8 @@ def task_add(
         team=team,
         assignee=assignee,
         kind=kind,
-        title=note or str(TaskKind(kind).label),
+        # Without a note, the kind's name is the heading, in each reader's language.
+        title=note,
         due=due,
         actor=actor,
     )
@@ -151,26 +168,12 @@ def followup_plan_days(*, team: Team | None) -> dict[str, int | None]:
     return {name: getattr(settings_, name) for name in DEFAULT_PLAN}
 
 
-def _plan_steps():
-    # (settings field, kind, what to do); the titles are stored in the language of the moment,
-    # as every task's title is.
-    return [
-        (
-            "first_check_days",
-            TaskKind.CHECK_FIRST_MEETING,
-            _("Follow up on the first meeting: did the citizen go, and do they want to continue?"),
-        ),
-        (
-            "second_check_days",
-            TaskKind.CALL_CITIZEN,
-            _("Follow up: is the citizen still coming, and how is it going?"),
-        ),
-        (
-            "rescreen_days",
-            TaskKind.RESCREEN,
-            _("Last follow-up: screen again with UCLA-3 and talk about how to carry on."),
-        ),
-    ]
+# (settings field, kind, what made the task); the headings are made when read (events.py).
+PLAN_STEPS = [
+    ("first_check_days", TaskKind.CHECK_FIRST_MEETING, TaskOrigin.PLAN_FIRST_CHECK),
+    ("second_check_days", TaskKind.CALL_CITIZEN, TaskOrigin.PLAN_SECOND_CHECK),
+    ("rescreen_days", TaskKind.RESCREEN, TaskOrigin.PLAN_RESCREEN),
+]
 
 
 @transaction.atomic
@@ -202,11 +205,11 @@ def task_plan_create(
             team=team,
             assignee=assignee,
             kind=kind,
-            title=title,
+            data={"origin": origin},
             due=first_meeting_on + timedelta(days=days[field]),
             actor=actor,
             **links,
         )
-        for field, kind, title in _plan_steps()
+        for field, kind, origin in PLAN_STEPS
         if days[field]
     ]

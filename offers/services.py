@@ -5,13 +5,13 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
-from followups.constants import TaskKind
+from followups.constants import TaskKind, TaskOrigin
 from followups.models import Task
 from followups.services import task_create, task_plan_create
 from offers.constants import (
@@ -39,7 +39,13 @@ from offers.models import (
 )
 from offers.slots import clean_slots, slot_for
 from places.geocoding import geocode
-from referrals.constants import CASE_TRANSITIONS, CITIZEN_LANGUAGES, CaseEventKind, CaseStatus
+from referrals.constants import (
+    CASE_TRANSITIONS,
+    CITIZEN_LANGUAGES,
+    CaseEventAction,
+    CaseEventKind,
+    CaseStatus,
+)
 from referrals.models import Case, CaseEvent, Citizen, postcode_validator
 from referrals.services import case_change_status
 from volunteers.constants import HOME_VISIT_ROLES, MATCHABLE_STATUSES
@@ -287,9 +293,19 @@ def organisation_contact_add(
 # --- Matches ------------------------------------------------------------------------------------
 
 
-def _match_event(*, match: Match, actor: User | None, text: str) -> None:
+def _match_event(*, match: Match, actor: User | None, action: str, provider=None, **values) -> None:
+    """A line on the case's timeline: what happened and with whom, as data; the sentence is
+    made when the timeline is read, in the reader's language (referrals/events.py)."""
     CaseEvent.objects.create(
-        case_id=match.case_id, kind=CaseEventKind.MATCH, actor=actor, detail=text[:300]
+        case_id=match.case_id,
+        kind=CaseEventKind.MATCH,
+        actor=actor,
+        data={
+            "action": action,
+            "match": str(match.pk),
+            "provider": str(provider or match.provider),
+            **values,
+        },
     )
 
 
@@ -399,7 +415,7 @@ def match_propose(
         reasons=list(reasons or []),
         proposed_by=actor,
     )
-    _match_event(match=match, actor=actor, text=_("Proposed: {what}").format(what=provider))
+    _match_event(match=match, actor=actor, action=CaseEventAction.MATCH_PROPOSED, provider=provider)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=match)
     _advance_case(case=case, to=CaseStatus.MATCHING, actor=actor)
     return match
@@ -418,11 +434,7 @@ def match_accept(*, match: Match, actor: User) -> Match:
     match.status = MatchStatus.ACCEPTED
     match.accepted_at = timezone.now()
     match.save(update_fields=["status", "accepted_at", "updated_at"])
-    _match_event(
-        match=match,
-        actor=actor,
-        text=_("The citizen said yes to {what}").format(what=match.provider),
-    )
+    _match_event(match=match, actor=actor, action=CaseEventAction.MATCH_ACCEPTED)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=match, fields=["status"])
     return match
 
@@ -456,11 +468,11 @@ def match_plan_first_meeting(
             "updated_at",
         ]
     )
-    when = formats.date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
     _match_event(
         match=match,
         actor=actor,
-        text=_("First meeting with {what}: {when}").format(what=match.provider, when=when),
+        action=CaseEventAction.FIRST_MEETING_PLANNED,
+        at=at.isoformat(),
     )
     case = Case.objects.select_related("citizen", "team").get(pk=match.case_id)
     due = timezone.localdate(at) + timedelta(days=1)
@@ -476,7 +488,7 @@ def match_plan_first_meeting(
             assignee=case.assignee or actor,
             actor=actor,
             kind=TaskKind.CHECK_FIRST_MEETING,
-            title=_("Hear how the first meeting with {what} went").format(what=match.provider),
+            data={"origin": TaskOrigin.FIRST_MEETING_CHECK, "provider": str(match.provider)},
             due=due,
             match=match,
         )
@@ -512,11 +524,8 @@ def match_respond(*, match: Match, confirmed: bool, actor: User, note: str = "")
     _match_event(
         match=match,
         actor=actor,
-        text=(
-            _("{what} confirmed the request").format(what=provider)
-            if confirmed
-            else _("{what} declined the request").format(what=provider)
-        ),
+        action=CaseEventAction.MATCH_CONFIRMED if confirmed else CaseEventAction.MATCH_DECLINED,
+        provider=provider,
     )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=match, fields=fields)
     return match
@@ -542,7 +551,10 @@ def match_record_first_meeting(*, match: Match, came: bool, actor: User, note: s
             ):
                 volunteer_request_close(request=request, actor=actor, match=match)
         _match_event(
-            match=match, actor=actor, text=_("First meeting held: {what}").format(what=provider)
+            match=match,
+            actor=actor,
+            action=CaseEventAction.FIRST_MEETING_HELD,
+            provider=provider,
         )
         # The follow-up plan counts from the day they met: a week, four weeks, three months.
         task_plan_create(
@@ -562,7 +574,8 @@ def match_record_first_meeting(*, match: Match, came: bool, actor: User, note: s
         _match_event(
             match=match,
             actor=actor,
-            text=_("The citizen did not come to the first meeting: {what}").format(what=provider),
+            action=CaseEventAction.FIRST_MEETING_MISSED,
+            provider=provider,
         )
         task_create(
             citizen=case.citizen,
@@ -571,9 +584,7 @@ def match_record_first_meeting(*, match: Match, came: bool, actor: User, note: s
             assignee=case.assignee,
             actor=actor,
             kind=TaskKind.AFTER_MISSED_SESSION,
-            title=_("Call and hear how it is going (missed the first meeting: {what})").format(
-                what=provider
-            ),
+            data={"origin": TaskOrigin.MISSED_FIRST_MEETING, "provider": str(provider)},
             due=timezone.localdate(),
             match=match,
         )
@@ -597,7 +608,9 @@ def match_end(*, match: Match, reason: str, actor: User, note: str = "") -> Matc
     _match_event(
         match=match,
         actor=actor,
-        text=_("Ended: {what} ({why})").format(what=provider, why=MatchEndReason(reason).label),
+        action=CaseEventAction.MATCH_ENDED,
+        provider=provider,
+        reason=reason,
     )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=match, fields=["status", "end_reason"])
     return match
@@ -693,10 +706,14 @@ def session_record_attendance(
 
 
 def _missed_session_task(*, match: Match, session: OfferSession, actor: User) -> None:
-    title = _("Call and hear how it is going ({offer}, {date})").format(
-        offer=session.offer.title, date=formats.date_format(session.date, "SHORT_DATE_FORMAT")
-    )
-    if Task.objects.filter(match=match, kind=TaskKind.AFTER_MISSED_SESSION, title=title).exists():
+    """One call per missed session, found by the session it is about (whatever language the
+    attendance was recorded in)."""
+    if Task.objects.filter(
+        match=match,
+        kind=TaskKind.AFTER_MISSED_SESSION,
+        data__origin=TaskOrigin.MISSED_SESSION,
+        data__session=str(session.pk),
+    ).exists():
         return
     case = match.case
     task_create(
@@ -706,7 +723,12 @@ def _missed_session_task(*, match: Match, session: OfferSession, actor: User) ->
         assignee=case.assignee,
         actor=actor,
         kind=TaskKind.AFTER_MISSED_SESSION,
-        title=title,
+        data={
+            "origin": TaskOrigin.MISSED_SESSION,
+            "session": str(session.pk),
+            "offer": session.offer.title,
+            "date": session.date.isoformat(),
+        },
         due=timezone.localdate() + timedelta(days=1),
         match=match,
     )

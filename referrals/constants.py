@@ -115,6 +115,27 @@ class CaseEventKind(models.TextChoices):
     IDENTITY = "identity", _("Records merged or details taken over")
 
 
+class CaseEventAction(models.TextChoices):
+    """Which of a kind's events a timeline line is, where a kind has several (its `data`'s
+    "action"). The line's sentence is made from it when read: referrals/events.py."""
+
+    DETAILS_USED = "details_used", _("The referrer's details taken over")
+    RECORDS_MERGED = "records_merged", _("Two records merged")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    NETWORK_ADDED = "network_added", _("Person added to the network")
+    NETWORK_REMOVED = "network_removed", _("Person removed from the network")
+    PLAN_STEP_ADDED = "plan_step_added", _("Plan step added")
+    PLAN_STEP_DONE = "plan_step_done", _("Plan step done")
+    MATCH_PROPOSED = "match_proposed", _("Match proposed")
+    MATCH_ACCEPTED = "match_accepted", _("The citizen said yes")
+    MATCH_CONFIRMED = "match_confirmed", _("The provider confirmed")
+    MATCH_DECLINED = "match_declined", _("The provider declined")
+    FIRST_MEETING_PLANNED = "first_meeting_planned", _("First meeting planned")
+    FIRST_MEETING_HELD = "first_meeting_held", _("First meeting held")
+    FIRST_MEETING_MISSED = "first_meeting_missed", _("First meeting missed")
+    MATCH_ENDED = "match_ended", _("Match ended")
+
+
 class AgeBand(models.TextChoices):
     """The age bands of the national health profile."""
 

@@ -27,6 +27,7 @@ from referrals.constants import (
     CITIZEN_IDENTIFYING_CLEARED,
     OPEN_STATUSES,
     AccessRequestStatus,
+    CaseEventAction,
     CaseEventKind,
     CaseStatus,
     CloseReason,
@@ -370,8 +371,11 @@ def citizen_merge(
             case=case,
             kind=CaseEventKind.IDENTITY,
             actor=actor,
-            detail=_("merged with the record made on %(date)s")
-            % {"date": timezone.localtime(merged.created_at).strftime("%d.%m.%Y")},
+            data={
+                "action": CaseEventAction.RECORDS_MERGED,
+                "citizen": str(merged.pk),
+                "made_on": timezone.localdate(merged.created_at).isoformat(),
+            },
         )
     return keep
 

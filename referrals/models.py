@@ -27,6 +27,7 @@ from referrals.constants import (
     ReferralSource,
     Urgency,
 )
+from referrals.events import event_text
 
 postcode_validator = RegexValidator(r"^\d{4}$", _("A Danish postcode has four digits."))
 
@@ -528,8 +529,13 @@ class CaseEvent(BaseModel):
         _("detail"),
         max_length=300,
         blank=True,
-        help_text=_("A short line for the timeline, e.g. the network person or plan step."),
+        help_text=_("Words a person wrote that the line shows as written, e.g. a plan step."),
     )
+    # Which event of its kind it is ("action", a CaseEventAction) and the values its line is
+    # made of: ids, names, dates, scores, codes; never a sentence. The line is made when read,
+    # in the reader's language (`text`, referrals/events.py).
+    # The database's default as well: rows inserted by COPY (the benchmark seed) get one too.
+    data = models.JSONField(_("data"), default=dict, db_default={}, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("case event")
@@ -540,6 +546,11 @@ class CaseEvent(BaseModel):
     @property
     def audit_subject_id(self):
         return self.case.citizen_id
+
+    @property
+    def text(self) -> str:
+        """The line the timeline shows after the kind's name, in the reader's language."""
+        return event_text(self)
 
 
 class ReferralFeedback(BaseModel):

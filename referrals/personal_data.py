@@ -10,11 +10,13 @@ but free text about the person and the people around them.
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.registry import PersonalDataSection, register
 from referrals.constants import CITIZEN_IDENTIFYING_CLEARED, OPEN_STATUSES, DuplicateStatus
+from referrals.events import NAMING_KEYS
 from referrals.models import (
     Case,
     CaseEvent,
@@ -57,8 +59,11 @@ def _consents_anonymise(citizen: Citizen) -> int:
 
 def _cases_anonymise(citizen: Citizen) -> int:
     cases = Case.objects.filter(citizen=citizen)
-    # The timeline keeps its kinds, statuses and dates; its short lines name people and steps.
-    CaseEvent.objects.filter(case__in=cases).update(detail="")
+    # The timeline keeps its kinds, statuses and dates; the words typed into it (plan steps)
+    # and the names its lines are made of go.
+    CaseEvent.objects.filter(case__in=cases).update(
+        detail="", data=RawSQL("data - %s::text[]", (list(NAMING_KEYS),))
+    )
     return cases.update(close_note="")
 
 

@@ -22,6 +22,7 @@ from core.validators import CLOCK_SKEW, validate_birth_date, validate_task_due
 from referrals.constants import (
     CASE_TRANSITIONS,
     FILLABLE_FIELDS,
+    CaseEventAction,
     CaseEventKind,
     CaseStatus,
     CloseReason,
@@ -197,7 +198,7 @@ def referral_details_use(*, referral: Referral, fields: list[str], actor: User) 
         kind=CaseEventKind.IDENTITY,
         actor=actor,
         referral=referral,
-        detail=", ".join(str(Citizen._meta.get_field(f).verbose_name) for f in data),
+        data={"action": CaseEventAction.DETAILS_USED, "fields": list(data)},
     )
     return citizen
 
@@ -267,7 +268,7 @@ def consent_withdraw(*, consent: ConsentRecord, actor: User) -> ConsentRecord:
             kind=CaseEventKind.CONSENT,
             actor=actor,
             consent=consent,
-            detail=_("withdrawn"),
+            data={"action": CaseEventAction.CONSENT_WITHDRAWN},
         )
     return consent
 
@@ -568,7 +569,12 @@ def network_person_add(
         case=case,
         kind=CaseEventKind.NETWORK,
         actor=actor,
-        detail=f"{person.get_kind_display()}: {person.name}",
+        data={
+            "action": CaseEventAction.NETWORK_ADDED,
+            "person": str(person.pk),
+            "network_kind": person.kind,
+            "name": person.name,
+        },
     )
     return person
 
@@ -582,7 +588,12 @@ def network_person_remove(*, case: Case, person: NetworkPerson, actor: User) -> 
         case=case,
         kind=CaseEventKind.NETWORK,
         actor=actor,
-        detail=_("removed: %(name)s") % {"name": person.name},
+        data={
+            "action": CaseEventAction.NETWORK_REMOVED,
+            "person": str(person.pk),
+            "network_kind": person.kind,
+            "name": person.name,
+        },
     )
     person.delete()
 
@@ -607,7 +618,14 @@ def plan_step_add(
         case=case, description=description, responsible=responsible, due_date=due_date
     )
     audit_record(actor=actor, action=AuditAction.CREATE, obj=step)
-    _event(case=case, kind=CaseEventKind.PLAN, actor=actor, detail=description)
+    # The step is the words of the person who wrote it: kept as written.
+    _event(
+        case=case,
+        kind=CaseEventKind.PLAN,
+        actor=actor,
+        detail=description,
+        data={"action": CaseEventAction.PLAN_STEP_ADDED, "step": str(step.pk)},
+    )
     return step
 
 
@@ -622,7 +640,8 @@ def plan_step_complete(*, step: PlanStep, actor: User) -> PlanStep:
         case=step.case,
         kind=CaseEventKind.PLAN,
         actor=actor,
-        detail=_("done: %(step)s") % {"step": step.description},
+        detail=step.description,
+        data={"action": CaseEventAction.PLAN_STEP_DONE, "step": str(step.pk)},
     )
     return step
 

@@ -17,7 +17,7 @@ from audit.constants import AuditAction
 from audit.services import audit_record
 from core.exceptions import Conflict
 from core.validators import long_text, validate_screened_at
-from followups.constants import TaskKind
+from followups.constants import TaskKind, TaskOrigin, TaskOutcome
 from followups.models import Task
 from followups.services import task_complete, task_create
 from referrals.constants import CaseEventKind, CaseStatus
@@ -321,13 +321,15 @@ def _after_screening(*, screening: Screening, colour: TriageColour | None) -> Ta
     for pending in Task.objects.filter(
         citizen=citizen, kind=TaskKind.RESCREEN, done_at__isnull=True
     ):
-        task_complete(task=pending, actor=screening.screened_by, outcome=_("Screened."))
+        task_complete(task=pending, actor=screening.screened_by, outcome_kind=TaskOutcome.SCREENED)
     # The newest screening's colour decides what to do next; earlier colours' steps are replaced.
     for earlier in Task.objects.filter(
         citizen=citizen, kind=TaskKind.TRIAGE_NEXT_STEP, done_at__isnull=True
     ).exclude(screening=screening):
         task_complete(
-            task=earlier, actor=screening.screened_by, outcome=_("Replaced by a newer screening.")
+            task=earlier,
+            actor=screening.screened_by,
+            outcome_kind=TaskOutcome.REPLACED_BY_NEWER_SCREENING,
         )
     case = Case.objects.filter(citizen=citizen).exclude(status=CaseStatus.CLOSED).first()
     if case is not None:
@@ -336,10 +338,11 @@ def _after_screening(*, screening: Screening, colour: TriageColour | None) -> Ta
             kind=CaseEventKind.SCREENING,
             actor=screening.screened_by,
             occurred_at=screening.screened_at,
-            detail=_("UCLA-3 score %(score)s%(colour)s")
-            % {
+            data={
+                "screening": str(screening.pk),
                 "score": screening.score,
-                "colour": f" · {screening.triage_label}" if screening.triage_label else "",
+                "triage_code": screening.triage_code,
+                "triage_label": screening.triage_label,
             },
         )
     if colour is None or not colour.next_step or colour.deadline_days is None:
@@ -382,13 +385,13 @@ def rescreen_assign(*, citizen: Citizen, team: Team, assignee: User, actor: User
         raise ValidationError({"assignee": _("Choose someone on the team.")})
     pending = Task.objects.filter(citizen=citizen, kind=TaskKind.RESCREEN, done_at__isnull=True)
     for task in pending:
-        task_complete(task=task, actor=actor, outcome=_("Given to someone else."))
+        task_complete(task=task, actor=actor, outcome_kind=TaskOutcome.GIVEN_TO_SOMEONE_ELSE)
     return task_create(
         citizen=citizen,
         team=team,
         assignee=assignee,
         kind=TaskKind.RESCREEN,
-        title=_("Screen the citizen this week"),
+        data={"origin": TaskOrigin.RESCREEN_THIS_WEEK},
         due=end_of_week(timezone.localdate()),
         actor=actor,
     )

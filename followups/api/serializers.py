@@ -80,8 +80,10 @@ class TaskSerializer(serializers.ModelSerializer):
     assignee = serializers.IntegerField(source="assignee_id", allow_null=True)
     assignee_name = serializers.SerializerMethodField()
     kind_label = serializers.CharField(source="get_kind_display")
-    note = serializers.CharField(source="title")
+    # What to do and what came of it, in the request's language where Brobyg wrote them.
+    note = serializers.CharField(source="heading")
     done = serializers.BooleanField(source="is_done")
+    outcome = serializers.CharField(source="outcome_text")
 
     class Meta:
         model = Task

@@ -123,7 +123,9 @@ def test_a_task_by_hand_defaults_to_the_actor_and_the_kind_as_its_text(case, bui
     )
     assert task.assignee == builder
     assert task.team == case.team
-    assert task.title == "Ring til borgeren"
+    assert task.heading == "Ring til borgeren"
+    # The kind's name in each reader's language: nothing of the moment's language is stored.
+    assert task.title == ""
 
 
 def test_completing_records_who_and_the_outcome_and_twice_is_harmless(case, builder):

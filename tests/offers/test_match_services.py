@@ -171,7 +171,7 @@ def test_missed_sessions_create_one_follow_up_each(user):
 
     missed_tasks = Task.objects.filter(kind=TaskKind.AFTER_MISSED_SESSION)
     assert [t.citizen_id for t in missed_tasks] == [missed.citizen_id]
-    assert "Ring og hør" in missed_tasks[0].title or "Call and hear" in missed_tasks[0].title
+    assert "Ring og hør" in missed_tasks[0].heading or "Call and hear" in missed_tasks[0].heading
 
 
 def test_attendance_is_recorded_after_the_session_only(user):

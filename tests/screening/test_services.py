@@ -243,7 +243,7 @@ def test_a_new_screening_replaces_earlier_steps_and_fulfils_screen_again(team, c
 
     open_tasks = Task.objects.filter(citizen=citizen, done_at__isnull=True)
     assert not open_tasks.exists()
-    assert Task.objects.get(screening=first).outcome == "Erstattet af en nyere screening."
+    assert Task.objects.get(screening=first).outcome_text == "Erstattet af en nyere screening."
 
 
 def test_screen_again_is_given_only_to_someone_on_the_team(team, citizen, worker):

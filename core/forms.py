@@ -1,5 +1,10 @@
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
 
 
 def form_add_service_errors(form: forms.Form, error: ValidationError, aliases=None) -> None:
@@ -11,6 +16,24 @@ def form_add_service_errors(form: forms.Form, error: ValidationError, aliases=No
     for field, messages in error.message_dict.items():
         field = aliases.get(field, field)
         form.add_error(field if field in form.fields else None, messages)
+
+
+def run_service(
+    form: forms.Form, call: Callable[[dict], T], *, aliases: dict[str, str] | None = None
+) -> T | None:
+    """Call a service with a valid form's data: what it made, or None when it refused.
+
+    A refusal (ValidationError) is shown on the form, on the field it names (`aliases` maps the
+    service's names to the form's), and the view shows the form again. Other errors go on up."""
+    try:
+        result = call(form.cleaned_data)
+    except ValidationError as exc:
+        form_add_service_errors(form, exc, aliases=aliases)
+        return None
+    if result is None:
+        # A view reads None as a refusal: it would show the form again, with no error on it.
+        raise TypeError("the service returned nothing: return what it made or changed")
+    return result
 
 
 class DateInput(forms.DateInput):

@@ -4,7 +4,6 @@ whom access to which team."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from accounts.forms import MembershipChangeFilterForm
 from accounts.selectors import membership_changes_visible_to
 from audit.constants import AuditAction
 from audit.services import audit_read, audit_read_many, audit_record
-from core.forms import form_add_service_errors
+from core.forms import run_service
 from privacy import selectors, services
 from privacy.forms import AccessLogFilterForm, CitizenLookupForm, EraseForm
 from referrals.constants import OPEN_STATUSES
@@ -146,16 +145,13 @@ def erase(request, citizen_id):
     person = selectors.citizen_for_data_request(user=request.user, citizen_id=citizen_id)
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.citizen_erase(
-                citizen=person,
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-                request=request,
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        erased = run_service(
+            form,
+            lambda data: services.citizen_erase(
+                citizen=person, reason=data["reason"], actor=request.user, request=request
+            ),
+        )
+        if erased is not None:
             messages.success(
                 request,
                 _(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.constants import Role
 from audit.services import audit_read, audit_read_many
 from core import services as core_services
-from core.forms import form_add_service_errors
+from core.forms import run_service
 from core.throttling import address_throttle
 from core.views import team_from_request
 from offers.constants import MatchStatus
@@ -46,6 +46,10 @@ DEFAULT_SOURCE_BY_ROLE = {
 }
 
 
+# The services speak of "consent"; the referral forms call the tick box consent_given.
+CONSENT_FIELD = {"consent": "consent_given"}
+
+
 def _default_source(user) -> str:
     for role, source in DEFAULT_SOURCE_BY_ROLE.items():
         if user.has_role(role):
@@ -58,9 +62,9 @@ def _default_source(user) -> str:
 def referral_create(request):
     form = ReferralForm(request.POST or None, default_source=_default_source(request.user))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = services.referral_create(
+        result = run_service(
+            form,
+            lambda data: services.referral_create(
                 citizen=form.citizen_data(),
                 source=data["source"],
                 reason=data["reason"],
@@ -73,10 +77,10 @@ def referral_create(request):
                 feedback_consent=data["feedback_consent"],
                 referrer=request.user,
                 team=data.get("team"),
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc, aliases={"consent": "consent_given"})
-        else:
+            ),
+            aliases=CONSENT_FIELD,
+        )
+        if result is not None:
             messages.success(
                 request,
                 _("The referral has been sent. Reference: %(reference)s")
@@ -103,36 +107,36 @@ def self_referral(request):
             response["Retry-After"] = str(verdict.retry_after)
             return response
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                # The token is used in the same transaction as the referral is stored: both or
-                # neither, so a form with an error can be corrected and sent with its token.
-                with transaction.atomic():
-                    core_services.form_token_use(
-                        purpose=form.TOKEN_PURPOSE,
-                        token=data["shown_at"],
-                        expires_at=form.token_expires_at,
-                    )
-                    services.referral_create(
-                        citizen=form.citizen_data(),
-                        source=data["who"],
-                        reason=data["reason"],
-                        citizen_wishes=data["citizen_wishes"],
-                        consent_given=data["consent_given"],
-                        consent_method="digital",
-                        referrer_name=data["referrer_name"]
-                        if data["who"] == ReferralSource.RELATIVE
-                        else "",
-                        referrer_phone=data["referrer_phone"],
-                        referrer_email=data["referrer_email"],
-                    )
+                result = run_service(
+                    form, lambda data: _self_referral_create(form, data), aliases=CONSENT_FIELD
+                )
             except core_services.FormTokenUsed:
                 form.token_used()
-            except ValidationError as exc:
-                form_add_service_errors(form, exc, aliases={"consent": "consent_given"})
             else:
-                return redirect("referrals:self_referral_thanks")
+                if result is not None:
+                    return redirect("referrals:self_referral_thanks")
     return render(request, "referrals/self_referral.html", {"form": form})
+
+
+def _self_referral_create(form, data):
+    # The token is used in the same transaction as the referral is stored: both or neither, so
+    # a form with an error can be corrected and sent with its token.
+    with transaction.atomic():
+        core_services.form_token_use(
+            purpose=form.TOKEN_PURPOSE, token=data["shown_at"], expires_at=form.token_expires_at
+        )
+        return services.referral_create(
+            citizen=form.citizen_data(),
+            source=data["who"],
+            reason=data["reason"],
+            citizen_wishes=data["citizen_wishes"],
+            consent_given=data["consent_given"],
+            consent_method="digital",
+            referrer_name=data["referrer_name"] if data["who"] == ReferralSource.RELATIVE else "",
+            referrer_phone=data["referrer_phone"],
+            referrer_email=data["referrer_email"],
+        )
 
 
 def self_referral_thanks(request):
@@ -289,14 +293,9 @@ def _case_action(request, case_id, form_class, form_key, perform, success, form_
     """Shared shape of the case page's small forms: validate, call the service, come back."""
     case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
     form = form_class(request.POST, prefix=form_key, **form_kwargs(case) if form_kwargs else {})
-    if form.is_valid():
-        try:
-            perform(case, form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(reverse("referrals:case_detail", args=[case.pk]) + f"#{form_key}")
+    if form.is_valid() and run_service(form, lambda data: perform(case, data)) is not None:
+        messages.success(request, success)
+        return redirect(reverse("referrals:case_detail", args=[case.pk]) + f"#{form_key}")
     context = _case_context(request, case, **{f"{form_key}_form": form})
     return render(request, "referrals/case_detail.html", context, status=400)
 
@@ -441,13 +440,13 @@ def case_citizen_edit(request, case_id):
     case = selectors.case_get(user=request.user, case_id=case_id, request=request)
     form = CitizenEditForm(request.POST or None, citizen=case.citizen)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.citizen_update(
+        saved = run_service(
+            form,
+            lambda data: services.citizen_update(
                 citizen=case.citizen, data=form.citizen_data(), actor=request.user
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The citizen's details have been saved."))
             return redirect("referrals:case_detail", case.pk)
     return render(request, "referrals/citizen_edit.html", {"case": case, "form": form})
@@ -579,6 +578,17 @@ def access_request_answer(request, request_id):
     return redirect("referrals:identity_queue")
 
 
+def _duplicate_settle(duplicate, data, actor) -> str:
+    """Two people, or one to merge: what is done, in a sentence for the person who did it."""
+    if data["answer"] == "distinct":
+        identity.duplicate_mark_distinct(duplicate=duplicate, actor=actor)
+        return _("Noted: two different people.")
+    keep = identity.citizen_merge(
+        duplicate=duplicate, actor=actor, continue_case=data["continue_case"]
+    )
+    return _("The records have been merged into %(name)s.") % {"name": keep.full_name}
+
+
 @login_required
 @permission_required("referrals.view_citizen", raise_exception=True)
 def duplicate_judge(request, duplicate_id):
@@ -606,22 +616,9 @@ def duplicate_judge(request, duplicate_id):
         earlier=duplicate.other,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["answer"] == "distinct":
-                identity.duplicate_mark_distinct(duplicate=duplicate, actor=request.user)
-                messages.success(request, _("Noted: two different people."))
-            else:
-                keep = identity.citizen_merge(
-                    duplicate=duplicate, actor=request.user, continue_case=data["continue_case"]
-                )
-                messages.success(
-                    request,
-                    _("The records have been merged into %(name)s.") % {"name": keep.full_name},
-                )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        done = run_service(form, lambda data: _duplicate_settle(duplicate, data, request.user))
+        if done is not None:
+            messages.success(request, done)
             return redirect("referrals:identity_queue")
     shown = [duplicate.other, duplicate.citizen] if sides["both"] else [sides["mine"]]
     audit_read_many(actor=request.user, objs=shown, request=request)

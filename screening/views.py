@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_read_many
 from config.env import BASE_DIR
 from core.exceptions import Conflict
-from core.forms import form_add_service_errors
+from core.forms import run_service
 from core.validators import strip_nul
 from core.views import team_from_request
 from followups.selectors import citizen_open_tasks, task_get
@@ -67,13 +67,13 @@ def citizen_add(request):
         raise Http404
     form = HomeCareCitizenForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.home_care_citizen_add(
-                data=form.citizen_data(), team=form.cleaned_data["team"], actor=request.user
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        result = run_service(
+            form,
+            lambda data: services.home_care_citizen_add(
+                data=form.citizen_data(), team=data["team"], actor=request.user
+            ),
+        )
+        if result is not None:
             if result.citizen is None:
                 messages.info(
                     request,

@@ -1,8 +1,15 @@
 import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.
@@ -28,3 +35,68 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def celery_workers():
+    """`celery_workers(count=1, env=None)`: real Celery workers on the suite's Redis and the test
+    database, on a queue of their own → the queue's name. `env` adds settings for the workers.
+    They stop when the test ends; a traceback in their output is printed."""
+    processes = []
+
+    def start(count: int = 1, env: dict[str, str] | None = None) -> str:
+        queue = f"brobyg-test-{uuid.uuid4().hex[:8]}"
+        db = settings.DATABASES["default"]
+        worker_env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": (
+                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+                f"{connection.settings_dict['NAME']}"
+            ),
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            **(env or {}),
+        }
+        for n in range(count):
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        "--pool",
+                        "solo",
+                        "--queues",
+                        queue,
+                        "--hostname",
+                        f"worker{n}-{queue}@%h",
+                        "--loglevel",
+                        "WARNING",
+                        "--without-heartbeat",
+                        "--without-mingle",
+                        "--without-gossip",
+                    ],
+                    cwd=ROOT,
+                    env=worker_env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+            )
+        return queue
+
+    yield start
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        if "Traceback" in output:
+            print(output)

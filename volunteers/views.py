@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read_many
-from core.forms import form_add_service_errors
+from core.forms import run_service
 from volunteers import selectors, services
 from volunteers.forms import VettingForm, VolunteerFilterForm, VolunteerForm, VolunteerStatusForm
 
@@ -46,13 +45,11 @@ def volunteer_create(request):
         if team is None:
             form.add_error(None, _("You are not on a team, so the volunteer has no home."))
         else:
-            try:
-                volunteer = services.volunteer_create(
-                    team=team, data=form.cleaned_data, actor=request.user
-                )
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
-            else:
+            volunteer = run_service(
+                form,
+                lambda data: services.volunteer_create(team=team, data=data, actor=request.user),
+            )
+            if volunteer is not None:
                 messages.success(request, _("The volunteer is registered as an applicant."))
                 return redirect("volunteers:detail", volunteer_id=volunteer.pk)
     return render(
@@ -91,13 +88,13 @@ def volunteer_detail(request, volunteer_id):
     if request.method == "POST":
         form = VolunteerForm(request.POST)
         if form.is_valid():
-            try:
-                services.volunteer_update(
-                    volunteer=volunteer, data=form.cleaned_data, actor=request.user
-                )
-            except ValidationError as exc:
-                form_add_service_errors(form, exc)
-            else:
+            saved = run_service(
+                form,
+                lambda data: services.volunteer_update(
+                    volunteer=volunteer, data=data, actor=request.user
+                ),
+            )
+            if saved is not None:
                 messages.success(request, _("The volunteer is saved."))
                 return redirect("volunteers:detail", volunteer_id=volunteer.pk)
         return _detail_page(request, volunteer, status=400, form=form)
@@ -111,13 +108,13 @@ def volunteer_vetting(request, volunteer_id):
     volunteer = selectors.volunteer_get(user=request.user, volunteer_id=volunteer_id)
     form = VettingForm(request.POST, prefix="vetting")
     if form.is_valid():
-        try:
-            services.volunteer_record_vetting(
-                volunteer=volunteer, data=form.cleaned_data, actor=request.user
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        saved = run_service(
+            form,
+            lambda data: services.volunteer_record_vetting(
+                volunteer=volunteer, data=data, actor=request.user
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The vetting is recorded."))
             return redirect("volunteers:detail", volunteer_id=volunteer.pk)
     return _detail_page(request, volunteer, status=400, vetting_form=form)
@@ -130,16 +127,16 @@ def volunteer_status(request, volunteer_id):
     volunteer = selectors.volunteer_get(user=request.user, volunteer_id=volunteer_id)
     form = VolunteerStatusForm(request.POST, prefix="status")
     if form.is_valid():
-        try:
-            services.volunteer_set_status(
+        saved = run_service(
+            form,
+            lambda data: services.volunteer_set_status(
                 volunteer=volunteer,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
+                status=data["status"],
+                reason=data["reason"],
                 actor=request.user,
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The status is changed."))
             return redirect("volunteers:detail", volunteer_id=volunteer.pk)
     return _detail_page(request, volunteer, status=400, status_form=form)

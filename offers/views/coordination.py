@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read_many
-from core.forms import form_add_service_errors
+from core.forms import run_service
 from core.http import safe_next_url
 from core.validators import strip_nul
 from offers import selectors, services
@@ -126,6 +126,23 @@ def _schedules(formset) -> list[dict]:
     ]
 
 
+@transaction.atomic
+def _offer_save(request, offer, form, formset):
+    """The offer and its meeting times, both or neither."""
+    if offer is None:
+        offer = services.offer_create(
+            organisation=form.cleaned_data["organisation"],
+            team=coordination_team_of(user=request.user),
+            data=form.offer_data(),
+            actor=request.user,
+        )
+    else:
+        offer = services.offer_update(offer=offer, data=form.offer_data(), actor=request.user)
+    return services.offer_set_schedules(
+        offer=offer, schedules=_schedules(formset), actor=request.user
+    )
+
+
 def _offer_form_page(request, *, offer=None):
     organisations = selectors.organisations_managed_by(user=request.user) if offer is None else None
     if offer is not None:
@@ -140,25 +157,8 @@ def _offer_form_page(request, *, offer=None):
     form = OfferForm(request.POST or None, initial=initial, organisations=organisations)
     formset = ScheduleFormSet(request.POST or None, initial=schedule_initial, prefix="schedule")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            with transaction.atomic():
-                if offer is None:
-                    saved = services.offer_create(
-                        organisation=form.cleaned_data["organisation"],
-                        team=coordination_team_of(user=request.user),
-                        data=form.offer_data(),
-                        actor=request.user,
-                    )
-                else:
-                    saved = services.offer_update(
-                        offer=offer, data=form.offer_data(), actor=request.user
-                    )
-                services.offer_set_schedules(
-                    offer=saved, schedules=_schedules(formset), actor=request.user
-                )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        saved = run_service(form, lambda data: _offer_save(request, offer, form, formset))
+        if saved is not None:
             messages.success(request, _("The offer is saved."))
             return redirect("offers:offer_edit", offer_id=saved.pk)
     return render(
@@ -209,16 +209,13 @@ def offer_attendance(request, offer_id):
     matches = selectors.open_matches_of_offer(offer=offer)
     form = AttendanceForm(request.POST or None, matches=matches)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_record_attendance(
-                offer=offer,
-                on=form.cleaned_data["date"],
-                attended=form.attended(),
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        recorded = run_service(
+            form,
+            lambda data: services.session_record_attendance(
+                offer=offer, on=data["date"], attended=form.attended(), actor=request.user
+            ),
+        )
+        if recorded is not None:
             missed = sum(1 for came in form.attended().values() if not came)
             messages.success(
                 request,

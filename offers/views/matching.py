@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
-from core.forms import form_add_service_errors
+from core.forms import run_service
 from offers import services
 from offers.constants import OPEN_MATCH_STATUSES, MatchStatus, SuggestionKind
 from offers.forms import (
@@ -28,6 +28,11 @@ from volunteers.models import Volunteer, VolunteerRequest
 from volunteers.services import volunteer_request_close, volunteer_request_create
 
 PROFILE_FIELDS = list(MatchProfileForm.base_fields)
+# The suggestions each matching page showed, by case: a proposal keeps the score and reasons the
+# bridge-builder saw, without ranking again. A few cases are remembered, for pages open side by
+# side.
+SHOWN_SESSION_KEY = "matching_shown"
+SHOWN_CASES = 5
 
 
 def _profile_initial(citizen) -> dict:
@@ -44,6 +49,7 @@ def _context(request, case, **forms) -> dict:
         citizen=citizen, visible_citizens=citizens_visible_to(user=request.user)
     )
     companions_read(actor=request.user, suggestions=groups[SuggestionKind.CITIZEN], request=request)
+    _remember_shown(request, case, groups)
     context = {
         "case": case,
         "citizen": citizen,
@@ -60,6 +66,23 @@ def _context(request, case, **forms) -> dict:
     }
     context.update(forms)
     return context
+
+
+def _remember_shown(request, case, groups) -> None:
+    shown = request.session.get(SHOWN_SESSION_KEY, {})
+    shown.pop(str(case.pk), None)
+    shown[str(case.pk)] = {
+        f"{kind}:{s.id}": {"score": s.score, "reasons": [str(r) for r in s.reasons]}
+        for kind in (SuggestionKind.OFFER, SuggestionKind.VOLUNTEER)
+        for s in groups[kind]
+    }
+    request.session[SHOWN_SESSION_KEY] = dict(list(shown.items())[-SHOWN_CASES:])
+
+
+def _shown(request, case, kind: str, target) -> dict:
+    """The score and reasons the page showed for this offer or volunteer (none if it did not)."""
+    cases = request.session.get(SHOWN_SESSION_KEY, {})
+    return cases.get(str(case.pk), {}).get(f"{kind}:{target}", {"score": None, "reasons": []})
 
 
 def _page(case) -> str:
@@ -92,13 +115,13 @@ def profile_save(request, case_id):
     case = case_get(user=request.user, case_id=case_id, for_update=True)
     form = MatchProfileForm(request.POST, prefix="profile")
     if form.is_valid():
-        try:
-            services.match_profile_save(
-                citizen=case.citizen, data=form.cleaned_data, actor=request.user
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        saved = run_service(
+            form,
+            lambda data: services.match_profile_save(
+                citizen=case.citizen, data=data, actor=request.user
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The wishes are saved; the suggestions follow them."))
             return redirect(_page(case) + "#suggestions")
     return _invalid(request, case, profile_form=form)
@@ -113,9 +136,7 @@ def propose(request, case_id):
         return redirect(_page(case))
     data = form.cleaned_data
     # The proposal keeps the reasons shown when it was made.
-    groups = suggestions_for(citizen=case.citizen)
-    shown = {str(s.id): s for s in groups[data["kind"]]}
-    suggestion = shown.get(str(data["target"]))
+    shown = _shown(request, case, data["kind"], data["target"])
     try:
         if data["kind"] == SuggestionKind.OFFER:
             provider = get_object_or_404(Offer, pk=data["target"])
@@ -123,8 +144,8 @@ def propose(request, case_id):
                 case=case,
                 offer=provider,
                 actor=request.user,
-                score=suggestion.score if suggestion else None,
-                reasons=suggestion.reasons if suggestion else [],
+                score=shown["score"],
+                reasons=shown["reasons"],
             )
         else:
             provider = get_object_or_404(Volunteer, pk=data["target"])
@@ -133,8 +154,8 @@ def propose(request, case_id):
                 volunteer=provider,
                 role=data["role"],
                 actor=request.user,
-                score=suggestion.score if suggestion else None,
-                reasons=suggestion.reasons if suggestion else [],
+                score=shown["score"],
+                reasons=shown["reasons"],
             )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -155,12 +176,32 @@ def _match_of(case, match_id):
     return match
 
 
+def _plan_first_meeting(match, data, actor) -> str:
+    services.match_plan_first_meeting(
+        match=match,
+        at=data["at"],
+        accompaniment=data["accompaniment"],
+        accompanied_by=data["accompanied_by"],
+        actor=actor,
+    )
+    return _("The first meeting is planned; a task to follow up is made.")
+
+
+def _end(match, data, actor) -> str:
+    services.match_end(match=match, reason=data["reason"], note=data["note"], actor=actor)
+    return _("The match has ended.")
+
+
+# The steps of a match that take a form: the form, and the step, which says what it did.
+FORM_STEPS = {"meeting": (FirstMeetingForm, _plan_first_meeting), "end": (MatchEndForm, _end)}
+
+
 @_matching_post
 def match_action(request, case_id, match_id, action):
     case = case_get(user=request.user, case_id=case_id, for_update=True)
     match = _match_of(case, match_id)
-    forms = {"meeting": FirstMeetingForm, "end": MatchEndForm}
-    form = None
+    if action in FORM_STEPS:
+        return _match_form_step(request, case, match, action)
     try:
         if action == "accept":
             services.match_accept(match=match, actor=request.user)
@@ -168,25 +209,6 @@ def match_action(request, case_id, match_id, action):
         elif action == "decline":
             services.match_end(match=match, reason="citizen_declined", actor=request.user, note="")
             done = _("The citizen's no is recorded; the place is free again.")
-        elif action in forms:
-            form = forms[action](request.POST, prefix=action)
-            if not form.is_valid():
-                return _invalid(request, case, **{f"{action}_form": form, "failed_match": match})
-            data = form.cleaned_data
-            if action == "meeting":
-                services.match_plan_first_meeting(
-                    match=match,
-                    at=data["at"],
-                    accompaniment=data["accompaniment"],
-                    accompanied_by=data["accompanied_by"],
-                    actor=request.user,
-                )
-                done = _("The first meeting is planned; a task to follow up is made.")
-            else:
-                services.match_end(
-                    match=match, reason=data["reason"], note=data["note"], actor=request.user
-                )
-                done = _("The match has ended.")
         elif action in ("came", "missed"):
             services.match_record_first_meeting(
                 match=match, came=action == "came", actor=request.user
@@ -195,13 +217,25 @@ def match_action(request, case_id, match_id, action):
         else:
             raise Http404
     except ValidationError as exc:
-        if form is not None:
-            form_add_service_errors(form, exc, aliases={"first_meeting_at": "at"})
-            return _invalid(request, case, **{f"{action}_form": form, "failed_match": match})
         messages.error(request, " ".join(exc.messages))
         return redirect(_page(case) + f"#match-{match.pk}")
     messages.success(request, done)
     return redirect(_page(case) + f"#match-{match.pk}")
+
+
+def _match_form_step(request, case, match, action):
+    form_class, step = FORM_STEPS[action]
+    form = form_class(request.POST, prefix=action)
+    if form.is_valid():
+        done = run_service(
+            form,
+            lambda data: step(match, data, request.user),
+            aliases={"first_meeting_at": "at"},
+        )
+        if done is not None:
+            messages.success(request, done)
+            return redirect(_page(case) + f"#match-{match.pk}")
+    return _invalid(request, case, **{f"{action}_form": form, "failed_match": match})
 
 
 @_matching_post
@@ -209,16 +243,13 @@ def request_add(request, case_id):
     case = case_get(user=request.user, case_id=case_id, for_update=True)
     form = VolunteerRequestForm(request.POST, prefix="request")
     if form.is_valid():
-        try:
-            volunteer_request_create(
-                case=case,
-                role=form.cleaned_data["role"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        waiting = run_service(
+            form,
+            lambda data: volunteer_request_create(
+                case=case, role=data["role"], note=data["note"], actor=request.user
+            ),
+        )
+        if waiting is not None:
             messages.success(request, _("The citizen is on the waiting list."))
             return redirect(_page(case) + "#waiting")
     return _invalid(request, case, request_form=form)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read, audit_read_many
-from core.forms import form_add_service_errors
+from core.forms import run_service
 from offers import selectors, services
 from offers.forms import UnmetNeedFilterForm, UnmetNeedForm
 from referrals.selectors import case_get
@@ -51,11 +51,10 @@ def record(request, case_id):
     case = case_get(user=request.user, case_id=case_id, for_update=True)
     form = UnmetNeedForm(request.POST)
     if form.is_valid():
-        try:
-            services.unmet_need_record(case=case, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_service_errors(form, exc)
-        else:
+        need = run_service(
+            form, lambda data: services.unmet_need_record(case=case, actor=request.user, **data)
+        )
+        if need is not None:
             if request.htmx:
                 return _block(request, case, saved=True)
             messages.success(request, _("The unmet need is recorded."))

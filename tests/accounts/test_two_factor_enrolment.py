@@ -120,8 +120,8 @@ def test_a_used_or_expired_or_replaced_code_does_not_work(client, two_factor):
     )
     response = client.post(ENROL, {"code": second})
     assert response.status_code == 400
-    assert "administrator" in response.content.decode().lower() or "administrator" in str(
-        response.content
+    assert "Du har ingen gyldig opsætningskode. Bed din administrator om en ny." in (
+        response.content.decode()
     )
 
 
@@ -222,7 +222,7 @@ def test_the_persons_page_in_the_admin_lists_the_codes_issued(client):
     two_factor_code_issue(user=user, actor=admin)
     client.force_login(admin)
     body = client.get(f"/django-admin/accounts/user/{user.pk}/change/").content.decode()
-    assert "set-up codes issued" in body.lower() or "udstedte opsætningskoder" in body.lower()
+    assert "udstedte opsætningskoder" in body.lower()
     assert str(admin) in body
 
 

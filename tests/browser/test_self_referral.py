@@ -1,6 +1,8 @@
 import pytest
+from django.core import signing
 from playwright.sync_api import expect
 
+from referrals.forms import SelfReferralForm
 from referrals.models import Referral
 from tests.referrals.factories import bridge_team
 
@@ -24,7 +26,14 @@ def test_a_relative_refers_from_a_phone_and_is_told_what_happens_next(browser, l
     page.get_by_label("Efternavn").fill("Andersen")
     page.get_by_label("Fødselsdato").fill("1944-12-24")
     page.get_by_label("Hvad vil du gerne have hjælp til?").fill("Min far er meget alene.")
-    page.wait_for_timeout(3200)  # the form refuses what is sent faster than a person types
+    # The form refuses what is sent sooner after it was shown than a person types: wait until
+    # its token is old enough, as the server reads it.
+    shown_at = signing.loads(
+        page.locator("input[name=shown_at]").input_value(), salt=SelfReferralForm.SALT
+    )
+    page.wait_for_function(
+        "ready => Date.now() / 1000 >= ready", arg=shown_at + SelfReferralForm.MIN_SECONDS
+    )
     page.get_by_role("button", name="Send").tap()
 
     # Forgotten: who the relative is, and the consent. Both are said at once.

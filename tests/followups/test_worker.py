@@ -1,17 +1,11 @@
 """The reminders through the real Redis broker and real workers: beat's job fired twice, two
 workers taking the same queue, an SMTP server that refuses once. Each reminder arrives once."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
 
 from followups.constants import NotificationStatus
 from followups.models import Notification
@@ -20,76 +14,7 @@ from tests.accounts.factories import UserFactory
 from tests.followups.factories import make_case, make_task
 from tests.referrals.factories import bridge_team
 
-ROOT = Path(__file__).resolve().parents[2]
-
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def workers():
-    """`workers(n, smtp_port)`: n Celery workers on a queue of their own → the queue's name."""
-    processes = []
-
-    def start(count: int, smtp_port: int) -> str:
-        queue = f"brobyg-test-{uuid.uuid4().hex[:8]}"
-        db = settings.DATABASES["default"]
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": (
-                f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-                f"{connection.settings_dict['NAME']}"
-            ),
-            "REDIS_URL": settings.REDIS_URL,
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
-            "BROBYG_TEST_EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-            # Whatever the time of day the suite runs: everything due today is due now.
-            "BROBYG_REMINDER_DUE_AT": "00:00",
-            "BROBYG_REMINDER_DAY_BEFORE_AT": "00:00",
-            "BROBYG_REMINDER_RETRY_SECONDS": "1",
-        }
-        for n in range(count):
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "--pool",
-                        "solo",
-                        "--queues",
-                        queue,
-                        "--hostname",
-                        f"reminders{n}-{queue}@%h",
-                        "--loglevel",
-                        "WARNING",
-                        "--without-heartbeat",
-                        "--without-mingle",
-                        "--without-gossip",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-            )
-        return queue
-
-    yield start
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            output, _ = process.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        if "Traceback" in output:
-            print(output)
 
 
 def _wait_until(condition, what: str, seconds: int = 90):
@@ -100,7 +25,7 @@ def _wait_until(condition, what: str, seconds: int = 90):
         time.sleep(0.25)
 
 
-def test_beat_twice_and_two_workers_send_each_reminder_once(workers, smtp_server):
+def test_beat_twice_and_two_workers_send_each_reminder_once(celery_workers, smtp_server):
     # given 20 tasks due today for 5 people, and an SMTP server that refuses the first message
     team = bridge_team()
     people = [UserFactory(bridge_builder=True, team=team) for _ in range(5)]
@@ -108,7 +33,16 @@ def test_beat_twice_and_two_workers_send_each_reminder_once(workers, smtp_server
     for i in range(20):
         make_task(assignee=people[i % 5], case=case, due_in=0)
     recorder, port = smtp_server(refuse_first=1)
-    queue = workers(2, port)
+    queue = celery_workers(
+        2,
+        env={
+            "BROBYG_TEST_EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            # Whatever the time of day the suite runs: everything due today is due now.
+            "BROBYG_REMINDER_DUE_AT": "00:00",
+            "BROBYG_REMINDER_DAY_BEFORE_AT": "00:00",
+            "BROBYG_REMINDER_RETRY_SECONDS": "1",
+        },
+    )
 
     # when beat's job fires twice at once and two workers share the queue
     reminders_scan.apply_async(queue=queue)

@@ -178,7 +178,10 @@ def test_the_api_says_clearly_when_no_instrument_is_in_use(citizen, worker, no_a
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "no_instrument"
-    assert "questionnaire" in body["detail"].lower() or "spørgeskema" in body["detail"].lower()
+    assert body["detail"] == (
+        "Ingen version af spørgeskemaet er i brug, så der kan ikke laves en screening. "
+        "Bed en administrator om at tage en i brug."
+    )
     assert not Screening.objects.exists()
 
 

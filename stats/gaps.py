@@ -190,19 +190,20 @@ def _statement(filters: StatsFilter) -> tuple[str, list]:
     return statement, params
 
 
-def _figures(filters: StatsFilter) -> dict[str, dict]:
+def gap_figures(filters: StatsFilter, *, keep: bool = True) -> dict[str, dict]:
     """{"gap": {(district, band): (n, cell key)}, "need": {(district, category): (n, cell key)}},
     with TOTAL_KEY where a dimension is summed over; a cell key is the sum of the counted
     records' keys (citizens for the gap, needs for the needs: stats/disclosure.py). Both tables'
     figures from one statement, kept for the request."""
-    if "gaps" in filters.memo:
+    if keep and "gaps" in filters.memo:
         return filters.memo["gaps"]
     figures: dict[str, dict] = {GAP: {}, NEED: {}}
     for part, row_key, column_key, grouping, n, cell_key in run(*_statement(filters)):
         row = TOTAL_KEY if grouping & 2 else (row_key or "")
         column = TOTAL_KEY if grouping & 1 else column_key
         figures[part][(row, column)] = (int(n or 0), int(cell_key or 0))
-    filters.memo["gaps"] = figures
+    if keep:
+        filters.memo["gaps"] = figures
     return figures
 
 
@@ -242,7 +243,7 @@ def gap_analysis(filters: StatsFilter) -> Table:
             *(Column(b.value, b.label) for b in BANDS),
             Column(TOTAL_KEY, _("Total"), kind=TOTAL),
         ],
-        rows=_rows(_figures(filters)[GAP], bands),
+        rows=_rows(gap_figures(filters)[GAP], bands),
         rows_from_data=True,
         chart="stacked",
     )
@@ -265,7 +266,7 @@ def unmet_needs(filters: StatsFilter) -> Table:
             *(Column(k.value, k.label) for k in ActivityKind),
             Column(TOTAL_KEY, _("Total"), kind=TOTAL),
         ],
-        rows=_rows(_figures(filters)[NEED], kinds),
+        rows=_rows(gap_figures(filters)[NEED], kinds),
         rows_from_data=True,
         chart="stacked",
     )

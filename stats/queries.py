@@ -8,9 +8,14 @@ Every count comes with its cell key (stats/disclosure.py): beside each `count(*)
 `grouped()` sums the counted records' keys, as `<name>_key`, in the same pass.
 """
 
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, Func, IntegerField, Value
 
@@ -19,9 +24,16 @@ from stats.disclosure import CELL_KEY_MODULUS, record_key_seed
 # For the statistics' few large aggregates: no JIT (compiling costs a second or more per query
 # and gains nothing on a one-off GROUP BY), room to hash without spilling to disk, and hashing
 # rather than sorting: PostgreSQL cannot tell how few groups a month or an age band makes and
-# would sort millions of rows for a few thousand groups (a hash aggregate spills to disk if it
-# must, so this is safe however large the data).
-SESSION_SETTINGS = {"jit": "off", "work_mem": "64MB", "enable_sort": "off"}
+# would sort millions of rows for a few thousand groups. It plans a hash aggregate only where its
+# (far too large) estimate of the groups fits in work_mem × hash_mem_multiplier, so hashing gets
+# the larger allowance; the groups really made are a few thousand, and a hash aggregate spills
+# to disk if it must, so this is safe however large the data.
+SESSION_SETTINGS = {
+    "jit": "off",
+    "work_mem": "64MB",
+    "hash_mem_multiplier": "8",
+    "enable_sort": "off",
+}
 
 
 def quote(name: str) -> str:
@@ -173,16 +185,77 @@ def run(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
+# The snapshot of the export's own transaction, while it runs (`statistics_session`), for the
+# connections `concurrently` opens to share it.
+_snapshot: ContextVar[str | None] = ContextVar("statistics_snapshot", default=None)
+_SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$")
+
+
+def _apply_settings() -> None:
+    names = list(SESSION_SETTINGS)
+    calls = ", ".join("set_config(%s, %s, true)" for _ in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {calls}", [v for name in names for v in (name, SESSION_SETTINGS[name])]
+        )
+
+
 @contextmanager
 def statistics_session():
     """One transaction for all of an export's queries, with SESSION_SETTINGS for its length
-    (SET LOCAL: they end with it, even if the export stops half-way)."""
+    (SET LOCAL: they end with it, even if the export stops half-way).
+
+    Where it is the outermost transaction, it reads one snapshot from start to end (REPEATABLE
+    READ) and exports it, so `concurrently` can run statements on other connections that see
+    exactly the same data. Inside another transaction (a caller's, or a test's) the statements
+    run one after the other on this connection: others could not see what it has not committed.
+    """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        names = list(SESSION_SETTINGS)
-        calls = ", ".join("set_config(%s, %s, true)" for _ in names)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {calls}",
-                [v for name in names for v in (name, SESSION_SETTINGS[name])],
-            )
-        yield
+        token = None
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_export_snapshot()")
+                token = _snapshot.set(cursor.fetchone()[0])
+        try:
+            _apply_settings()
+            yield
+        finally:
+            if token is not None:
+                _snapshot.reset(token)
+
+
+def connections_at_once() -> int:
+    """How many connections `concurrently` will use now: BROBYG_STATS_CONNECTIONS inside an
+    outermost `statistics_session`, else 1."""
+    return settings.BROBYG_STATS_CONNECTIONS if _snapshot.get() is not None else 1
+
+
+def concurrently(jobs: list[Callable[[], object]]) -> list:
+    """Run `jobs` (functions of no arguments that query through Django's connection) and return
+    their results in order: at once, on up to `BROBYG_STATS_CONNECTIONS` connections of their
+    own that share the snapshot of the running `statistics_session` (each in a REPEATABLE READ
+    transaction with the same settings, closed at the end), or one after the other where there
+    is no snapshot to share."""
+    snapshot = _snapshot.get()
+    workers = min(connections_at_once(), len(jobs))
+    if snapshot is None or workers < 2:
+        return [job() for job in jobs]
+    if not _SNAPSHOT_ID.match(snapshot):
+        raise ValueError(f"not a snapshot id: {snapshot!r}")
+
+    def run_on_own_connection(job):
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    # The id is checked above; SET TRANSACTION SNAPSHOT takes no parameter.
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                _apply_settings()
+                return job()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="statistics") as pool:
+        return list(pool.map(run_on_own_connection, jobs))

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from stats.disclosure import PublishedTable, protect
 from stats.filters import StatsFilter
 from stats.queries import statistics_session
-from stats.tables import TABLES
+from stats.tables import build_tables
 
 PERMISSION = "stats.view_statistics"
 
@@ -19,11 +19,12 @@ def min_count() -> int:
 
 
 def published_tables(*, filters: StatsFilter, builders=None) -> Iterator[PublishedTable]:
-    """The tables one by one (one query each), so an export can stream them as they come."""
+    """The tables one by one, protected, so an export can write each as it comes; the large
+    statements behind them run at once (`build_tables`)."""
     k = min_count()
     with statistics_session():
-        for build in builders if builders is not None else TABLES:
-            yield protect(build(filters), k=k)
+        for table in build_tables(filters, builders):
+            yield protect(table, k=k)
 
 
 def statistics_iter(*, user, filters: StatsFilter, builders=None) -> Iterator[PublishedTable]:

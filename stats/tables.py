@@ -8,7 +8,9 @@ To add a table, write a builder here (or in the app whose data it counts) and ad
 """
 
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db.models import (
@@ -40,8 +42,18 @@ from stats.filters import (
     narrowed,
     period_expression,
 )
-from stats.gaps import gap_analysis, unmet_needs
-from stats.queries import KEY_SUFFIX, Group, Sql, grouped, quote, record_key_sql, run
+from stats.gaps import gap_analysis, gap_figures, unmet_needs
+from stats.queries import (
+    KEY_SUFFIX,
+    Group,
+    Sql,
+    concurrently,
+    connections_at_once,
+    grouped,
+    quote,
+    record_key_sql,
+    run,
+)
 
 TOTAL_KEY = "total"
 TOTAL_LABEL = _("Total")
@@ -126,8 +138,6 @@ def _ucla3_screenings(filters: StatsFilter, *, with_age_band: bool = True):
 
 
 def _without_age_band(filters: StatsFilter) -> StatsFilter:
-    from dataclasses import replace
-
     return replace(filters, age_band="")
 
 
@@ -320,15 +330,12 @@ def cases_closed_by_reason(filters: StatsFilter) -> Table:
 # --- Screenings -----------------------------------------------------------------------------------
 
 
-SCREENING_DIMENSIONS = ("period", "colour", "age_band", "district")
-
-
-def _screening_counts(filters: StatsFilter) -> dict[str, list[Group]]:
-    """Complete UCLA-3 screenings counted by score band and, in turn, by period, triage colour,
-    age band and district: the four screening tables' figures from one scan, with GROUPING
-    SETS (each table on its own would read every screening again). Kept for the request."""
-    if "screening_counts" in filters.memo:
-        return filters.memo["screening_counts"]
+def _screening_parts(filters: StatsFilter) -> list[Group]:
+    """Complete UCLA-3 screenings in `filters`' period counted in two grouping sets, one scan:
+    by (period, colour, age band, severity) and by (district, severity). Each set holds a few
+    thousand groups at most, so both are hashed as the rows stream past; every margin the four
+    tables need is a sum of these (`_screening_margins`). The period can be cut into parts that
+    are counted apart (at once, on two connections) and added up."""
     day, birth = quote("v_day"), quote("v_birth")
     unit = "quarter" if filters.interval == Interval.QUARTER else "month"
     dimensions = {
@@ -338,8 +345,7 @@ def _screening_counts(filters: StatsFilter) -> dict[str, list[Group]]:
         "district": district_expression(),
         "severity": _score_band(),
     }
-    sets = [s for d in SCREENING_DIMENSIONS for s in ((d, "severity"), (d,))]
-    groups = grouped(
+    return grouped(
         _ucla3_screenings(filters),
         dimensions=dimensions,
         inputs={
@@ -349,32 +355,60 @@ def _screening_counts(filters: StatsFilter) -> dict[str, list[Group]]:
             "hex": F("triage_hex"),
             "rank": Coalesce(F("triage_rank"), Value(0)),
         },
-        partial={
+        aggregates={
             "n": "count(*)",
             "hex": f"max({quote('v_hex')})",
             "rank": f"min({quote('v_rank')})",
         },
-        aggregates={"n": "sum(n)::bigint", "hex": "max(hex)", "rank": "min(rank)"},
         grouping="sets",
-        sets=[*sets, ("severity",), ()],
+        sets=[("period", "colour", "age_band", "severity"), ("district", "severity")],
     )
-    names = list(dimensions)
-    severity = names.index("severity")
+
+
+_DIMENSION_INDEX = {"period": 0, "colour": 1, "age_band": 2, "district": 3}
+_SEVERITY_INDEX = 4
+
+
+def _screening_margins(parts: list[Group]) -> dict[str, list[Group]]:
+    """From `_screening_parts` (of one period or of its parts together): for each of period,
+    colour, age band and district, the groups (value, severity) with their margins, as GROUP BY
+    CUBE (dimension, severity) would give them. Counts and cell keys add up; the colour's hex
+    is the largest seen and its rank the smallest, as in SQL."""
     result = {}
-    for name in SCREENING_DIMENSIONS:
-        i = names.index(name)
-        others = [j for j in range(len(names)) if j not in (i, severity)]
+    for name, i in _DIMENSION_INDEX.items():
+        cells: dict[tuple, dict] = {}
+        for group in parts:
+            if group.rolled_up[i]:
+                continue  # the other grouping set
+            value, severity = group.keys[i], group.keys[_SEVERITY_INDEX]
+            # (value, severity, value summed over, severity summed over)
+            for key in (
+                (value, severity, False, False),
+                (value, None, False, True),
+                (None, severity, True, False),
+                (None, None, True, True),
+            ):
+                cell = cells.setdefault(key, {"n": 0, "n_key": 0, "hex": None, "rank": None})
+                cell["n"] += group.values["n"] or 0
+                cell["n_key"] += group.values["n_key"] or 0
+                hex_value, rank = group.values["hex"], group.values["rank"]
+                if hex_value is not None and (cell["hex"] is None or hex_value > cell["hex"]):
+                    cell["hex"] = hex_value
+                if rank is not None and (cell["rank"] is None or rank < cell["rank"]):
+                    cell["rank"] = rank
         result[name] = [
-            Group(
-                keys=(g.keys[i], g.keys[severity]),
-                rolled_up=(g.rolled_up[i], g.rolled_up[severity]),
-                values=g.values,
-            )
-            for g in groups
-            if all(g.rolled_up[j] for j in others)
+            Group(keys=key[:2], rolled_up=key[2:], values=values) for key, values in cells.items()
         ]
-    filters.memo["screening_counts"] = result
     return result
+
+
+def _screening_counts(filters: StatsFilter) -> dict[str, list[Group]]:
+    """Complete UCLA-3 screenings counted by score band and, in turn, by period, triage colour,
+    age band and district: the four screening tables' figures from one scan (`prefetch` may
+    have counted them already, in parts at once). Kept for the request."""
+    if "screening_counts" not in filters.memo:
+        filters.memo["screening_counts"] = _screening_margins(_screening_parts(filters))
+    return filters.memo["screening_counts"]
 
 
 def screenings_by_colour(filters: StatsFilter) -> Table:
@@ -480,7 +514,15 @@ _TIME_AND_SCORE = 1000
 
 def _ucla3_change_figures(filters: StatsFilter, *, group_by: str) -> dict:
     """Per age band at the first screening ("band") or per category of the first offer the
-    citizen came to ("category"): the UCLA-3 figures of the citizens screened again."""
+    citizen came to ("category"): the UCLA-3 figures of the citizens screened again. Kept for
+    the request (`prefetch` may have made them already)."""
+    memo_key = f"ucla3_change_{group_by}"
+    if memo_key not in filters.memo:
+        filters.memo[memo_key] = _ucla3_change_query(filters, group_by=group_by)
+    return filters.memo[memo_key]
+
+
+def _ucla3_change_query(filters: StatsFilter, *, group_by: str) -> dict:
     screenings = _ucla3_screenings(filters, with_age_band=False)
     if group_by == "category":
         # Only citizens who came to an offer can have a category: read no one else's screenings.
@@ -792,3 +834,66 @@ TABLES: list[Callable[[StatsFilter], Table]] = [
     gap_analysis,
     unmet_needs,
 ]
+
+# The tables that read what `prefetch` makes, and what they read.
+_SCREENING_TABLES = {
+    screenings_by_colour,
+    severe_loneliness_over_time,
+    severe_loneliness_by_age_band,
+    severe_loneliness_by_district,
+}
+_UCLA3_TABLES = {ucla3_change: "band", ucla3_change_by_category: "category"}
+_GAP_TABLES = {gap_analysis, unmet_needs}
+
+
+def _period_parts(filters: StatsFilter, parts: int) -> list[StatsFilter]:
+    """`filters` with its periods cut into up to `parts` runs of whole periods."""
+    periods = filters.periods()
+    size = -(-len(periods) // parts)
+    result = []
+    for i in range(0, len(periods), size):
+        first = max(periods[i], filters.start)
+        following = periods[i + size] if i + size < len(periods) else None
+        last = following - timedelta(days=1) if following else filters.end
+        result.append(replace(filters, start=first, end=last))
+    return result
+
+
+def build_tables(filters: StatsFilter, builders=None) -> list[Table]:
+    """Every table of `builders` (all of TABLES by default), in order, exact (not yet
+    protected). The large statements (the screenings, in runs of months; the UCLA-3 change; the
+    gap analysis) and the tables that need nothing from them are made at once (`concurrently`);
+    then the tables that read the large statements' figures, from `filters.memo`."""
+    builders = list(TABLES if builders is None else builders)
+    wanted = set(builders)
+    jobs: list[tuple[str, Callable[[], object]]] = []  # (what it makes, how)
+    if _SCREENING_TABLES & wanted and "screening_counts" not in filters.memo:
+        # a run of months per connection (one scan where they run one after the other)
+        for part in _period_parts(filters, connections_at_once()):
+            jobs.append(("screening_parts", partial(_screening_parts, part)))
+    for builder, group_by in _UCLA3_TABLES.items():
+        if builder in wanted and f"ucla3_change_{group_by}" not in filters.memo:
+            jobs.append(
+                (
+                    f"ucla3_change_{group_by}",
+                    partial(_ucla3_change_query, filters, group_by=group_by),
+                )
+            )
+    if _GAP_TABLES & wanted and "gaps" not in filters.memo:
+        jobs.append(("gaps", partial(gap_figures, filters, keep=False)))
+    shared = _SCREENING_TABLES | set(_UCLA3_TABLES) | _GAP_TABLES
+    own = [b for b in builders if b not in shared]
+    jobs += [(b.__name__, partial(b, filters)) for b in own]
+
+    results = concurrently([job for _name, job in jobs])
+    made, screening_parts = {}, []
+    for (name, _job), result in zip(jobs, results, strict=True):
+        if name == "screening_parts":
+            screening_parts += result
+        elif name in ("gaps", "ucla3_change_band", "ucla3_change_category"):
+            filters.memo[name] = result
+        else:
+            made[name] = result
+    if screening_parts:
+        filters.memo["screening_counts"] = _screening_margins(screening_parts)
+    return [made[b.__name__] if b.__name__ in made else b(filters) for b in builders]

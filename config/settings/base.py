@@ -491,6 +491,9 @@ BROBYG_SMS_FILE_PATH = env.str("BROBYG_SMS_FILE_PATH", default=str(VAR_DIR / "sm
 BROBYG_STATS_MIN_COUNT = env.int("BROBYG_STATS_MIN_COUNT", default=5)
 # The gap analysis: how far from home (km, between postcode centres) an offer counts as near.
 BROBYG_STATS_GAP_KM = env.int("BROBYG_STATS_GAP_KM", default=5)
+# The statistics' largest statements run at once on this many database connections (each a
+# core's worth of work for PostgreSQL), all reading the same snapshot. 1: one after the other.
+BROBYG_STATS_CONNECTIONS = env.int("BROBYG_STATS_CONNECTIONS", default=2)
 
 # --- API tokens ---------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput, DateTimeInput
 from core.validators import LONG_TEXT_MAX, validate_meeting_date
@@ -18,62 +19,20 @@ from offers.constants import (
     UnmetNeedStatus,
     Weekday,
 )
-from offers.slots import ALL_SLOTS
 from referrals.constants import CITIZEN_LANGUAGES
 from referrals.models import postcode_validator
-
-
-class SlotWidget(forms.CheckboxSelectMultiple):
-    """The week as a grid: a row per weekday, a column per part of the day."""
-
-    template_name = "offers/widgets/slots.html"
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        chosen = {str(v) for v in (value or [])}
-        context["widget"]["days"] = [
-            {
-                "label": Weekday(day).label,
-                "slots": [
-                    {"value": day * 3 + part, "checked": str(day * 3 + part) in chosen}
-                    for part in range(3)
-                ],
-            }
-            for day in range(7)
-        ]
-        return context
-
-
-class SlotField(forms.TypedMultipleChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            choices=[(s, s) for s in ALL_SLOTS],
-            coerce=int,
-            required=False,
-            widget=SlotWidget,
-            **kwargs,
-        )
-
-
-def _checkboxes(choices, label, **kwargs):
-    return forms.MultipleChoiceField(
-        label=label,
-        choices=choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "brobyg-chips"}),
-        **kwargs,
-    )
+from volunteers.forms import SlotField, chip_checkboxes
 
 
 class MatchProfileForm(forms.Form):
-    activity_kinds = _checkboxes(ActivityKind.choices, _("Would like"))
-    interests = _checkboxes(Interest.choices, _("Interests"))
-    target_groups = _checkboxes(TargetGroup.choices, _("Belongs to"))
-    slots = SlotField(label=_("Free"))
+    activity_kinds = chip_checkboxes(ActivityKind.choices, _("Would like"))
+    interests = chip_checkboxes(Interest.choices, _("Interests"))
+    target_groups = chip_checkboxes(TargetGroup.choices, _("Belongs to"))
+    slots = SlotField(label=pgettext_lazy("the times of the week someone has", "Free"))
     max_distance_km = forms.IntegerField(
         label=_("How far will the citizen go (km)"), min_value=1, max_value=200, initial=10
     )
-    other_languages = _checkboxes(CITIZEN_LANGUAGES, _("Also speaks"))
+    other_languages = chip_checkboxes(CITIZEN_LANGUAGES, _("Also speaks"))
     wants_company_of_others = forms.BooleanField(
         label=_("Would like to go with another citizen"), required=False
     )
@@ -131,9 +90,9 @@ class OfferForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT_MAX
     )
     strategy = forms.ChoiceField(label=_("Intervention strategy"), choices=Strategy.choices)
-    activity_kinds = _checkboxes(ActivityKind.choices, _("Categories"))
-    interests = _checkboxes(Interest.choices, _("Interests"))
-    target_groups = _checkboxes(TargetGroup.choices, _("Target groups"))
+    activity_kinds = chip_checkboxes(ActivityKind.choices, _("Categories"))
+    interests = chip_checkboxes(Interest.choices, _("Interests"))
+    target_groups = chip_checkboxes(TargetGroup.choices, _("Target groups"))
     age_min = forms.IntegerField(label=_("Youngest age"), required=False, min_value=0)
     age_max = forms.IntegerField(label=_("Oldest age"), required=False, max_value=120)
     is_group = forms.BooleanField(label=_("Group offer"), required=False, initial=True)
@@ -157,7 +116,7 @@ class OfferForm(forms.Form):
     accessibility_note = forms.CharField(label=_("About access"), required=False, max_length=300)
     transport_offered = forms.BooleanField(label=_("Transport offered"), required=False)
     transport_note = forms.CharField(label=_("About transport"), required=False, max_length=300)
-    languages = _checkboxes(CITIZEN_LANGUAGES, _("Languages"))
+    languages = chip_checkboxes(CITIZEN_LANGUAGES, _("Languages"))
     host_name = forms.CharField(label=_("Host"), required=False, max_length=200)
     host_phone = forms.CharField(label=_("Host's phone"), required=False, max_length=32)
     host_note = forms.CharField(

@@ -1,13 +1,58 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput
+from core.slots import ALL_SLOTS, Weekday
 from core.validators import LONG_TEXT_MAX, SEARCH_MAX
-from offers.constants import Interest
-from offers.forms import SlotField, _checkboxes
-from referrals.constants import CITIZEN_LANGUAGES
+from referrals.constants import CITIZEN_LANGUAGES, Interest
 from referrals.models import postcode_validator
 from volunteers.constants import VettingKind, VolunteerRole, VolunteerStatus
+
+# The week as checkboxes and a list of choices as chips: volunteers' forms use them, and so do
+# offers' (a citizen's wishes for matching), which build on volunteers.
+
+
+class SlotWidget(forms.CheckboxSelectMultiple):
+    """The week as a grid: a row per weekday, a column per part of the day (core.slots)."""
+
+    template_name = "offers/widgets/slots.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = {str(v) for v in (value or [])}
+        context["widget"]["days"] = [
+            {
+                "label": Weekday(day).label,
+                "slots": [
+                    {"value": day * 3 + part, "checked": str(day * 3 + part) in chosen}
+                    for part in range(3)
+                ],
+            }
+            for day in range(7)
+        ]
+        return context
+
+
+class SlotField(forms.TypedMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(s, s) for s in ALL_SLOTS],
+            coerce=int,
+            required=False,
+            widget=SlotWidget,
+            **kwargs,
+        )
+
+
+def chip_checkboxes(choices, label, **kwargs):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "brobyg-chips"}),
+        **kwargs,
+    )
 
 
 class VolunteerForm(forms.Form):
@@ -16,10 +61,10 @@ class VolunteerForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=4, validators=[postcode_validator])
-    roles = _checkboxes(VolunteerRole.choices, _("Roles"))
-    interests = _checkboxes(Interest.choices, _("Interests"))
-    languages = _checkboxes(CITIZEN_LANGUAGES, _("Languages"))
-    slots = SlotField(label=_("Free"))
+    roles = chip_checkboxes(VolunteerRole.choices, _("Roles"))
+    interests = chip_checkboxes(Interest.choices, _("Interests"))
+    languages = chip_checkboxes(CITIZEN_LANGUAGES, _("Languages"))
+    slots = SlotField(label=pgettext_lazy("the times of the week someone has", "Free"))
     capacity = forms.IntegerField(
         label=_("Citizens at a time"), min_value=1, max_value=20, initial=1
     )

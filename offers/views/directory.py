@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from core.forms import form_add_service_errors
 from core.throttling import limit_per_address
 from offers import selectors
-from offers.constants import ActivityKind, Interest, TargetGroup, Weekday
+from offers.constants import Interest, TargetGroup, Weekday
 from referrals.constants import CITIZEN_LANGUAGES
 
 PAGE_SIZE = 20
@@ -140,10 +140,8 @@ def directory_list(request):
             weekday=filters.get("weekday"),
         )
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
-    activity = dict(ActivityKind.choices)
     for offer in page:
         offer.schedule_texts = _schedules(offer)
-        offer.activity_labels = [activity[k] for k in offer.activity_kinds if k in activity]
     query = request.GET.copy()
     query.pop("page", None)
     map_points = selectors.directory_map_points(offers)
@@ -170,7 +168,6 @@ def directory_offer(request, offer_id):
     languages = dict(CITIZEN_LANGUAGES)
     target_groups = dict(TargetGroup.choices)
     interests = dict(Interest.choices)
-    activity = dict(ActivityKind.choices)
     place = " ".join(part for part in (offer.postcode, offer.city) if part)
     map_link = ""
     if not offer.is_remote and (offer.address or place):
@@ -193,7 +190,6 @@ def directory_offer(request, offer_id):
                 "lng": round(offer.longitude, 5),
             }
         ],
-        "activity_kinds": [activity[k] for k in offer.activity_kinds if k in activity],
         "languages": [languages[code] for code in offer.languages if code in languages],
         "audience": [
             *[target_groups[g] for g in offer.target_groups if g in target_groups],

@@ -34,6 +34,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/audit_dependencies.py
 	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
 

@@ -38,7 +38,7 @@ from accounts.services import (
     user_set_roles,
     user_sign_out_everywhere,
 )
-from core.admin import AuditedAdminMixin
+from audit.admin import AuditedAdminMixin
 
 # Only a superuser (the platform's operator) may hand out these; an administrator in the
 # municipality manages people through the five roles and cannot widen their own access.

@@ -12,6 +12,7 @@ from accounts.services import (
     user_create,
     user_set_roles,
 )
+from core.demo import DEMO_PASSWORD
 
 ORGANISATIONS = [
     # (name, kind)
@@ -71,8 +72,6 @@ def _demo_authenticator(user: User) -> None:
 
 
 def seed_accounts() -> None:
-    from core.demo import DEMO_PASSWORD
-
     organisations = {}
     for name, kind in ORGANISATIONS:
         organisations[name] = Organisation.objects.filter(

@@ -114,6 +114,8 @@ _COORDINATION = [
     "offers.change_offer",
     "offers.view_match",
     "offers.change_match",
+    "offers.answer_match_requests",
+    # Attendance at an offer's sessions.
     "offers.add_offersession",
     "offers.view_organisationcontact",
     "offers.add_organisationcontact",

@@ -4,7 +4,7 @@ when), and never anonymised — it holds no personal values, only who did what t
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEvent
-from privacy.registry import PersonalDataSection, register
+from core.personal_data import PersonalDataSection, register
 
 register(
     PersonalDataSection(

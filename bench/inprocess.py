@@ -88,7 +88,7 @@ def _reminder_tasks(open_tasks: int, due_today: int) -> None:
 
     from accounts.constants import TeamKind
     from accounts.models import Organisation, Team, User
-    from bench.seed import _copy
+    from bench.seed.common import _copy
     from referrals.models import Citizen
 
     organisation = Organisation.objects.get(name="Benchmark Kommune")

@@ -2,46 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from audit.constants import AuditAction
-from audit.services import audit_record
 from core.forms import form_add_service_errors
-
-
-class AuditedAdminMixin:
-    """Changes made in the Django admin go into the audit trail like any other change."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        names = {f.name for f in obj._meta.get_fields()}
-        audit_record(
-            actor=request.user,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            obj=obj,
-            fields=[name for name in form.changed_data if name in names] if change else [],
-            request=request,
-        )
-
-    def delete_model(self, request, obj):
-        audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, request=request)
-        super().delete_model(request, obj)
-
-    def save_formset(self, request, form, formset, change):
-        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
-        for obj in deleted:
-            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, request=request)
-        super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects:
-            audit_record(actor=request.user, action=AuditAction.CREATE, obj=obj, request=request)
-        for obj, changed in formset.changed_objects:
-            names = {f.name for f in obj._meta.get_fields()}
-            audit_record(
-                actor=request.user,
-                action=AuditAction.UPDATE,
-                obj=obj,
-                fields=[name for name in changed if name in names],
-                request=request,
-            )
-
 
 # The request carries a service's refusal from the first, rolled-back save to the form shown again.
 _REFUSAL = "_brobyg_service_refusal"

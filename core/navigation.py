@@ -45,7 +45,7 @@ NAVIGATION: list[NavItem] = [
         _("Requests"),
         "offers:requests",
         "envelope-open-heart",
-        permission="offers.add_offersession",
+        permission="offers.answer_match_requests",
     ),
     NavItem(_("Our offers"), "offers:offer_list", "calendar2-heart", permission="offers.add_offer"),
     NavItem(

@@ -82,3 +82,15 @@ def strip_nul(text: str) -> str:
     """A search without NUL characters: PostgreSQL refuses a NUL in a query, and no stored text
     can contain one, so the character can only ever make a search fail."""
     return (text or "").replace("\x00", "")
+
+
+def clean_choice_list(values, allowed: set, field: str) -> list[str]:
+    """A list of choices (an offer's interests, a volunteer's roles) without repeats, in the
+    order given; a value that is not a choice is refused under `field`."""
+    values = list(dict.fromkeys(values or []))
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ValidationError(
+            {field: _("Unknown value: {values}.").format(values=", ".join(map(str, unknown)))}
+        )
+    return values

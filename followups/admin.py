@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import AuditedAdminMixin
+from audit.admin import AuditedAdminMixin
 from followups.models import Notification, Task, TeamFollowupSettings
 from followups.reminders import notification_retry
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Follow-up")
+
+    def ready(self):
+        # Imported here, once the models are loaded (selectors import them).
+        from followups.selectors import caseload_due_dates_register
+
+        caseload_due_dates_register()

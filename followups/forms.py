@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.constants import ReminderPreference
 from core.forms import DateInput
 from core.validators import validate_meeting_date, validate_task_due
+from followups import selectors
 from followups.constants import TaskKind
 
 
@@ -33,6 +34,25 @@ class TaskForm(forms.Form):
         self.fields["citizen"].queryset = citizens
         self.fields["assignee"].queryset = people
         self.fields["assignee"].initial = user.pk
+
+
+def task_form_for(user, *, data=None, citizen=None) -> TaskForm:
+    """The form for a task by hand; with `citizen`, for that citizen only (the case page's
+    follow-up block). The citizens and colleagues offered are those the user may see."""
+    citizens = selectors.citizens_for_tasks(user=user)
+    if citizen is not None:
+        citizens = citizens.filter(pk=citizen.pk)
+    form = TaskForm(
+        data,
+        prefix="task",
+        citizens=citizens,
+        people=selectors.colleagues(user=user),
+        user=user,
+        initial={"citizen": citizen.pk} if citizen is not None else None,
+    )
+    if citizen is not None:
+        form.fields["citizen"].widget = forms.HiddenInput()
+    return form
 
 
 class CompleteForm(forms.Form):

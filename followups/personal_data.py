@@ -6,9 +6,9 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
+from core.personal_data import PersonalDataSection, register
 from followups.events import NAMING_KEYS
 from followups.models import Task
-from privacy.registry import PersonalDataSection, register
 
 
 def _tasks_anonymise(citizen) -> int:

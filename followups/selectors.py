@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,9 +14,24 @@ from accounts.selectors import user_team_ids
 from followups.models import Notification, Task
 from referrals.constants import CaseStatus
 from referrals.models import Case, Citizen
-from referrals.selectors import cases_visible_to, citizens_visible_to
+from referrals.selectors import caseload_due_date_add, cases_visible_to, citizens_visible_to
 
 TASK_ROLES = [Role.BRIDGE_BUILDER, Role.HOME_CARE, Role.COORDINATOR]
+
+
+def _earliest_open_task_due() -> Subquery:
+    return Subquery(
+        Task.objects.filter(citizen=OuterRef("citizen_id"), done_at__isnull=True)
+        .order_by("due")
+        .values("due")[:1]
+    )
+
+
+def caseload_due_dates_register() -> None:
+    """Hand referrals' caseload the earliest open task of each case's citizen, for its "next
+    due". Called from FollowupsConfig.ready: referrals sits below followups and does not import
+    it."""
+    caseload_due_date_add("tasks", _earliest_open_task_due)
 
 
 def tasks_visible_to(*, user: User) -> QuerySet[Task]:

@@ -31,7 +31,11 @@ def task_create(
     screening=None,
     **links,
 ) -> Task:
-    """Create a task. `title` is what a person wrote; a task Brobyg makes has none, and says
+    """Brobyg makes a task (a triage colour's next step, a follow-up plan, a missed session)
+    from values its caller has checked; a person adding a task goes through
+    `task_create_by_hand`, which checks what a person could get wrong and then calls this.
+
+    `title` is what a person wrote; a task Brobyg makes has none, and says
     in `data` what made it (its "origin", a TaskOrigin) and the values of its heading, which is
     made when the task is read, in the reader's language (followups/events.py). Without either,
     the kind's name is the heading.
@@ -108,7 +112,7 @@ def _may_hold_tasks(user: User, team: Team | None, actor: User) -> bool:
 
 
 @transaction.atomic
-def task_add(
+def task_create_by_hand(
     *,
     actor: User,
     citizen,
@@ -118,7 +122,7 @@ def task_add(
     due: date | None,
     note: str = "",
 ) -> Task:
-    """A task made by hand, for oneself or someone on the citizen's team.
+    """A person adds a task by hand, for themselves or someone on the citizen's team.
 
     The caller has already found `citizen` and `case` through the selectors (so the actor may
     see them); this checks what a person could get wrong.

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -14,28 +13,15 @@ from core.forms import form_add_service_errors
 from core.http import safe_next_url
 from followups import selectors, services
 from followups.constants import NotificationStatus
-from followups.forms import CompleteForm, PlanForm, ReminderPreferencesForm, TaskForm
+from followups.forms import CompleteForm, PlanForm, ReminderPreferencesForm, TaskForm, task_form_for
 from referrals.selectors import case_get
 
 PAGE_SIZE = 50
 
 
 def task_form(request, *, data=None, citizen=None) -> TaskForm:
-    """The form for a task by hand; with `citizen`, for that citizen only (the case page)."""
-    citizens = selectors.citizens_for_tasks(user=request.user)
-    if citizen is not None:
-        citizens = citizens.filter(pk=citizen.pk)
-    form = TaskForm(
-        data,
-        prefix="task",
-        citizens=citizens,
-        people=selectors.colleagues(user=request.user),
-        user=request.user,
-        initial={"citizen": citizen.pk} if citizen is not None else None,
-    )
-    if citizen is not None:
-        form.fields["citizen"].widget = forms.HiddenInput()
-    return form
+    """The form for a task by hand, for the user asking (`followups.forms.task_form_for`)."""
+    return task_form_for(request.user, data=data, citizen=citizen)
 
 
 def _my_tasks_context(request, form=None) -> dict:
@@ -75,7 +61,7 @@ def task_add(request):
         data = form.cleaned_data
         citizen = data["citizen"]
         try:
-            services.task_add(
+            services.task_create_by_hand(
                 actor=request.user,
                 citizen=citizen,
                 case=selectors.open_case_for(user=request.user, citizen=citizen),
@@ -138,7 +124,7 @@ def task_done(request, task_id):
 @require_POST
 def plan_create(request, case_id):
     """The follow-up after a first meeting: the team's checks as tasks for the case's owner."""
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     form = PlanForm(request.POST, prefix="plan")
     back = reverse("referrals:case_detail", args=[case.pk]) + "#followup"
     if not form.is_valid():

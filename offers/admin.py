@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import AuditedAdminMixin, ServiceAdminMixin, choice_list_field
+from audit.admin import AuditedAdminMixin
+from core.admin import ServiceAdminMixin, choice_list_field
 from offers.constants import ActivityKind, Interest, OfferStatus, TargetGroup
 from offers.models import Match, Offer, OfferSchedule, OrganisationContact
 from offers.services import (

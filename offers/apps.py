@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class OffersConfig(AppConfig):
     name = "offers"
     verbose_name = _("Offers and matching")
+
+    def ready(self):
+        # Imported here, once the models are loaded (selectors import them).
+        from offers.selectors import open_matches_of_volunteer, proposal_for_request
+        from volunteers.selectors import match_readers_set
+
+        match_readers_set(
+            open_matches_of_volunteer=open_matches_of_volunteer,
+            proposal_for_request=proposal_for_request,
+        )

@@ -2,6 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# Shared with the apps below offers, and defined there: the week's days and parts (core.slots,
+# volunteers say when they are free in them), the interests volunteers have too, and why a
+# match ended (the case's timeline says it).
+from core.slots import PartOfDay as PartOfDay
+from core.slots import Weekday as Weekday
+from referrals.constants import Interest as Interest
+from referrals.constants import MatchEndReason as MatchEndReason
+
 
 class Strategy(models.TextChoices):
     """The five intervention strategies: the top level of the offer taxonomy."""
@@ -61,50 +69,11 @@ class TargetGroup(models.TextChoices):
     EVERYONE = "everyone", _("Everyone")
 
 
-class Interest(models.TextChoices):
-    """What a citizen likes to do; offers and volunteers use the same words, so they can meet."""
-
-    GARDENING = "gardening", _("gardening")
-    WALKING = "walking", _("walks")
-    NATURE = "nature", _("nature")
-    EXERCISE = "exercise", _("exercise")
-    DANCING = "dancing", _("dancing")
-    SWIMMING = "swimming", _("swimming")
-    CARDS = "cards", _("cards and board games")
-    MUSIC = "music", _("music")
-    SINGING = "singing", _("singing")
-    ART = "art", _("painting and drawing")
-    CRAFTS = "crafts", _("crafts")
-    WOODWORK = "woodwork", _("woodwork")
-    COOKING = "cooking", _("cooking")
-    MEALS = "meals", _("eating together")
-    READING = "reading", _("books and reading")
-    HISTORY = "history", _("local history")
-    FILM = "film", _("film")
-    DIGITAL = "digital", _("computers and phones")
-    FISHING = "fishing", _("fishing")
-    ANIMALS = "animals", _("dogs and animals")
-    TRIPS = "trips", _("trips")
-    COFFEE = "coffee", _("coffee and a chat")
-    FAITH = "faith", _("church and faith")
-    VOLUNTEERING = "volunteering", _("helping others")
-
-
 class Frequency(models.TextChoices):
     WEEKLY = "weekly", _("Every week")
     BIWEEKLY = "biweekly", _("Every other week")
     MONTHLY = "monthly", _("Monthly")
     ONCE = "once", _("On a date")
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, pgettext_lazy("weekday", "Monday")
-    TUESDAY = 1, pgettext_lazy("weekday", "Tuesday")
-    WEDNESDAY = 2, pgettext_lazy("weekday", "Wednesday")
-    THURSDAY = 3, pgettext_lazy("weekday", "Thursday")
-    FRIDAY = 4, pgettext_lazy("weekday", "Friday")
-    SATURDAY = 5, pgettext_lazy("weekday", "Saturday")
-    SUNDAY = 6, pgettext_lazy("weekday", "Sunday")
 
 
 # "On Tuesdays", for the reasons a person reads.
@@ -117,12 +86,6 @@ WEEKDAY_PLURAL = [
     _("Saturdays"),
     _("Sundays"),
 ]
-
-
-class PartOfDay(models.IntegerChoices):
-    MORNING = 0, _("morning")
-    AFTERNOON = 1, _("afternoon")
-    EVENING = 2, _("evening")
 
 
 class OfferStatus(models.TextChoices):
@@ -158,17 +121,6 @@ MATCH_TRANSITIONS = {
     MatchStatus.ACTIVE: {MatchStatus.ENDED},
     MatchStatus.ENDED: set(),
 }
-
-
-class MatchEndReason(models.TextChoices):
-    LASTING = "lasting", _("A lasting community: no more support needed")
-    CITIZEN_DECLINED = "citizen_declined", _("The citizen said no")
-    PROVIDER_DECLINED = "provider_declined", _("The offer or volunteer said no")
-    NO_SHOW = "no_show", _("The citizen did not come")
-    NOT_A_FIT = "not_a_fit", _("Not a good fit")
-    OFFER_ENDED = "offer_ended", _("The offer stopped")
-    MOVED = "moved", _("Moved")
-    OTHER = "other", _("Other")
 
 
 class ProviderResponse(models.TextChoices):

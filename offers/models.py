@@ -23,6 +23,7 @@ from offers.constants import (
 )
 from referrals.constants import AgeBand
 from referrals.models import postcode_validator
+from volunteers.constants import VolunteerRole
 
 
 def offer_stale_before() -> date:
@@ -389,6 +390,14 @@ class Match(BaseModel):
                 name="match_confirmation_due_idx",
             ),
         ]
+        permissions = [
+            # The coordinators' requests page: answering requests for the offers and volunteers
+            # they coordinate, and recording whether the citizen came to the first meeting.
+            (
+                "answer_match_requests",
+                _("Can answer requests for the offers and volunteers they coordinate"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.citizen} – {self.offer or self.volunteer}"
@@ -403,8 +412,6 @@ class Match(BaseModel):
 
     @property
     def volunteer_role_label(self) -> str:
-        from volunteers.constants import VolunteerRole
-
         if self.volunteer_role in VolunteerRole.values:
             return VolunteerRole(self.volunteer_role).label
         return self.volunteer_role

@@ -7,14 +7,13 @@ offer exists") keeps its category, area and dates, not what was wanted."""
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.personal_data import PersonalDataSection, register
 from offers.constants import MatchEndReason, MatchStatus
 from offers.models import Match, MatchProfile, UnmetNeed
-from privacy.registry import PersonalDataSection, register
+from offers.services import match_end
 
 
 def _matches_anonymise(citizen) -> int:
-    from offers.services import match_end
-
     for match in Match.objects.filter(citizen=citizen).exclude(status=MatchStatus.ENDED):
         match_end(match=match, reason=MatchEndReason.OTHER, actor=None)
     touched = Match.objects.filter(citizen=citizen).update(

@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, FloatField, Min, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Power, Sqrt
 from django.http import Http404
 from django.utils import formats
@@ -39,6 +51,7 @@ from places.models import Postcode
 from referrals.constants import OPEN_STATUSES, ConsentPurpose
 from referrals.models import ConsentRecord
 from referrals.selectors import cases_visible_to
+from volunteers.selectors import volunteers_managed_by
 
 # The directory's one category filter: the five strategies first, then what people do.
 CATEGORY_CHOICES = [
@@ -345,8 +358,6 @@ def matches_for_provider(*, user: User) -> QuerySet[Match]:
     """The requests and matches for the offers and volunteers the coordinator manages."""
     if not (user.is_authenticated and user.has_role(Role.COORDINATOR)):
         return Match.objects.none()
-    from volunteers.selectors import volunteers_managed_by
-
     return Match.objects.filter(
         Q(offer__in=offers_managed_by(user=user).values("pk"))
         | Q(volunteer__in=volunteers_managed_by(user=user).values("pk"))
@@ -387,6 +398,25 @@ def provider_matches(*, statuses, offer: Offer | None = None, volunteer=None) ->
     )
 
 
+def open_matches_of_volunteer(*, volunteer) -> list[Match]:
+    """The citizens the volunteer has or is proposed to now: the volunteer's page
+    (volunteers.selectors, which offers hands this to at start-up)."""
+    return provider_matches(volunteer=volunteer, statuses=OPEN_MATCH_STATUSES)
+
+
+def proposal_for_request() -> Exists:
+    """Whether a volunteer is proposed to the outer VolunteerRequest's citizen in its role: the
+    waiting list's mark (volunteers.selectors.waiting_list)."""
+    return Exists(
+        Match.objects.filter(
+            citizen_id=OuterRef("citizen_id"),
+            volunteer_role=OuterRef("role"),
+            volunteer__isnull=False,
+            status__in=OPEN_MATCH_STATUSES,
+        )
+    )
+
+
 def open_matches_of_offer(*, offer: Offer) -> list[Match]:
     """The citizens coming to the offer now: the attendance list."""
     return provider_matches(offer=offer, statuses=[MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE])
@@ -411,12 +441,13 @@ def matches_mark_shared(matches: list[Match]) -> list[Match]:
     here. One query for the whole list."""
     wanted = {(m.citizen_id, *_sharing_consent(m)) for m in matches}
     granted = set(
-        ConsentRecord.objects.filter(
+        ConsentRecord.objects.active()
+        .filter(
             citizen_id__in={citizen_id for citizen_id, _purpose, _recipient in wanted},
-            withdrawn_at__isnull=True,
             purpose__in={purpose for _citizen, purpose, _recipient in wanted},
             recipient_id__in={recipient for _citizen, _purpose, recipient in wanted},
-        ).values_list("citizen_id", "purpose", "recipient_id")
+        )
+        .values_list("citizen_id", "purpose", "recipient_id")
     )
     for match in matches:
         match.shared = (match.citizen_id, *_sharing_consent(match)) in granted

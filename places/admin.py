@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import AuditedAdminMixin
+from audit.admin import AuditedAdminMixin
 from places.models import Postcode
 
 

@@ -15,7 +15,7 @@ from django.template.defaultfilters import yesno
 from django.utils import formats, timezone
 
 from audit.models import AuditEvent
-from privacy.registry import PersonalDataSection, sections
+from core.personal_data import PersonalDataSection, sections
 from referrals.cpr import cpr_hash, cpr_parse
 from referrals.identity import name_key
 from referrals.models import Case, Citizen

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from audit.constants import AuditAction
 from audit.services import audit_record
+from core.personal_data import sections
 from privacy.constants import AnonymisationKind
 from privacy.models import AnonymisationRecord
-from privacy.registry import sections
 from privacy.selectors import retention_candidates
 from referrals.constants import OPEN_STATUSES, CloseReason
 from referrals.identity import identity_lock
 from referrals.models import Citizen
+from referrals.services import case_close
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +76,6 @@ def citizen_erase(
     An open case is closed first as declined — the citizen no longer wants the help — so the
     case's dates and status stay right in the statistics.
     """
-    from referrals.services import case_close
-
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(

@@ -136,6 +136,49 @@ class CaseEventAction(models.TextChoices):
     MATCH_ENDED = "match_ended", _("Match ended")
 
 
+class Interest(models.TextChoices):
+    """What a citizen likes to do; offers and volunteers use the same words, so they can meet.
+    Here, below both, like the languages a person speaks (CITIZEN_LANGUAGES)."""
+
+    GARDENING = "gardening", _("gardening")
+    WALKING = "walking", _("walks")
+    NATURE = "nature", _("nature")
+    EXERCISE = "exercise", _("exercise")
+    DANCING = "dancing", _("dancing")
+    SWIMMING = "swimming", _("swimming")
+    CARDS = "cards", _("cards and board games")
+    MUSIC = "music", _("music")
+    SINGING = "singing", _("singing")
+    ART = "art", _("painting and drawing")
+    CRAFTS = "crafts", _("crafts")
+    WOODWORK = "woodwork", _("woodwork")
+    COOKING = "cooking", _("cooking")
+    MEALS = "meals", _("eating together")
+    READING = "reading", _("books and reading")
+    HISTORY = "history", _("local history")
+    FILM = "film", _("film")
+    DIGITAL = "digital", _("computers and phones")
+    FISHING = "fishing", _("fishing")
+    ANIMALS = "animals", _("dogs and animals")
+    TRIPS = "trips", _("trips")
+    COFFEE = "coffee", _("coffee and a chat")
+    FAITH = "faith", _("church and faith")
+    VOLUNTEERING = "volunteering", _("helping others")
+
+
+# Why a match with an offer or a volunteer ended (offers.Match.end_reason). Here, not in offers:
+# the case's timeline says it too (referrals/events.py), and offers builds on referrals.
+class MatchEndReason(models.TextChoices):
+    LASTING = "lasting", _("A lasting community: no more support needed")
+    CITIZEN_DECLINED = "citizen_declined", _("The citizen said no")
+    PROVIDER_DECLINED = "provider_declined", _("The offer or volunteer said no")
+    NO_SHOW = "no_show", _("The citizen did not come")
+    NOT_A_FIT = "not_a_fit", _("Not a good fit")
+    OFFER_ENDED = "offer_ended", _("The offer stopped")
+    MOVED = "moved", _("Moved")
+    OTHER = "other", _("Other")
+
+
 class AgeBand(models.TextChoices):
     """The age bands of the national health profile."""
 

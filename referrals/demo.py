@@ -15,7 +15,15 @@ from referrals.constants import (
     NetworkKind,
     ReferralSource,
 )
-from referrals.models import Case, CaseEvent, Citizen, Referral
+from referrals.identity import name_key, team_access_request
+from referrals.models import (
+    Case,
+    CaseEvent,
+    Citizen,
+    PossibleDuplicate,
+    Referral,
+    TeamAccessRequest,
+)
 
 # (first, last, birth date, postcode, town, source, status, days ago, home care, assigned)
 CITIZENS = [
@@ -205,9 +213,7 @@ def seed_referrals() -> None:
     now = timezone.now()
     for index, row in enumerate(CITIZENS):
         first, last, birth, postcode, town, source, status, days, home_care, assigned = row
-        if Citizen.objects.filter(
-            name_key=services.name_key(first, last), birth_date=birth
-        ).exists():
+        if Citizen.objects.filter(name_key=name_key(first, last), birth_date=birth).exists():
             continue
         referrer = referrers.get(source)
         result = services.referral_create(
@@ -305,16 +311,13 @@ def seed_identity() -> None:
     """What the teams have to settle on a Monday: a relative's referral through the public form
     of a citizen already known by name (a possible duplicate for Brobyggerne), and the southern
     home-care team asking for a citizen the northern team visits."""
-    from referrals.identity import team_access_request
-    from referrals.models import PossibleDuplicate, TeamAccessRequest
-
     bridge_team = Team.objects.filter(kind=TeamKind.BRIDGE_BUILDERS).order_by("created_at").first()
     # The hand-made citizens only (the statistics' generated history is older than them).
     first, last, birth, *_rest = CITIZENS[0]
     known = Citizen.objects.filter(
         cases__team=bridge_team,
         anonymised_at__isnull=True,
-        name_key=services.name_key(first, last),
+        name_key=name_key(first, last),
         birth_date=birth,
     ).first()
     if known is not None and not PossibleDuplicate.objects.exists():
@@ -339,7 +342,7 @@ def seed_identity() -> None:
     visited = (
         Citizen.objects.filter(
             home_care_team__kind=TeamKind.HOME_CARE,
-            name_key=services.name_key(first, last),
+            name_key=name_key(first, last),
             birth_date=birth,
         )
         .exclude(home_care_team=south)

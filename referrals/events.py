@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from referrals.constants import CaseEventAction as Action
 from referrals.constants import CaseEventKind as Kind
-from referrals.constants import NetworkKind
+from referrals.constants import MatchEndReason, NetworkKind
 
 # Keys of `data` that name a person or a provider: taken out when the citizen is anonymised.
 NAMING_KEYS = ("name", "provider")
@@ -45,10 +45,6 @@ def _moment(value: str) -> str:
 
 
 def _end_reason(code: str) -> str:
-    # offers builds on referrals (a match is made on a case); its reasons for ending a match
-    # are its own words, looked up only when a line about a match that ended is read.
-    from offers.constants import MatchEndReason
-
     return str(MatchEndReason(code).label)
 
 

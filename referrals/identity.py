@@ -22,7 +22,7 @@ from accounts.models import Team, User
 from accounts.selectors import user_team_ids
 from audit.constants import AuditAction
 from audit.services import audit_record
-from core.db import advisory_xact_lock
+from core.locks import citizen_cpr_lock, citizen_identity_lock
 from referrals.constants import (
     CITIZEN_IDENTIFYING_CLEARED,
     OPEN_STATUSES,
@@ -36,13 +36,13 @@ from referrals.constants import (
 from referrals.cpr import cpr_hash
 from referrals.models import (
     Case,
-    CaseEvent,
     Citizen,
     CitizenTeam,
     PossibleDuplicate,
     Referral,
     TeamAccessRequest,
 )
+from referrals.timeline import case_event_record
 
 # Letters that do not decompose into a base letter and an accent.
 _LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ß": "ss", "œ": "oe", "đ": "d"})
@@ -69,9 +69,9 @@ def name_key(first_name: str, last_name: str) -> str:
 
 def identity_lock(*, birth_date, key: str, cpr_digest: str | None) -> None:
     """Serialise everything that creates, merges or anonymises records of one person."""
-    advisory_xact_lock(f"citizen:{birth_date}:{key}")
+    citizen_identity_lock(birth_date=birth_date, name_key=key)
     if cpr_digest:
-        advisory_xact_lock(f"citizen-cpr:{cpr_digest}")
+        citizen_cpr_lock(cpr_digest=cpr_digest)
 
 
 # --- Resolving an incoming person ---------------------------------------------------------------
@@ -367,7 +367,7 @@ def citizen_merge(
     audit_record(actor=actor, action=AuditAction.MERGE, obj=merged, fields=["merged_into"])
     case = continue_case or keep.cases.order_by(_OPEN_FIRST.asc(), "-created_at").first()
     if case is not None:
-        CaseEvent.objects.create(
+        case_event_record(
             case=case,
             kind=CaseEventKind.IDENTITY,
             actor=actor,

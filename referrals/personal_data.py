@@ -14,7 +14,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import PersonalDataSection, register
+from core.personal_data import PersonalDataSection, register
 from referrals.constants import CITIZEN_IDENTIFYING_CLEARED, OPEN_STATUSES, DuplicateStatus
 from referrals.events import NAMING_KEYS
 from referrals.models import (

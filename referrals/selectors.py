@@ -3,8 +3,20 @@
 Fetching and checking access are one step: a record the caller may not see is simply not found.
 """
 
+from collections.abc import Callable
+
 from django.db.models import Case as Conditional
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Expression,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 
@@ -57,8 +69,11 @@ def cases_visible_to(*, user: User) -> QuerySet[Case]:
     return Case.objects.filter(team_id__in=user_team_ids(user))
 
 
-def case_get(*, user: User, case_id, request=None, for_update: bool = False) -> Case:
-    """One case the user may see, or 404. Opening a case page is a read of the citizen's record."""
+def case_get(*, user: User, case_id, request=None, log_read: bool = True) -> Case:
+    """One case the user may see, or 404. Opening a case page is a read of the citizen's record,
+    logged as one; a form posted on the case page passes `log_read=False`, as the service it
+    calls records the change itself. Nothing is locked here: the services lock the case row
+    inside their own transaction."""
     try:
         case = (
             cases_visible_to(user=user)
@@ -67,34 +82,42 @@ def case_get(*, user: User, case_id, request=None, for_update: bool = False) -> 
         )
     except (Case.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not for_update:
+    if log_read:
         audit_read(actor=user, obj=case, request=request)
     return case
 
 
-def _next_due():
-    """The earliest open plan step or follow-up task of the case's citizen."""
-    from followups.models import Task
+# --- What the apps above referrals add to a caseload row ------------------------------------------
+# A caseload row shows the citizen's latest triage colour (screening) and the next thing due,
+# their open follow-up tasks included (followups). Both apps build on referrals, so referrals
+# cannot import them: each hands in its part at start-up, from its AppConfig.ready, through the
+# two functions below, and caseload() adds what was handed in.
 
+# Annotation name -> a function making it, e.g. "triage_code" -> the latest screening's code.
+_CASELOAD_COLUMNS: dict[str, Callable[[], Expression]] = {}
+# What else falls due for a case's citizen besides the case's plan steps: each a function making
+# a subquery of the earliest such date.
+_CASELOAD_DUE_DATES: dict[str, Callable[[], Expression]] = {}
+
+
+def caseload_column_add(name: str, expression: Callable[[], Expression]) -> None:
+    _CASELOAD_COLUMNS[name] = expression
+
+
+def caseload_due_date_add(name: str, expression: Callable[[], Expression]) -> None:
+    _CASELOAD_DUE_DATES[name] = expression
+
+
+def _next_due():
+    """The earliest open plan step of the case, or anything else due for its citizen."""
     step = Subquery(
         PlanStep.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_date__isnull=False)
         .order_by("due_date")
         .values("due_date")[:1]
     )
-    task = Subquery(
-        Task.objects.filter(citizen=OuterRef("citizen_id"), done_at__isnull=True)
-        .order_by("due")
-        .values("due")[:1]
-    )
-    # LEAST ignores NULL: the one that exists, or the earlier of the two.
-    return Least(step, task)
-
-
-def _latest_colour(field_name: str) -> Subquery:
-    # screening's selectors build on these; imported here to keep the dependency one-way.
-    from screening.selectors import latest_screening
-
-    return latest_screening(field_name, citizen="citizen_id")
+    due = [step, *(make() for make in _CASELOAD_DUE_DATES.values())]
+    # LEAST ignores NULL: the earliest of those that exist.
+    return Least(*due) if len(due) > 1 else step
 
 
 # The path's order, for sorting by status (the codes' alphabetical order means nothing).
@@ -121,9 +144,7 @@ def caseload(
         .select_related("citizen", "assignee")
         .annotate(
             next_due=_next_due(),
-            triage_code=_latest_colour("triage_code"),
-            triage_label=_latest_colour("triage_label"),
-            triage_hex=_latest_colour("triage_hex"),
+            **{name: make() for name, make in _CASELOAD_COLUMNS.items()},
             status_order=_STATUS_ORDER,
             urgency=Subquery(
                 Referral.objects.filter(case=OuterRef("pk"))

@@ -35,6 +35,7 @@ from referrals.forms import (
     StatusForm,
 )
 from referrals.models import ConsentRecord, NetworkPerson, PlanStep
+from referrals.presentation import timeline_entries
 
 PAGE_SIZE = 25
 
@@ -252,7 +253,7 @@ def _case_context(request, case, **forms):
         "case": case,
         "citizen": case.citizen,
         "referrals": case.referrals.select_related("referrer").order_by("created_at"),
-        "timeline": selectors.case_timeline(case=case),
+        "timeline": timeline_entries(selectors.case_timeline(case=case)),
         "consents": selectors.case_consents(case=case),
         "referral_consent_active": services.consent_is_active(
             citizen_id=case.citizen_id, purpose=ConsentPurpose.REFERRAL
@@ -291,7 +292,7 @@ def case_detail(request, case_id):
 
 def _case_action(request, case_id, form_class, form_key, perform, success, form_kwargs=None):
     """Shared shape of the case page's small forms: validate, call the service, come back."""
-    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    case = selectors.case_get(user=request.user, case_id=case_id, log_read=False)
     form = form_class(request.POST, prefix=form_key, **form_kwargs(case) if form_kwargs else {})
     if form.is_valid() and run_service(form, lambda data: perform(case, data)) is not None:
         messages.success(request, success)
@@ -357,7 +358,7 @@ def case_assign(request, case_id):
 @_case_post("referrals.change_case")
 def case_take(request, case_id):
     """One tap on the team board: the bridge-builder takes an unassigned case."""
-    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    case = selectors.case_get(user=request.user, case_id=case_id, log_read=False)
     try:
         services.case_assign(case=case, assignee=request.user, actor=request.user)
     except ValidationError as exc:
@@ -422,7 +423,7 @@ def case_consent_add(request, case_id):
 @_case_post("referrals.change_citizen")
 def case_referral_details_use(request, case_id, referral_id):
     """Take one of the referrer's details (or all of them) into the citizen's record."""
-    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    case = selectors.case_get(user=request.user, case_id=case_id, log_read=False)
     referral = get_object_or_404(case.referrals, pk=referral_id)
     fields = request.POST.getlist("field")
     try:
@@ -466,7 +467,7 @@ def case_network_add(request, case_id):
 
 def _case_record_action(request, case_id, model, record_id, perform, success, anchor):
     """A one-tap action on a record that belongs to the case's citizen (not found otherwise)."""
-    case = selectors.case_get(user=request.user, case_id=case_id, for_update=True)
+    case = selectors.case_get(user=request.user, case_id=case_id, log_read=False)
     record = get_object_or_404(
         model,
         Q(case=case) if hasattr(model, "case") else Q(citizen_id=case.citizen_id),

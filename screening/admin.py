@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import AuditedAdminMixin
+from audit.admin import AuditedAdminMixin
 from screening.models import Instrument, TeamScreeningSettings, TriageColour, TriageScheme
 
 

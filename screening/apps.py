@@ -16,3 +16,7 @@ class ScreeningConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_install_defaults, sender=self, dispatch_uid="screening_defaults")
+        # Imported here, once the models are loaded (selectors import them).
+        from screening.selectors import caseload_columns_register
+
+        caseload_columns_register()

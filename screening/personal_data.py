@@ -5,7 +5,7 @@ them. Observations are free text and go; unfinished drafts never count and are d
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import PersonalDataSection, register
+from core.personal_data import PersonalDataSection, register
 from screening.models import Screening
 
 

@@ -1,5 +1,6 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from django.db.models import (
     Count,
@@ -22,7 +23,7 @@ from followups.models import Task
 from followups.selectors import tasks_visible_to
 from referrals.identity import citizens_of_teams
 from referrals.models import Citizen
-from referrals.selectors import citizen_search, citizens_visible_to
+from referrals.selectors import caseload_column_add, citizen_search, citizens_visible_to
 from screening.models import Screening, TeamScreeningSettings
 
 
@@ -33,6 +34,13 @@ def latest_screening(field_name: str, output_field=None, citizen: str = "pk") ->
         "-screened_at"
     )
     return Subquery(latest.values(field_name)[:1], output_field=output_field)
+
+
+def caseload_columns_register() -> None:
+    """Hand referrals' caseload the latest triage colour of each case's citizen. Called from
+    ScreeningConfig.ready: referrals sits below screening and does not import it."""
+    for name in ("triage_code", "triage_label", "triage_hex"):
+        caseload_column_add(name, partial(latest_screening, name, citizen="citizen_id"))
 
 
 def with_latest_screening(citizens: QuerySet[Citizen]) -> QuerySet[Citizen]:

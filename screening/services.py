@@ -20,8 +20,15 @@ from core.validators import long_text, validate_screened_at
 from followups.constants import TaskKind, TaskOrigin, TaskOutcome
 from followups.models import Task
 from followups.services import task_complete, task_create
-from referrals.constants import CaseEventKind, CaseStatus
-from referrals.models import Case, CaseEvent, Citizen
+from referrals.constants import CaseEventKind, CaseStatus, ConsentMethod, ReferralSource
+from referrals.identity import citizen_team_ids, team_access_request
+from referrals.models import Case, Citizen
+from referrals.services import (
+    citizen_resolve,
+    citizen_set_home_care_team,
+    referral_create,
+)
+from referrals.timeline import case_event_record
 from screening.constants import DirectAnswer, ScreeningSetting
 from screening.models import (
     Instrument,
@@ -333,7 +340,7 @@ def _after_screening(*, screening: Screening, colour: TriageColour | None) -> Ta
         )
     case = Case.objects.filter(citizen=citizen).exclude(status=CaseStatus.CLOSED).first()
     if case is not None:
-        CaseEvent.objects.create(
+        case_event_record(
             case=case,
             kind=CaseEventKind.SCREENING,
             actor=screening.screened_by,
@@ -418,9 +425,6 @@ class HomeCareAddResult:
 def home_care_citizen_add(*, data: dict, team: Team, actor: User) -> HomeCareAddResult:
     """Put a citizen on a home-care team's list. A person another team already has (the same
     CPR number) is never moved or shown: the team that has them is asked to grant access."""
-    from referrals.identity import citizen_team_ids, team_access_request
-    from referrals.services import citizen_resolve, citizen_set_home_care_team
-
     if team.kind != TeamKind.HOME_CARE:
         raise ValidationError({"team": _("Choose a home-care team.")})
     match = citizen_resolve(data=data, actor=actor)
@@ -450,9 +454,6 @@ def screening_refer(
     note: str = "",
 ):
     """One tap from the tablet: refer the screened citizen to a bridge-builder."""
-    from referrals.constants import ConsentMethod, ReferralSource
-    from referrals.services import referral_create
-
     citizen = screening.citizen
     reason = _("Screened with UCLA-3 on %(date)s: score %(score)s%(colour)s.") % {
         "date": timezone.localtime(screening.screened_at).strftime("%d.%m.%Y"),

@@ -2,10 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AuditedAdminMixin, ServiceAdminMixin, choice_list_field
-from offers.constants import Interest
-from offers.slots import slot_choices
-from referrals.constants import CITIZEN_LANGUAGES
+from audit.admin import AuditedAdminMixin
+from core.admin import ServiceAdminMixin, choice_list_field
+from core.slots import slot_choices
+from referrals.constants import CITIZEN_LANGUAGES, Interest
 from volunteers.constants import VolunteerRole
 from volunteers.models import Volunteer
 from volunteers.services import (

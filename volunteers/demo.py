@@ -1,5 +1,6 @@
-"""Demo volunteers in every status, a waiting list, the demo citizens' wishes, and matches in
-every state. Idempotent: looks up before it creates. Runs after the offers' demo step."""
+"""Demo volunteers in every status and a waiting list. Idempotent: looks up before it creates.
+The demo citizens' wishes and their matches with these volunteers and the offers are offers'
+demo step (offers/demo/matches.py), which runs after this one."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -8,22 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Team, User
-from offers.constants import MatchEndReason
-from offers.models import Match, MatchProfile, Offer
-from offers.services import (
-    match_accept,
-    match_end,
-    match_plan_first_meeting,
-    match_profile_save,
-    match_propose,
-    match_record_first_meeting,
-    match_respond,
-)
 from places.models import Postcode
 from places.services import postcodes_import_text
-from referrals.constants import OPEN_STATUSES, ConsentMethod, ConsentPurpose
+from referrals.constants import OPEN_STATUSES
 from referrals.models import Case
-from referrals.services import consent_give
 from volunteers.constants import VolunteerStatus
 from volunteers.models import Volunteer, VolunteerRequest
 from volunteers.services import (
@@ -136,46 +125,6 @@ VOLUNTEERS = [
     ),
 ]
 
-# Citizen first name -> wishes for matching.
-PROFILES = {
-    "Birthe": {
-        "interests": ["walking", "coffee"],
-        "activity_kinds": ["nature", "network_cafe"],
-        "slots": [1, 4, 7],
-        "max_distance_km": 10,
-    },
-    "Jens": {
-        "interests": ["woodwork", "fishing"],
-        "activity_kinds": ["crafts"],
-        "slots": [3, 6, 9],
-        "max_distance_km": 15,
-    },
-    "Anna": {
-        "interests": ["cards", "coffee"],
-        "activity_kinds": ["visiting_friend"],
-        "slots": [4, 7, 10],
-        "max_distance_km": 5,
-    },
-    "Ahmad": {
-        "interests": ["cooking", "digital"],
-        "activity_kinds": ["food"],
-        "slots": [5, 8],
-        "max_distance_km": 10,
-        "wants_company_of_others": True,
-    },
-    "Fatima": {
-        "interests": ["crafts", "cooking"],
-        "activity_kinds": ["food", "crafts"],
-        "slots": [7, 10],
-        "max_distance_km": 10,
-        "other_languages": ["ar"],
-    },
-}
-
-# Both said yes to being suggested to other citizens who want the same: the demo's pair who
-# could go to a meal community together.
-COMPANIONS = ("Ahmad", "Fatima")
-
 # Citizen first name -> (role, days waiting)
 WAITING = {
     "Ahmad": ("visiting_friend", 47),
@@ -258,82 +207,13 @@ def _open_case(first_name: str) -> Case | None:
     )
 
 
-def _matches(builder: User, volunteers: dict[str, Volunteer]) -> None:
-    if Match.objects.exists():
-        return
-    # Meetings at two in the afternoon, a few days either side of today.
-    now = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0)
-    offers = {o.title: o for o in Offer.objects.filter(status="active")}
-
-    def offer_like(*words):
-        for title, offer in offers.items():
-            if any(w.lower() in title.lower() for w in words) and not offer.is_full:
-                return offer
-        return None
-
-    birthe, jens, anna, ahmad = (_open_case(n) for n in ("Birthe", "Jens", "Anna", "Ahmad"))
-    if birthe and (walk := offer_like("gå", "natur", "café")):
-        match_propose(case=birthe, offer=walk, actor=builder, reasons=["Fælles interesse: gåture"])
-    if anna and (grethe := volunteers.get("Grethe")):
-        match = match_propose(case=anna, volunteer=grethe, actor=builder)
-        match_accept(match=match, actor=builder)
-    if jens and (shed := offer_like("mænd", "værksted", "skur", "træ")):
-        match = match_propose(case=jens, offer=shed, actor=builder)
-        match_accept(match=match, actor=builder)
-        match_plan_first_meeting(
-            match=match,
-            at=now - timedelta(days=9),
-            actor=builder,
-            accompaniment=True,
-            accompanied_by="Ole (følgeven)",
-        )
-        match_record_first_meeting(match=match, came=True, actor=builder)
-    if jens and (ole := volunteers.get("Ole")):
-        match = match_propose(case=jens, volunteer=ole, role="companion", actor=builder)
-        match_accept(match=match, actor=builder)
-        match_plan_first_meeting(match=match, at=now + timedelta(days=3), actor=builder)
-    if ahmad and (maja := volunteers.get("Maja")):
-        match = match_propose(case=ahmad, volunteer=maja, actor=builder)
-        match_respond(
-            match=match,
-            confirmed=False,
-            actor=builder,
-            note="Maja har ikke plads før efter sommerferien.",
-        )
-    if anna and (cafe := offer_like("café", "cafe")):
-        match = match_propose(case=anna, offer=cafe, actor=builder)
-        match_end(
-            match=match,
-            reason=MatchEndReason.NOT_A_FIT,
-            actor=builder,
-            note="For mange mennesker på én gang.",
-        )
-
-
 def seed_volunteers() -> None:
     _postcodes()
     team = Team.objects.filter(name="Frivilligkoordinering").first()
     builder = User.objects.filter(username="brobygger").first()
     if team is None or builder is None:
         return
-    volunteers = _volunteers(team)
-    for first_name, wishes in PROFILES.items():
-        case = _open_case(first_name)
-        if case and not MatchProfile.objects.filter(citizen=case.citizen).exists():
-            match_profile_save(citizen=case.citizen, data=wishes, actor=builder)
-    for first_name in COMPANIONS:
-        case = _open_case(first_name)
-        opted_in = case and case.citizen.consents.filter(
-            purpose=ConsentPurpose.COMPANION, withdrawn_at__isnull=True
-        )
-        if case and not opted_in.exists():
-            consent_give(
-                citizen=case.citizen,
-                purpose=ConsentPurpose.COMPANION,
-                method=ConsentMethod.VERBAL,
-                actor=builder,
-                case=case,
-            )
+    _volunteers(team)
     today = timezone.localdate()
     for first_name, (role, days) in WAITING.items():
         case = _open_case(first_name)
@@ -341,4 +221,3 @@ def seed_volunteers() -> None:
             volunteer_request_create(
                 case=case, role=role, actor=builder, requested_on=today - timedelta(days=days)
             )
-    _matches(builder, volunteers)

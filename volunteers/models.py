@@ -12,6 +12,13 @@ from core.models import BaseModel
 from referrals.constants import AgeBand
 from referrals.models import postcode_validator
 from volunteers.constants import VettingKind, VolunteerRole, VolunteerStatus
+from volunteers.vetting import vetting_valid_on, vetting_valid_q
+
+
+class VolunteerQuerySet(models.QuerySet):
+    def vetting_valid(self, *, on: date | None = None):
+        """Volunteers whose certificate is valid on `on` (today): volunteers/vetting.py."""
+        return self.filter(vetting_valid_q(on or timezone.localdate()))
 
 
 class Volunteer(BaseModel):
@@ -66,6 +73,8 @@ class Volunteer(BaseModel):
     )
     vetting_renewal_due = models.DateField(_("renew by"), null=True, blank=True)
 
+    objects = VolunteerQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
@@ -100,9 +109,10 @@ class Volunteer(BaseModel):
         return f"{self.first_name} {self.last_name}"
 
     def vetting_valid(self, on: date | None = None) -> bool:
-        on = on or timezone.localdate()
-        return bool(
-            self.vetting_seen_on and self.vetting_renewal_due and self.vetting_renewal_due >= on
+        return vetting_valid_on(
+            seen=self.vetting_seen_on,
+            renewal_due=self.vetting_renewal_due,
+            on=on or timezone.localdate(),
         )
 
     @property

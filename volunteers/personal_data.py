@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.registry import PersonalDataSection, register
+from core.personal_data import PersonalDataSection, register
 from volunteers.models import VolunteerRequest
 
 

@@ -1,15 +1,14 @@
 """Reads of volunteers and the waiting list, scoped to the coordinator's teams."""
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from collections.abc import Callable
+
+from django.db.models import Exists, Expression, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from accounts.constants import Role, TeamKind
 from accounts.models import User
 from accounts.selectors import user_team_ids
 from core.db import json_list_contains
-from offers.constants import OPEN_MATCH_STATUSES
-from offers.models import Match
-from offers.selectors import provider_matches
 from referrals.selectors import citizens_visible_to
 from volunteers.models import Volunteer, VolunteerRequest
 
@@ -34,10 +33,31 @@ def volunteer_get(*, user: User, volunteer_id) -> Volunteer:
         raise Http404 from None
 
 
-def open_matches_of_volunteer(*, volunteer: Volunteer) -> list[Match]:
+# --- What offers tells the volunteer pages ------------------------------------------------------
+# A volunteer's page lists their matches, and the waiting list marks who has a volunteer proposed:
+# both are offers' rows. offers builds on volunteers (a match is with a volunteer), so it hands in
+# the two readers at start-up (OffersConfig.ready) and volunteers never imports offers.
+
+_MATCH_READERS: dict[str, Callable] = {}
+
+
+def match_readers_set(
+    *,
+    open_matches_of_volunteer: Callable[..., list],
+    proposal_for_request: Callable[[], Expression],
+) -> None:
+    """`open_matches_of_volunteer(volunteer=…)`: the volunteer's open matches, each marked with
+    what the volunteer may know of the citizen. `proposal_for_request()`: an Exists over the open
+    matches with a volunteer in the role of the outer VolunteerRequest's citizen and role."""
+    _MATCH_READERS["open_matches_of_volunteer"] = open_matches_of_volunteer
+    _MATCH_READERS["proposal_for_request"] = proposal_for_request
+
+
+def open_matches_of_volunteer(*, volunteer: Volunteer) -> list:
     """The citizens the volunteer has or is proposed to now, each marked with what the
     volunteer may know of them (offers.selectors.matches_mark_shared decides)."""
-    return provider_matches(volunteer=volunteer, statuses=OPEN_MATCH_STATUSES)
+    reader = _MATCH_READERS.get("open_matches_of_volunteer")
+    return reader(volunteer=volunteer) if reader else []
 
 
 def volunteer_search(
@@ -73,18 +93,13 @@ def waiting_list(*, user: User) -> QuerySet[VolunteerRequest]:
     requests = VolunteerRequest.objects.filter(closed_at__isnull=True)
     if user.has_role(Role.BRIDGE_BUILDER) and not user.has_role(Role.COORDINATOR):
         requests = requests.filter(case__team_id__in=user_team_ids(user))
-    proposed = Match.objects.filter(
-        citizen_id=OuterRef("citizen_id"),
-        volunteer_role=OuterRef("role"),
-        volunteer__isnull=False,
-        status__in=OPEN_MATCH_STATUSES,
-    )
+    proposal = _MATCH_READERS.get("proposal_for_request")
     # The list is shared across volunteer centres and no consent names anyone on it: a name
     # shows only to those who work with the citizen anyway (their team's bridge-builders).
     named = Exists(citizens_visible_to(user=user).filter(pk=OuterRef("citizen_id")))
     return (
         requests.select_related("citizen")
-        .annotate(has_proposal=Exists(proposed), named=named)
+        .annotate(has_proposal=proposal() if proposal else Value(False), named=named)
         .order_by("requested_on", "created_at")
     )
 

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
-from offers.constants import Interest
-from offers.services import clean_choice_list
-from offers.slots import ALL_SLOTS
+from core.slots import ALL_SLOTS
+from core.validators import clean_choice_list
 from places.geocoding import geocode
-from referrals.constants import CITIZEN_LANGUAGES
+from referrals.constants import CITIZEN_LANGUAGES, Interest
 from volunteers.constants import VOLUNTEER_TRANSITIONS, VolunteerRole, VolunteerStatus
 from volunteers.models import Volunteer, VolunteerRequest
 

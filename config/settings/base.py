@@ -60,6 +60,20 @@ LOCAL_APPS = [
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
+# The demo municipality (`manage.py seed_demo`, core/demo.py): each app's part, in the order they
+# build on each other. Listed here, where every app is known, as core sits below them all.
+BROBYG_DEMO_STEPS = [
+    "accounts.demo.seed_accounts",
+    "offers.demo.seed_offers",
+    "referrals.demo.seed_referrals",
+    "screening.demo.seed_screening",
+    "volunteers.demo.seed_volunteers",
+    "offers.demo.seed_matches",
+    "referrals.demo.seed_identity",
+    "offers.demo.seed_unmet_needs",
+    "stats.demo.seed_history",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -96,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },

@@ -87,7 +87,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
             if assignee is None:
                 return _bad("assignee", _("No active user has this id."))
-        task = services.task_add(
+        task = services.task_create_by_hand(
             actor=request.user,
             citizen=citizen,
             case=case,

@@ -1,7 +1,7 @@
 from django import template
 
 from followups import selectors
-from followups.forms import PlanForm
+from followups.forms import PlanForm, task_form_for
 from followups.services import followup_plan_days
 
 register = template.Library()
@@ -11,13 +11,11 @@ register = template.Library()
 def case_followup(context, case) -> dict:
     """What the case page's follow-up block shows: the case's tasks, the change in UCLA-3 score
     since the first screening, and the forms for a new task and a follow-up plan."""
-    from followups.views import task_form
-
     request = context["request"]
     return {
         "tasks": selectors.case_tasks(user=request.user, case=case),
         "outcome": selectors.screening_outcome(citizen=case.citizen),
-        "form": task_form(request, citizen=case.citizen),
+        "form": task_form_for(request.user, citizen=case.citizen),
         "plan_form": PlanForm(prefix="plan"),
         "plan_days": followup_plan_days(team=case.team),
     }

@@ -32,7 +32,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-@permission_required("offers.add_offersession", raise_exception=True)
+@permission_required("offers.answer_match_requests", raise_exception=True)
 def requests(request):
     groups = selectors.provider_requests(user=request.user)
     # Each row is about one citizen, named or not (a request, a first meeting's time): every
@@ -53,7 +53,7 @@ def _back_to_requests(match):
 
 
 @login_required
-@permission_required("offers.add_offersession", raise_exception=True)
+@permission_required("offers.answer_match_requests", raise_exception=True)
 @require_POST
 def respond(request, match_id):
     match = selectors.provider_match_get(user=request.user, match_id=match_id)
@@ -76,7 +76,7 @@ def respond(request, match_id):
 
 
 @login_required
-@permission_required("offers.add_offersession", raise_exception=True)
+@permission_required("offers.answer_match_requests", raise_exception=True)
 @require_POST
 def first_meeting_outcome(request, match_id):
     match = selectors.provider_match_get(user=request.user, match_id=match_id)

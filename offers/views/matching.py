@@ -21,6 +21,7 @@ from offers.forms import (
 )
 from offers.matching import companions_read, suggestions_for
 from offers.models import MatchProfile, Offer
+from offers.presentation import match_actions
 from offers.selectors import match_provider_may_see_citizen, matches_of_case
 from referrals.selectors import case_get, citizens_visible_to
 from volunteers.forms import VolunteerRequestForm
@@ -56,7 +57,12 @@ def _context(request, case, **forms) -> dict:
         "offer_suggestions": groups[SuggestionKind.OFFER],
         "volunteer_suggestions": groups[SuggestionKind.VOLUNTEER],
         "citizen_suggestions": groups[SuggestionKind.CITIZEN],
-        "open_matches": [m for m in matches if m.status in OPEN_MATCH_STATUSES],
+        # Each open match with the steps the page offers for it.
+        "open_matches": [
+            (m, match_actions(match=m, user=request.user))
+            for m in matches
+            if m.status in OPEN_MATCH_STATUSES
+        ],
         "ended_matches": [m for m in matches if m.status == MatchStatus.ENDED],
         "requests": VolunteerRequest.objects.filter(citizen=citizen, closed_at__isnull=True),
         "profile_form": MatchProfileForm(prefix="profile", initial=_profile_initial(citizen)),
@@ -112,7 +118,7 @@ def _invalid(request, case, **forms):
 
 @_matching_post
 def profile_save(request, case_id):
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     form = MatchProfileForm(request.POST, prefix="profile")
     if form.is_valid():
         saved = run_service(
@@ -129,7 +135,7 @@ def profile_save(request, case_id):
 
 @_matching_post
 def propose(request, case_id):
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     form = ProposeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The suggestion could not be read. Try again."))
@@ -198,7 +204,7 @@ FORM_STEPS = {"meeting": (FirstMeetingForm, _plan_first_meeting), "end": (MatchE
 
 @_matching_post
 def match_action(request, case_id, match_id, action):
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     match = _match_of(case, match_id)
     if action in FORM_STEPS:
         return _match_form_step(request, case, match, action)
@@ -240,7 +246,7 @@ def _match_form_step(request, case, match, action):
 
 @_matching_post
 def request_add(request, case_id):
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     form = VolunteerRequestForm(request.POST, prefix="request")
     if form.is_valid():
         waiting = run_service(
@@ -257,7 +263,7 @@ def request_add(request, case_id):
 
 @_matching_post
 def request_remove(request, case_id, request_id):
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     waiting = get_object_or_404(
         VolunteerRequest, pk=request_id, citizen=case.citizen, closed_at__isnull=True
     )

@@ -48,7 +48,7 @@ def _context(case, *, form=None, saved=False) -> dict:
 @permission_required("offers.add_unmetneed", raise_exception=True)
 @require_POST
 def record(request, case_id):
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     form = UnmetNeedForm(request.POST)
     if form.is_valid():
         need = run_service(
@@ -75,7 +75,7 @@ def record(request, case_id):
 @permission_required("offers.change_unmetneed", raise_exception=True)
 @require_POST
 def mark_met(request, case_id, need_id):
-    case = case_get(user=request.user, case_id=case_id, for_update=True)
+    case = case_get(user=request.user, case_id=case_id, log_read=False)
     need = selectors.unmet_need_of_case_get(case=case, need_id=need_id)
     try:
         services.unmet_need_mark_met(need=need, actor=request.user)

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from followups.constants import TaskKind
 from followups.models import Task, TeamFollowupSettings
 from followups.selectors import screening_outcome, tasks_visible_to
-from followups.services import task_add, task_complete, task_create, task_plan_create
+from followups.services import task_complete, task_create, task_create_by_hand, task_plan_create
 from tests.accounts.factories import UserFactory
 from tests.followups.factories import make_case, make_task
 from tests.referrals.factories import bridge_team
@@ -100,7 +100,7 @@ def test_links_are_passed_through_to_the_task(case, builder):
 def test_a_task_by_hand_is_checked_field_by_field(case, builder):
     stranger = UserFactory(bridge_builder=True, team=bridge_team())
     with pytest.raises(ValidationError) as error:
-        task_add(
+        task_create_by_hand(
             actor=builder,
             citizen=case.citizen,
             case=case,
@@ -113,7 +113,7 @@ def test_a_task_by_hand_is_checked_field_by_field(case, builder):
 
 
 def test_a_task_by_hand_defaults_to_the_actor_and_the_kind_as_its_text(case, builder):
-    task = task_add(
+    task = task_create_by_hand(
         actor=builder,
         citizen=case.citizen,
         case=case,

@@ -275,7 +275,8 @@ def test_no_companions_are_suggested_for_a_citizen_who_has_not_opted_in():
 def test_the_database_preselection_keeps_the_best(monkeypatch):
     """The database scores the candidates first and hands over only the best few; the ranking
     must be what scoring every candidate in Python gives."""
-    import offers.matching as matching
+    # The preselection's size is read where the rankings use it (offers/matching/scoring.py).
+    from offers.matching import scoring
 
     citizen = _citizen(postcode="5000")
     profile(citizen, interests=["gardening", "cards"], slots=[4], activity_kinds=["nature"])
@@ -286,9 +287,9 @@ def test_the_database_preselection_keeps_the_best(monkeypatch):
             postcode=postcode,
             schedules=[{"frequency": "weekly", "weekday": 5, "starts_at": time(19)}],
         )
-    monkeypatch.setattr(matching, "PRESELECT", 4)
+    monkeypatch.setattr(scoring, "PRESELECT", 4)
     preselected = [s.id for s in _offers(citizen)]
-    monkeypatch.setattr(matching, "PRESELECT", 10_000)  # every candidate ranked in Python
+    monkeypatch.setattr(scoring, "PRESELECT", 10_000)  # every candidate ranked in Python
     everything = [s.id for s in _offers(citizen)]
 
     assert preselected[:4] == everything[:4]

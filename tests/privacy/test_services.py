@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from audit.constants import AuditAction
 from audit.models import AuditEvent
+from core.personal_data import sections
 from followups.models import Task
 from followups.services import task_create
 from privacy.constants import AnonymisationKind
 from privacy.models import AnonymisationRecord
-from privacy.registry import sections
 from privacy.selectors import citizen_export, citizen_export_json, months_before
 from privacy.selectors import retention_candidates as candidates
 from privacy.services import citizen_erase, retention_anonymise_due

@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import formats, timezone, translation
 from rest_framework.test import APIClient
 
+from core.personal_data import section
 from followups.constants import TaskKind
 from followups.models import Task
-from followups.services import task_add, task_plan_create
-from privacy.registry import section
+from followups.services import task_create_by_hand, task_plan_create
 from referrals import services
 from referrals.constants import CaseEventAction, CaseEventKind, ConsentMethod, ConsentPurpose
 from referrals.identity import citizen_merge
@@ -149,7 +149,7 @@ def test_tasks_written_in_danish_read_in_english_on_my_tasks_and_in_the_api(team
             first_meeting_on=timezone.localdate() - timedelta(days=7),
             actor=builder,
         )
-        task_add(
+        task_create_by_hand(
             actor=builder,
             citizen=case.citizen,
             case=case,
@@ -183,7 +183,7 @@ def test_tasks_written_in_danish_read_in_english_on_my_tasks_and_in_the_api(team
 def test_tasks_written_in_english_read_in_danish_on_the_task_page(team, builder):
     with translation.override("en"):
         case = make_referral(team=team).referral.case
-        task = task_add(
+        task = task_create_by_hand(
             actor=builder,
             citizen=case.citizen,
             case=case,

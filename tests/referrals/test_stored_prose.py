@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from followups.constants import TaskKind
 from followups.models import Task
-from followups.services import task_add, task_complete
+from followups.services import task_complete, task_create_by_hand
 from offers.constants import MatchEndReason
 from offers.services import (
     match_accept,
@@ -192,7 +192,7 @@ def _run_the_main_flows():
         case=case, description="Ring til caféen om torsdag", responsible="Bent", actor=builder
     )
     services.plan_step_complete(step=step, actor=builder)
-    by_hand = task_add(
+    by_hand = task_create_by_hand(
         actor=builder,
         citizen=case.citizen,
         case=case,

@@ -1,15 +1,16 @@
 from django.conf import settings
 
+from accounts.selectors import user_requires_two_factor
 from core.navigation import navigation_for
 
 
 def _owes_second_factor(user) -> bool:
-    from accounts.selectors import user_requires_two_factor
-
     return user_requires_two_factor(user=user) and not user.is_verified()
 
 
 def navigation(request):
+    """The menu and the idle timeout for every page. Here, not in core, because whether the
+    menu shows depends on the user's second factor (accounts)."""
     user = getattr(request, "user", None)
     # Until the sign-in is confirmed with a code the menu would lead nowhere: leave it out.
     show = user is not None and not _owes_second_factor(user)

@@ -23,7 +23,7 @@ from offers.models import Offer, OrganisationContact
 from offers.services import offer_create, offer_set_status, organisation_contact_add
 from places.services import postcodes_import_text
 
-POSTCODES_FILE = Path(__file__).resolve().parent.parent / "places" / "data" / "postcodes_demo.csv"
+POSTCODES_FILE = Path(__file__).resolve().parents[2] / "places" / "data" / "postcodes_demo.csv"
 
 # (name, kind, phone, e-mail) of organisations beyond those in accounts/demo.py.
 ORGANISATIONS = [
@@ -610,34 +610,3 @@ def seed_offers() -> None:
             # Demo only: places are taken by accepted matches, and the demo has none for this
             # offer yet, so the count is set directly to show a full offer.
             Offer.objects.filter(pk=offer.pk).update(places_taken=offer.capacity)
-
-
-def seed_unmet_needs() -> None:
-    """What the bridge-builders could not find an offer for: a writing group like "Fortæl for
-    Livet", and a men's walking group outside the centre. Idempotent."""
-    from accounts.models import User
-    from offers.constants import ActivityKind
-    from offers.models import UnmetNeed
-    from offers.services import unmet_need_record
-    from referrals.demo import CITIZENS
-    from referrals.identity import name_key
-    from referrals.models import Case
-
-    if UnmetNeed.objects.exists():
-        return
-    builder = User.objects.filter(username="brobygger").first()
-    wishes = {
-        "Birthe": (ActivityKind.CULTURE, "En skrivegruppe om livshistorier, som Fortæl for Livet"),
-        "Ahmad": (ActivityKind.EXERCISE, "En gågruppe for mænd i Odense SØ, om formiddagen"),
-    }
-    for first, last, birth, *_rest in CITIZENS:
-        if first not in wishes or builder is None:
-            continue
-        case = (
-            Case.objects.filter(citizen__name_key=name_key(first, last), citizen__birth_date=birth)
-            .exclude(status="closed")
-            .first()
-        )
-        if case is not None:
-            category, wanted = wishes[first]
-            unmet_need_record(case=case, category=category, wanted=wanted, actor=builder)

@@ -1,7 +1,9 @@
 """What each app holds about a citizen: one registry for access requests, erasure and retention.
 
 Every app that stores something about a citizen registers a section in its own
-`<app>/personal_data.py` (found at start-up by `privacy.apps`):
+`<app>/personal_data.py` (found at start-up by `privacy.apps`). The registry is here, below every
+app, so that each can register without knowing privacy, which reads the sections for access
+requests, erasure and retention:
 
     register(
         PersonalDataSection(

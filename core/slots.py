@@ -1,14 +1,34 @@
 """Availability as slots: a weekday and a part of the day (morning, afternoon, evening).
 
+Here, in core, because offers, volunteers and the citizens' wishes for matching all say when
+they meet or are free in these slots, and the week belongs to none of them.
+
 A slot is weekday * 3 + part, so Tuesday afternoon is 1 * 3 + 1 = 4. Citizens and volunteers say
 when they are free in slots; an offer's meetings fall into slots, so fit is a set intersection.
 """
 
 from datetime import time
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from offers.constants import PartOfDay, Weekday
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, pgettext_lazy("weekday", "Monday")
+    TUESDAY = 1, pgettext_lazy("weekday", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("weekday", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("weekday", "Thursday")
+    FRIDAY = 4, pgettext_lazy("weekday", "Friday")
+    SATURDAY = 5, pgettext_lazy("weekday", "Saturday")
+    SUNDAY = 6, pgettext_lazy("weekday", "Sunday")
+
+
+class PartOfDay(models.IntegerChoices):
+    MORNING = 0, gettext_lazy("morning")
+    AFTERNOON = 1, gettext_lazy("afternoon")
+    EVENING = 2, gettext_lazy("evening")
+
 
 ALL_SLOTS = list(range(21))
 

@@ -1,0 +1,168 @@
+"""Volunteers ranked for a citizen: in a role the citizen wants, home visits only with a valid
+certificate (volunteers/vetting.py), with room for one more."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from core.db import json_list_contains
+from core.slots import slot_label
+from offers.constants import OPEN_MATCH_STATUSES, SuggestionKind
+from offers.matching import scoring
+from offers.matching.offers import _LanguageChoices
+from offers.matching.scoring import (
+    Suggestion,
+    _Citizen,
+    _condition,
+    _join,
+    _labels,
+    _PreScore,
+    _Score,
+    _score_distance,
+    _score_interests,
+    _score_schedule,
+    _speaks,
+)
+from offers.models import Match
+from volunteers.constants import HOME_VISIT_ROLES, MATCHABLE_STATUSES, REMOTE_ROLES, VolunteerRole
+from volunteers.models import Volunteer
+from volunteers.vetting import vetting_valid_on, vetting_valid_q
+
+
+def _prescored_volunteers(volunteers, ctx: _Citizen, wanted: list[str], today: date):
+    score = _PreScore("volunteers_volunteer")
+    t = score.t
+    home = [r for r in wanted if r in HOME_VISIT_ROLES]
+    other = [r for r in wanted if r not in HOME_VISIT_ROLES]
+    volunteers = volunteers.filter(
+        # Home visits only with a valid certificate: the rule of volunteers/vetting.py.
+        Q(roles__has_any_keys=other) | (Q(roles__has_any_keys=home) & vetting_valid_q(today)),
+        _condition(
+            f"CASE WHEN jsonb_array_length({t}.languages) = 0 THEN %s "
+            f"ELSE {t}.languages ?| %s::text[] END",
+            ["da" in ctx.languages, sorted(ctx.languages)],
+        ),
+    )
+    if ctx.point is not None:
+        score.distance(ctx)
+    score.shared_count("interests", "interests", ctx.profile.interests, 2.0)
+    if ctx.profile.slots:
+        score.overlap("schedule", "slots", ctx.profile.slots, cast="int")
+    score.add("load", f'({t}.capacity - {t}."load")::float / {t}.capacity')
+    return score.apply(volunteers, order_tiebreak="first_name")
+
+
+def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion]:
+    citizen = ctx.citizen
+    wanted = ctx.wanted_roles or [r for r in VolunteerRole.values if r != VolunteerRole.HOST]
+    base = Volunteer.objects.filter(status__in=MATCHABLE_STATUSES, load__lt=F("capacity"))
+    taken = Match.objects.filter(
+        citizen=citizen, status__in=OPEN_MATCH_STATUSES, volunteer__isnull=False
+    ).values("volunteer_id")
+    base = base.exclude(pk__in=taken)
+    columns = (
+        "id",
+        "first_name",
+        "last_name",
+        "roles",
+        "interests",
+        "languages",
+        "slots",
+        "latitude",
+        "longitude",
+        "capacity",
+        "load",
+        "vetting_seen_on",
+        "vetting_renewal_due",
+    )
+    today = timezone.localdate()
+    near = base if nearby is None else base.filter(postcode__in=nearby)
+    near = _prescored_volunteers(near, ctx, wanted, today)
+    rows = list(near.values_list(*columns))
+    if nearby is not None and any(role in REMOTE_ROLES for role in wanted):
+        # Phone friends can be anywhere: the least busy of them, wherever they live.
+        seen = {row[0] for row in rows}
+        remote = (
+            base.exclude(postcode__in=nearby)
+            .filter(json_list_contains("roles", VolunteerRole.PHONE_FRIEND))
+            .order_by("load", "created_at")
+            .values_list(*columns)[: scoring.PRESELECT]
+        )
+        rows += [row for row in remote if row[0] not in seen]
+    role_labels = dict(VolunteerRole.choices)
+    suggestions = []
+    for (
+        pk,
+        first_name,
+        last_name,
+        roles,
+        interests,
+        languages,
+        slots,
+        lat,
+        lon,
+        capacity,
+        load,
+        seen,
+        renewal,
+    ) in rows:
+        vetted = vetting_valid_on(seen=seen, renewal_due=renewal, on=today)
+        # The first wanted role the volunteer can take: home visits only with valid vetting.
+        role = next(
+            (r for r in wanted if r in (roles or []) and (vetted or r not in HOME_VISIT_ROLES)),
+            None,
+        )
+        if role is None:
+            continue
+        can_talk, other_languages = _speaks(ctx, languages)
+        if not can_talk:
+            continue
+        score = _Score()
+        remote = role in REMOTE_ROLES
+        km = _score_distance(score, ctx, (lat, lon), remote, "volunteer")
+        if km is not None and km > ctx.profile.max_distance_km:
+            continue
+        score.reasons.insert(0, _("can be a {role}").format(role=role_labels[role].lower()))
+        _score_interests(score, ctx, interests)
+        fitting = _score_schedule(score, ctx, slots)
+        if fitting:
+            score.reasons.append(
+                _("free {when}").format(when=_join([slot_label(s) for s in fitting[:2]]).lower())
+            )
+        score.add("load", (capacity - load) / capacity)
+        left = capacity - load
+        score.reasons.append(
+            _("room for one more citizen")
+            if left == 1
+            else _("room for {n} more citizens").format(n=left)
+        )
+        if role in HOME_VISIT_ROLES:
+            score.reasons.append(
+                _("certificate in order until {date}").format(
+                    date=formats.date_format(renewal, "SHORT_DATE_FORMAT")
+                )
+            )
+        if other_languages:
+            score.reasons.append(
+                _("speaks {languages}").format(
+                    languages=_join(_labels(other_languages, _LanguageChoices)).lower()
+                )
+            )
+        suggestions.append(
+            Suggestion(
+                kind=SuggestionKind.VOLUNTEER,
+                id=pk,
+                title=f"{first_name} {last_name}",
+                subtitle=str(role_labels[role]),
+                score=score.value,
+                reasons=score.reasons,
+                cautions=score.cautions,
+                distance_km=km,
+                role=role,
+            )
+        )
+    suggestions.sort(key=lambda s: (-s.score, s.distance_km or 0, s.title))
+    return suggestions[: settings.BROBYG_SUGGESTIONS_PER_KIND]

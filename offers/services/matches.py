@@ -97,6 +97,8 @@ def _advance_case(*, case: Case, to: str, actor: User) -> None:
     }[to]
     case.refresh_from_db(fields=["status"])
     for step in path:
+        if case.status == to:
+            break  # there already: a step back along the path would only come forward again
         if case.status != step and step in CASE_TRANSITIONS.get(case.status, set()):
             case = case_change_status(case=case, status=step, actor=actor)
 

@@ -4,14 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.views import set_language
+from config import views as start_page
+from core import urls as core_urls
 from screening import views as screening_views
 
 admin.site.site_header = _("Brobyg administration")
 admin.site.site_title = _("Brobyg")
 admin.site.index_title = _("Administration")
 
+# The start page and the health check, as "core:home" and "core:health".
+core_patterns = ([path("", start_page.home, name="home"), *core_urls.urlpatterns], "core")
+
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include(core_patterns)),
     path("", include("referrals.urls")),
     path("screening/", include("screening.urls")),
     path("", include("offers.urls")),

@@ -2,9 +2,8 @@ from django.urls import path
 
 from core import views
 
-app_name = "core"
+# Included by config/urls.py in the "core" namespace, with the start page (config/views.py).
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("health/", views.health, name="health"),
 ]

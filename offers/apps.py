@@ -15,3 +15,7 @@ class OffersConfig(AppConfig):
             open_matches_of_volunteer=open_matches_of_volunteer,
             proposal_for_request=proposal_for_request,
         )
+        from offers.matching.suggestions import companions_read, suggestions_of_kind
+        from referrals.selectors import suggestion_readers_set
+
+        suggestion_readers_set(rank=suggestions_of_kind, read=companions_read)

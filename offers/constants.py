@@ -9,6 +9,8 @@ from core.slots import PartOfDay as PartOfDay
 from core.slots import Weekday as Weekday
 from referrals.constants import Interest as Interest
 from referrals.constants import MatchEndReason as MatchEndReason
+from referrals.constants import MatchStatus as MatchStatus
+from referrals.constants import SuggestionKind as SuggestionKind
 
 
 class Strategy(models.TextChoices):
@@ -99,14 +101,6 @@ class PriceKind(models.TextChoices):
     PAID = "paid", _("Costs money")
 
 
-class MatchStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("The citizen said yes")
-    FIRST_MEETING = "first_meeting", _("First meeting planned")
-    ACTIVE = "active", _("Active")
-    ENDED = "ended", _("Ended")
-
-
 OPEN_MATCH_STATUSES = [
     MatchStatus.PROPOSED,
     MatchStatus.ACCEPTED,
@@ -127,12 +121,6 @@ class ProviderResponse(models.TextChoices):
     PENDING = "pending", _("Awaiting an answer")
     CONFIRMED = "confirmed", _("Confirmed")
     DECLINED = "declined", _("Declined")
-
-
-class SuggestionKind(models.TextChoices):
-    OFFER = "offer", _("Offer")
-    VOLUNTEER = "volunteer", _("Volunteer")
-    CITIZEN = "citizen", _("Citizen with the same wish")
 
 
 class UnmetNeedStatus(models.TextChoices):

@@ -242,3 +242,19 @@ CITIZEN_IDENTIFYING_CLEARED = {
     "cpr_hash": None,
     "home_care_team": None,
 }
+
+
+# A match's steps and the kinds of suggestion: matching (offers) works with them, and the case
+# page and the citizen's API in referrals show them.
+class MatchStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("The citizen said yes")
+    FIRST_MEETING = "first_meeting", _("First meeting planned")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class SuggestionKind(models.TextChoices):
+    OFFER = "offer", _("Offer")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    CITIZEN = "citizen", _("Citizen with the same wish")

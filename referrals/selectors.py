@@ -108,6 +108,30 @@ def caseload_due_date_add(name: str, expression: Callable[[], Expression]) -> No
     _CASELOAD_DUE_DATES[name] = expression
 
 
+# Suggestions for a citizen (offers, volunteers, like-minded citizens) are ranked by matching
+# (offers), which builds on referrals; the citizen's API in referrals shows them. Offers hands in
+# how to rank and how to log the citizens a page of suggestions names, at start-up.
+_SUGGESTIONS: dict[str, Callable] = {}
+
+
+def suggestion_readers_set(*, rank: Callable, read: Callable) -> None:
+    """`rank(citizen=, visible_citizens=, kind=)` gives the suggestions best first (of one
+    kind, or all with kind ""); `read(actor=, suggestions=, request=)` logs the reads of the
+    citizens among them."""
+    _SUGGESTIONS.update(rank=rank, read=read)
+
+
+def suggestions_for_citizen(*, user: User, citizen: Citizen, kind: str = "") -> list:
+    """The suggestions for `citizen` the user may see, best first (matching must be loaded)."""
+    return _SUGGESTIONS["rank"](
+        citizen=citizen, visible_citizens=citizens_visible_to(user=user), kind=kind
+    )
+
+
+def suggestions_read(*, actor: User, suggestions: list, request=None) -> None:
+    _SUGGESTIONS["read"](actor=actor, suggestions=suggestions, request=request)
+
+
 def _next_due():
     """The earliest open plan step of the case, or anything else due for its citizen."""
     step = Subquery(

@@ -16,9 +16,14 @@ from core import services as core_services
 from core.forms import run_service
 from core.throttling import address_throttle
 from core.views import team_from_request
-from offers.constants import MatchStatus
 from referrals import identity, selectors, services
-from referrals.constants import CASE_TRANSITIONS, CaseStatus, ConsentPurpose, ReferralSource
+from referrals.constants import (
+    CASE_TRANSITIONS,
+    CaseStatus,
+    ConsentPurpose,
+    MatchStatus,
+    ReferralSource,
+)
 from referrals.forms import (
     AssignForm,
     CaseloadFilterForm,

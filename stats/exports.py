@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from core.exports import safe_cell, safe_row, safe_xlsx_row
+from referrals.constants import AgeBand
+from stats.constants import Interval
 from stats.disclosure import SHOWN, Cell, PublishedTable, display
 from stats.filters import StatsFilter
 
@@ -99,9 +101,6 @@ def export_filename(filters: StatsFilter, extension: str) -> str:
 
 def about_lines(filters: StatsFilter, min_count: int) -> list[str]:
     """What a reader of an export needs to know: what it covers and what the marks mean."""
-    from referrals.constants import AgeBand
-    from stats.constants import Interval
-
     lines = [
         _("Anonymised statistics from Brobyg"),
         _("Period: %(start)s to %(end)s, per %(interval)s")

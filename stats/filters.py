@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.constants import TeamKind
 from accounts.models import Team
 from referrals.constants import AgeBand
+from referrals.models import Citizen
 from stats.constants import FILTER_AGE_BANDS, MAX_MONTHS, Interval
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -200,8 +201,6 @@ def district_choices() -> list[str]:
     """The districts citizens live in, for the filter. With a table of districts this lists
     that table; for postcodes, PostgreSQL skips from one postcode to the next in the index
     (a few hundred steps) instead of reading every citizen."""
-    from referrals.models import Citizen
-
     table = connection.ops.quote_name(Citizen._meta.db_table)
     sql = f"""
         WITH RECURSIVE districts AS (

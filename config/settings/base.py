@@ -57,6 +57,8 @@ LOCAL_APPS = [
     "followups",
     "privacy",
     "stats",
+    # The benchmark harness: its seed_bench command loads every app's tables.
+    "bench",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -38,3 +38,11 @@ def suggestions_ranked(groups: dict[str, list[Suggestion]]) -> list[Suggestion]:
         (s for group in groups.values() for s in group),
         key=lambda s: (-s.score, s.kind, str(s.title)),
     )
+
+
+def suggestions_of_kind(
+    *, citizen: Citizen, visible_citizens=None, kind: str = ""
+) -> list[Suggestion]:
+    """All suggestions for `citizen`, or those of one kind, best first."""
+    groups = suggestions_for(citizen=citizen, visible_citizens=visible_citizens)
+    return suggestions_ranked({kind: groups[kind]} if kind else groups)

@@ -6,8 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.validators import LONG_TEXT_MAX, validate_birth_date
-from offers.constants import SuggestionKind
-from referrals.constants import CaseStatus, ConsentMethod, LifeTransition, ReferralSource, Urgency
+from referrals.constants import (
+    CaseStatus,
+    ConsentMethod,
+    LifeTransition,
+    ReferralSource,
+    SuggestionKind,
+    Urgency,
+)
 from referrals.models import Citizen, Referral
 from referrals.services import CITIZEN_FIELDS, citizen_check, consent_given_at_check
 

@@ -12,7 +12,6 @@ from accounts.constants import ApiScope, TeamKind
 from accounts.models import Team
 from audit.services import audit_read, audit_read_many
 from core.api.permissions import require_perms
-from offers.constants import SuggestionKind
 from referrals import selectors, services
 from referrals.api.serializers import (
     CitizenSerializer,
@@ -21,7 +20,7 @@ from referrals.api.serializers import (
     ReferralOutputSerializer,
     SuggestionSerializer,
 )
-from referrals.constants import OPEN_STATUSES
+from referrals.constants import OPEN_STATUSES, SuggestionKind
 
 
 class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -145,18 +144,12 @@ class CitizenViewSet(viewsets.ReadOnlyModelViewSet):
     def suggestions(self, request, pk=None):
         """Offers, volunteers and like-minded citizens for this citizen, best first, each with
         the reasons a person reads."""
-        from offers.matching import companions_read, suggestions_for, suggestions_ranked
-
         citizen = self.get_object()
         kind = request.query_params.get("kind", "")
         if kind and kind not in SuggestionKind.values:
             raise ValidationError({"kind": [_("Choose offer, volunteer or citizen.")]})
-        groups = suggestions_for(
-            citizen=citizen,
-            visible_citizens=selectors.citizens_visible_to(user=request.user),
-        )
-        ranked = suggestions_ranked({kind: groups[kind]} if kind else groups)
+        ranked = selectors.suggestions_for_citizen(user=request.user, citizen=citizen, kind=kind)
         audit_read(actor=request.user, obj=citizen, request=request)
         page = self.paginate_queryset(ranked)
-        companions_read(actor=request.user, suggestions=page, request=request)
+        selectors.suggestions_read(actor=request.user, suggestions=page, request=request)
         return self.get_paginated_response(SuggestionSerializer(page, many=True).data)

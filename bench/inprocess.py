@@ -5,6 +5,9 @@
 Suggestions are timed end to end (the citizen's wishes, the candidate rows, ranking and
 reasons), next to the bare SQL that fetches the same candidate rows, so the ratio says what the
 ranking costs on top of reading the rows at all.
+
+Each scenario imports the apps' modules inside its function: the script sets Django up (in
+`main`) before any model can be imported.
 """
 
 import json

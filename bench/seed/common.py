@@ -8,6 +8,7 @@ from django.db import connection
 from accounts.constants import OrganisationKind, Role, TeamKind
 from accounts.models import Organisation, Team, User
 from accounts.services import organisation_create, team_add_member, team_create, user_create
+from referrals.models import Case, Citizen
 
 BENCH_PASSWORD = "bench-password"  # noqa: S105 - a benchmark database only
 
@@ -135,8 +136,6 @@ def _accounts(scale: Scale):
 
 def bench_ids() -> dict:
     """Ids the scenarios need: the benchmark's cases and citizens."""
-    from referrals.models import Case, Citizen
-
     builder = User.objects.get(username="bench_brobygger")
     worker = User.objects.get(username="bench_hjemmepleje")
     team = worker.teams.first()

@@ -14,6 +14,7 @@ from accounts.constants import OrganisationKind, TeamKind
 from accounts.models import Organisation, Team, User
 from accounts.services import organisation_create, team_create
 from bench.seed.common import LAST, SCALES, _copy
+from offers.models import Offer
 
 # The benchmark's citizens live in 5000–5299 (one city). Those postcodes get centres inside a
 # city-sized box; at national scale every other four-digit code gets one somewhere in Denmark.
@@ -63,8 +64,6 @@ def _point(rng, box):
 
 def load_matching(scale_name: str, *, seed_value: int = 2026, out=print) -> dict:
     """Postcode centres, offers with schedules, volunteers, and the bench citizens' wishes."""
-    from offers.models import Offer
-
     scale = SCALES[scale_name]
     if Offer.objects.exists():
         return {}

@@ -5,7 +5,7 @@ shows the buttons of the steps offered and decides nothing."""
 from dataclasses import dataclass, fields
 
 from accounts.models import User
-from offers.constants import MATCH_TRANSITIONS, MatchStatus
+from offers.constants import MATCH_TRANSITIONS, MatchStatus, ProviderResponse
 from offers.models import Match
 
 # The steps of a match the page posts to offers:match_action, by the name in its address.
@@ -52,4 +52,24 @@ def match_actions(*, match: Match, user: User) -> MatchActions:
         missed=meeting_planned,
         end=MatchStatus.ENDED in steps,
         meeting_planned=meeting_planned,
+    )
+
+
+@dataclass(frozen=True)
+class ProviderActions:
+    """What the coordinator's requests page offers the offer's or the volunteer's side."""
+
+    # Confirm or decline the request (match_respond): while no answer is given and the match
+    # has not ended.
+    respond: bool = False
+    # Whether the citizen came to the first meeting (match_record_first_meeting).
+    first_meeting_outcome: bool = False
+
+
+def provider_actions(*, match: Match) -> ProviderActions:
+    """The steps the requests page offers for `match`: those the services would take now."""
+    return ProviderActions(
+        respond=match.provider_response == ProviderResponse.PENDING
+        and match.status != MatchStatus.ENDED,
+        first_meeting_outcome=match.status == MatchStatus.FIRST_MEETING,
     )

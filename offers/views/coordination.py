@@ -26,6 +26,7 @@ from offers.forms import (
     RespondForm,
     ScheduleFormSet,
 )
+from offers.presentation import provider_actions
 from volunteers.selectors import coordination_team_of
 
 PAGE_SIZE = 25
@@ -40,6 +41,9 @@ def requests(request):
     audit_read_many(
         actor=request.user, objs=[m for group in groups.values() for m in group], request=request
     )
+    for group in groups.values():
+        for match in group:
+            match.steps = provider_actions(match=match)
     stale = selectors.offers_stale_for(user=request.user).order_by("title")
     return render(
         request,

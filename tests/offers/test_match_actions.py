@@ -13,7 +13,7 @@ from offers import services
 from offers.constants import MatchEndReason, MatchStatus
 from offers.forms import MatchEndForm
 from offers.models import Match
-from offers.presentation import MATCH_ACTIONS, match_actions
+from offers.presentation import MATCH_ACTIONS, match_actions, provider_actions
 from referrals.constants import CaseEventKind
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import bridge_team, make_referral
@@ -180,3 +180,31 @@ def test_the_matching_page_shows_the_buttons_of_the_steps_offered(client, status
         "Flyt det første møde" if status == MatchStatus.FIRST_MEETING else "Aftal det første møde"
     )
     assert (summary in page) == ("meeting" in OFFERED[status])
+
+
+@pytest.mark.parametrize("status", MatchStatus.values)
+@pytest.mark.parametrize("answered", [False, True])
+def test_the_requests_page_offers_what_the_services_accept(status, answered, team, builder):
+    # given a match at each status, with or without the provider's answer
+    match = _match_at(status, team=team, actor=builder)
+    if answered and status != MatchStatus.ENDED:
+        services.match_respond(match=match, confirmed=True, actor=builder)
+        match.refresh_from_db()
+    steps = provider_actions(match=match)
+
+    # then answering is offered exactly when the service takes an answer that changes anything
+    # (a second answer to an answered request is not offered)
+    if steps.respond:
+        services.match_respond(match=match, confirmed=True, actor=builder)
+    else:
+        assert answered or status == MatchStatus.ENDED
+        if status == MatchStatus.ENDED:
+            with pytest.raises(ValidationError):
+                services.match_respond(match=match, confirmed=True, actor=builder)
+    # and whether the citizen came is offered exactly when the service records it
+    fresh = Match.objects.get(pk=match.pk)
+    if steps.first_meeting_outcome:
+        services.match_record_first_meeting(match=fresh, came=True, actor=builder)
+    else:
+        with pytest.raises(ValidationError):
+            services.match_record_first_meeting(match=fresh, came=True, actor=builder)

@@ -120,7 +120,7 @@ def test_the_board_meeting_on_a_tablet_gives_a_screening_and_prints_a_colour_a_p
     expect(red).to_contain_text("Edith")
     expect(red).to_contain_text("Skal screenes")  # 120 days: due again
     red.get_by_label("Screen Edith Jørgensen i denne uge").check()
-    page.get_by_test_id("assign-form").get_by_role("button", name="Giv").tap()
+    page.get_by_test_id("assign-form").get_by_role("button", name="Tildel").tap()
     expect(page.get_by_text("Hanne screener Edith")).to_be_visible()
     assert Task.objects.filter(citizen=citizen, kind="rescreen", done_at__isnull=True).exists()
 

@@ -59,8 +59,8 @@ def match_actions(*, match: Match, user: User) -> MatchActions:
 class ProviderActions:
     """What the coordinator's requests page offers the offer's or the volunteer's side."""
 
-    # Confirm or decline the request (match_respond): while no answer is given and the match
-    # has not ended.
+    # Confirm or decline the request (match_respond): while no answer is given and the citizen
+    # has not yet come to the first meeting (nor the match ended).
     respond: bool = False
     # Whether the citizen came to the first meeting (match_record_first_meeting).
     first_meeting_outcome: bool = False
@@ -70,6 +70,6 @@ def provider_actions(*, match: Match) -> ProviderActions:
     """The steps the requests page offers for `match`: those the services would take now."""
     return ProviderActions(
         respond=match.provider_response == ProviderResponse.PENDING
-        and match.status != MatchStatus.ENDED,
+        and match.status not in (MatchStatus.ACTIVE, MatchStatus.ENDED),
         first_meeting_outcome=match.status == MatchStatus.FIRST_MEETING,
     )

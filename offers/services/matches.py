@@ -261,6 +261,9 @@ def match_respond(*, match: Match, confirmed: bool, actor: User, note: str = "")
     match, provider = _lock_match(match)
     if match.status == MatchStatus.ENDED:
         raise ValidationError({"status": _("The match has ended.")})
+    if match.status == MatchStatus.ACTIVE:
+        # The citizen came to the first meeting: the request was answered by the meeting.
+        raise ValidationError({"status": _("The match is under way: there is nothing to answer.")})
     match.provider_response = ProviderResponse.CONFIRMED if confirmed else ProviderResponse.DECLINED
     match.responded_by = actor
     match.responded_at = timezone.now()

@@ -5,8 +5,9 @@ shows the buttons of the steps offered and decides nothing."""
 from dataclasses import dataclass, fields
 
 from accounts.models import User
-from offers.constants import MATCH_TRANSITIONS, MatchStatus, ProviderResponse
-from offers.models import Match
+from offers.constants import MATCH_TRANSITIONS, MatchStatus, OfferStatus, ProviderResponse
+from offers.models import Match, Offer
+from offers.services.offers import OFFER_STATUS_STEPS
 
 # The steps of a match the page posts to offers:match_action, by the name in its address.
 MATCH_ACTIONS = ("accept", "decline", "meeting", "came", "missed", "end")
@@ -72,4 +73,22 @@ def provider_actions(*, match: Match) -> ProviderActions:
         respond=match.provider_response == ProviderResponse.PENDING
         and match.status not in (MatchStatus.ACTIVE, MatchStatus.ENDED),
         first_meeting_outcome=match.status == MatchStatus.FIRST_MEETING,
+    )
+
+
+@dataclass(frozen=True)
+class OfferStatusSteps:
+    """The status steps the offer's page offers: those offer_set_status takes from here."""
+
+    pause: bool = False
+    activate: bool = False
+    archive: bool = False
+
+
+def offer_status_steps(*, offer: Offer) -> OfferStatusSteps:
+    steps = OFFER_STATUS_STEPS.get(offer.status, set())
+    return OfferStatusSteps(
+        pause=OfferStatus.PAUSED in steps,
+        activate=OfferStatus.ACTIVE in steps,
+        archive=OfferStatus.ARCHIVED in steps,
     )

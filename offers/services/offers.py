@@ -213,7 +213,8 @@ def offer_set_schedules(*, offer: Offer, schedules: list[dict], actor: User | No
     return offer
 
 
-_STATUS_STEPS = {
+# The steps an offer's status may take (offer_set_status); the coordinator's page offers these.
+OFFER_STATUS_STEPS = {
     OfferStatus.ACTIVE: {OfferStatus.PAUSED, OfferStatus.ARCHIVED},
     OfferStatus.PAUSED: {OfferStatus.ACTIVE, OfferStatus.ARCHIVED},
     OfferStatus.ARCHIVED: {OfferStatus.ACTIVE},
@@ -225,7 +226,7 @@ def offer_set_status(*, offer: Offer, status: str, actor: User) -> Offer:
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if status == offer.status:
         return offer
-    if status not in _STATUS_STEPS.get(offer.status, set()):
+    if status not in OFFER_STATUS_STEPS.get(offer.status, set()):
         raise ValidationError({"status": _("The offer cannot go from this status to that.")})
     offer.status = status
     offer.save(update_fields=["status", "updated_at"])

@@ -26,7 +26,7 @@ from offers.forms import (
     RespondForm,
     ScheduleFormSet,
 )
-from offers.presentation import provider_actions
+from offers.presentation import offer_status_steps, provider_actions
 from volunteers.selectors import coordination_team_of
 
 PAGE_SIZE = 25
@@ -168,7 +168,12 @@ def _offer_form_page(request, *, offer=None):
     return render(
         request,
         "offers/coordination/offer_form.html",
-        {"form": form, "formset": formset, "offer": offer},
+        {
+            "form": form,
+            "formset": formset,
+            "offer": offer,
+            "status_steps": offer_status_steps(offer=offer) if offer else None,
+        },
         status=400 if request.method == "POST" else 200,
     )
 

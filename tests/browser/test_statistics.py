@@ -47,5 +47,8 @@ def test_an_admin_narrows_the_statistics_on_a_tablet_and_downloads_them(browser,
     with page.expect_download() as download:
         page.get_by_test_id("export-csv").tap()
     assert download.value.suggested_filename == "brobyg-statistik-2025-01-2025-03.csv"
+    # the whole file, so the export has finished before the test's data are taken away
+    with open(download.value.path(), encoding="utf-8-sig") as exported:
+        assert "1. kvt. 2025" in exported.read()
     assert violations == []
     context.close()

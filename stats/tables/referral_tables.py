@@ -32,33 +32,46 @@ from stats.tables.common import (
 # --- Referrals ------------------------------------------------------------------------------------
 
 
-def referrals_by_source(filters: StatsFilter) -> Table:
-    base = narrowed(Referral.objects.all(), filters, at="created_at", team="case__team")
+def _by_period(
+    filters: StatsFilter, *, base, at: str, field: str, choices, key: str, title, description
+) -> Table:
+    """Records of `base` by the period of `at` (rows) and the value of `field` (columns, one per
+    of `choices`), with the margins: one GROUP BY CUBE."""
     groups = grouped(
         base,
-        dimensions={
-            "period": period_expression("created_at", filters.interval),
-            "source": F("source"),
-        },
+        dimensions={"period": period_expression(at, filters.interval), "value": F(field)},
         aggregates={"n": "count(*)"},
     )
-    sources = list(ReferralSource)
+    values = list(choices)
     return Table(
-        key="referrals_by_source",
-        title=_("Referrals by who referred"),
-        description=_("Referrals received, by the month (or quarter) they arrived."),
+        key=key,
+        title=title,
+        description=description,
         row_heading=_("Period"),
         columns=[
-            *(Column(s.value, s.label) for s in sources),
+            *(Column(v.value, v.label) for v in values),
             Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
         ],
         rows=cube_rows(
             groups,
             rows=period_rows(filters),
             row_key=lambda d: period_key(d, filters.interval),
-            column_keys=[s.value for s in sources],
+            column_keys=[v.value for v in values],
         ),
         chart="stacked",
+    )
+
+
+def referrals_by_source(filters: StatsFilter) -> Table:
+    return _by_period(
+        filters,
+        base=narrowed(Referral.objects.all(), filters, at="created_at", team="case__team"),
+        at="created_at",
+        field="source",
+        choices=ReferralSource,
+        key="referrals_by_source",
+        title=_("Referrals by who referred"),
+        description=_("Referrals received, by the month (or quarter) they arrived."),
     )
 
 
@@ -160,32 +173,14 @@ def first_contact_time(filters: StatsFilter) -> Table:
 
 
 def cases_closed_by_reason(filters: StatsFilter) -> Table:
-    base = narrowed(
-        CitizenCase.objects.filter(status=CaseStatus.CLOSED), filters, at="closed_at", team="team"
-    )
-    groups = grouped(
-        base,
-        dimensions={
-            "period": period_expression("closed_at", filters.interval),
-            "reason": F("close_reason"),
-        },
-        aggregates={"n": "count(*)"},
-    )
-    reasons = list(CloseReason)
-    return Table(
+    closed = CitizenCase.objects.filter(status=CaseStatus.CLOSED)
+    return _by_period(
+        filters,
+        base=narrowed(closed, filters, at="closed_at", team="team"),
+        at="closed_at",
+        field="close_reason",
+        choices=CloseReason,
         key="cases_closed_by_reason",
         title=_("Cases closed, by reason"),
         description=_("Cases closed, by the month (or quarter) they were closed."),
-        row_heading=_("Period"),
-        columns=[
-            *(Column(r.value, r.label) for r in reasons),
-            Column(TOTAL_KEY, TOTAL_LABEL, kind=TOTAL),
-        ],
-        rows=cube_rows(
-            groups,
-            rows=period_rows(filters),
-            row_key=lambda d: period_key(d, filters.interval),
-            column_keys=[r.value for r in reasons],
-        ),
-        chart="stacked",
     )

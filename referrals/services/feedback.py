@@ -1,6 +1,8 @@
 """The closed loop: telling the referrer what happened, once per event, only with the citizen's
 consent."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,10 +18,20 @@ from referrals.models import Case, ReferralFeedback, consent_active_q
 
 # --- Closed loop: telling the referrer ------------------------------------------------------------
 
+# Other ways of telling a referrer, each `channel(case=, status=)`, called in the same transaction
+# as the e-mails are queued: a MedCom reply to a GP's system (medcom). Those apps build on
+# referrals, so each hands its channel in at start-up, from its AppConfig.ready.
+_FEEDBACK_CHANNELS: list[Callable[..., None]] = []
+
+
+def referrer_feedback_channel_add(channel: Callable[..., None]) -> None:
+    if channel not in _FEEDBACK_CHANNELS:
+        _FEEDBACK_CHANNELS.append(channel)
+
 
 def _referrer_feedback_schedule(*, case: Case, status: str) -> None:
     """Queue one e-mail per referrer and event, sent after commit, to each referrer the citizen
-    agreed may be told. A referrer who referred twice gets one."""
+    agreed may be told. A referrer who referred twice gets one. Then the other channels."""
     # referrals.tasks imports this module (each task's body is a service here): imported when
     # feedback is queued, not above.
     from referrals.tasks import referral_feedback_send
@@ -38,6 +50,8 @@ def _referrer_feedback_schedule(*, case: Case, status: str) -> None:
         feedback, created = ReferralFeedback.objects.get_or_create(referral=referral, event=status)
         if created:
             enqueue_on_commit(referral_feedback_send, str(feedback.pk))
+    for channel in _FEEDBACK_CHANNELS:
+        channel(case=case, status=status)
 
 
 def referral_feedback_deliver(*, feedback_id) -> bool:

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -18,6 +19,8 @@ from accounts.models import (
     Membership,
     Organisation,
     ServiceAccount,
+    SingleSignOnGroup,
+    SingleSignOnIdentity,
     Team,
     TwoFactorEnrolment,
     User,
@@ -38,7 +41,12 @@ from accounts.services import (
     user_set_roles,
     user_sign_out_everywhere,
 )
+from accounts.services.single_sign_on import (
+    single_sign_on_identity_link,
+    single_sign_on_identity_link_problems,
+)
 from audit.admin import AuditedAdminMixin
+from core.admin import ServiceAdminMixin
 
 # Only a superuser (the platform's operator) may hand out these; an administrator in the
 # municipality manages people through the five roles and cannot widen their own access.
@@ -394,6 +402,100 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
             save_membership_formset(request, formset)
         else:
             super().save_formset(request, form, formset, change)
+
+
+# --- Single sign-on ------------------------------------------------------------------------------
+
+
+@admin.register(SingleSignOnGroup)
+class SingleSignOnGroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Which group at the municipality's identity provider gives which role and team. A person
+    signing in through the provider gets the roles and teams of their groups, every time."""
+
+    list_display = ["name", "role", "team", "is_lead"]
+    list_filter = ["role", "team"]
+    list_select_related = ["team__organisation"]
+    search_fields = ["name"]
+    autocomplete_fields = ["team"]
+    fields = ["name", "role", "team", "is_lead"]
+
+
+class SingleSignOnIdentityLinkForm(forms.ModelForm):
+    """An account linked to a person at the identity provider before they sign in. What the
+    service would refuse is said on the form (`single_sign_on_identity_link_problems`)."""
+
+    # Set per request by SingleSignOnIdentityAdmin.get_form.
+    actor = None
+
+    class Meta:
+        model = SingleSignOnIdentity
+        fields = ["user", "issuer", "subject"]
+        help_texts = {
+            "user": _(
+                "The account in Brobyg, e.g. an administrator's, which is never taken over by "
+                "its e-mail address. Linked, it signs in only through the identity provider."
+            ),
+            "subject": _("The person's `sub` claim at the identity provider, exactly as sent."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "issuer" in self.fields:
+            self.fields["issuer"].initial = settings.BROBYG_OIDC_ISSUER
+
+    def clean(self):
+        cleaned = super().clean()
+        user, issuer, subject = (cleaned.get(n) for n in ("user", "issuer", "subject"))
+        if user is not None and issuer and subject:
+            problems = single_sign_on_identity_link_problems(
+                user=user, issuer=issuer, subject=subject, actor=self.actor
+            )
+            for field, messages_ in problems.items():
+                for message in messages_:
+                    self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Who signed in through the identity provider, as whom, and how (read only); and linking
+    an account to a person there before they first sign in (`single_sign_on_identity_link`)."""
+
+    list_display = ["user", "issuer", "subject", "last_signed_in_at", "mfa", "acr"]
+    list_filter = ["mfa", "issuer"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "subject"]
+    date_hierarchy = "last_signed_in_at"
+    autocomplete_fields = ["user"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["user", "issuer", "subject"]
+        return super().get_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = SingleSignOnIdentityLinkForm
+        form_class = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form_class = type(form_class.__name__, (form_class,), {"actor": request.user})
+        return form_class
+
+    def save_model(self, request, obj, form, change):
+        identity = single_sign_on_identity_link(
+            user=form.cleaned_data["user"],
+            issuer=form.cleaned_data["issuer"],
+            subject=form.cleaned_data["subject"],
+            actor=request.user,
+            request=request,
+        )
+        self.adopt_saved(obj, identity)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- API tokens and service accounts ------------------------------------------------------------

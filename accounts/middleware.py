@@ -1,4 +1,5 @@
-"""Sign-in rules that hold on every request: the absolute session limit and two-factor sign-in."""
+"""Sign-in rules that hold on every request: the absolute session limit, two-factor sign-in, and
+the way out of a single sign-on session."""
 
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.oidc import end_session_origin, second_factor_confirmed, sign_in_record
 from accounts.selectors import user_requires_two_factor
 
 SIGNED_IN_AT_SESSION_KEY = "brobyg_signed_in_at"
@@ -21,6 +23,7 @@ TWO_FACTOR_OPEN_PATHS = (
     "/konto/to-trin/",
     "/konto/log-ud/",
     "/konto/log-ind/",
+    "/konto/sso/",
     "/i18n/",
     "/static/",
     "/health/",
@@ -63,7 +66,8 @@ class TwoFactorMiddleware:
     """Hold a signed-in user at the code page until the sign-in is confirmed with a code.
 
     Runs after django-otp's OTPMiddleware (which knows whether this session has been verified).
-    API calls with a token are not affected: DRF authenticates them after this point, and
+    Two factors the municipality's identity provider confirmed at a single sign-on count as the
+    code. API calls with a token are not affected: DRF authenticates them after this point, and
     systems sign with tokens, not with a person's sign-in.
     """
 
@@ -73,7 +77,7 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest):
         if settings.BROBYG_REQUIRE_2FA and not request.path.startswith(TWO_FACTOR_OPEN_PATHS):
             user = request.user
-            if user_requires_two_factor(user=user) and not user.is_verified():
+            if user_requires_two_factor(user=user) and not second_factor_confirmed(request):
                 return self._hold(request)
         return self.get_response(request)
 
@@ -90,3 +94,25 @@ class TwoFactorMiddleware:
         if request.method == "GET":
             url += "?" + urlencode({"next": request.get_full_path()})
         return redirect(url)
+
+
+class SingleSignOnMiddleware:
+    """Let the sign-out of a single sign-on session go on to the identity provider.
+
+    Signing out sends the browser on to the provider's end_session_endpoint, and a browser holds
+    a form to the page's Content-Security-Policy `form-action` through every redirect that
+    follows it: the pages of such a session add the provider's origin there. Listed after (so
+    inside) django-csp's middleware, which writes the header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        origin = end_session_origin(sign_in_record(request))
+        if origin:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", ()), origin]
+            response._csp_update = update
+        return response

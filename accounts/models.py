@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -364,6 +365,100 @@ class ApiToken(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class SingleSignOnGroup(BaseModel):
+    """A group at the municipality's identity provider, and the role and team it gives in Brobyg.
+
+    At each sign-in through the identity provider a person's roles become those of their groups
+    (the claim named by `BROBYG_OIDC_GROUPS_CLAIM`), and their memberships of the teams named here
+    follow their groups; a team no group names is left to the administrator. A person none of
+    whose groups is here is not let in.
+    """
+
+    name = models.CharField(
+        _("group"),
+        max_length=255,
+        help_text=_(
+            "The group's name (or id) exactly as the identity provider sends it in the groups "
+            "claim; upper and lower case are the same."
+        ),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="single_sign_on_groups",
+        help_text=_(
+            "Members of the group are put on this team (and taken off when they leave it)."
+        ),
+    )
+    is_lead = models.BooleanField(
+        _("team lead"), default=False, help_text=_("Members of the group lead the team.")
+    )
+
+    class Meta:
+        verbose_name = _("single sign-on group")
+        verbose_name_plural = _("single sign-on groups")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="sso_group_unique_name",
+                violation_error_message=_("This group is mapped already."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(is_lead=True, team__isnull=True),
+                name="sso_group_lead_has_team",
+                violation_error_message=_("A team lead needs a team."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SingleSignOnIdentity(BaseModel):
+    """The person an identity provider knows by `subject` (the `sub` claim), and their last
+    sign-in through it: whether the provider confirmed it with two factors (`amr`, `acr`)."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="single_sign_on_identities",
+    )
+    issuer = models.CharField(_("identity provider"), max_length=255)
+    subject = models.CharField(_("subject (sub)"), max_length=255)
+    # Empty for an account an administrator has linked and its person has not yet signed in to.
+    last_signed_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+    mfa = models.BooleanField(
+        _("two factors"),
+        default=False,
+        help_text=_("Whether the identity provider confirmed the last sign-in with two factors."),
+    )
+    amr = models.JSONField(
+        _("authentication methods (amr)"), default=list, blank=True, help_text=_("As sent.")
+    )
+    acr = models.CharField(
+        _("authentication level (acr)"), max_length=255, blank=True, help_text=_("As sent.")
+    )
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        ordering = ["-last_signed_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="sso_identity_unique_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.issuer})"
 
 
 class ServiceAccountManager(UserManager):

@@ -13,6 +13,7 @@ from accounts.models import (
     ApiToken,
     Membership,
     MembershipChange,
+    SingleSignOnGroup,
     Team,
     TwoFactorEnrolment,
     User,
@@ -69,6 +70,66 @@ def user_two_factor_code_open(*, user: User) -> bool:
     return TwoFactorEnrolment.objects.filter(
         user=user, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
     ).exists()
+
+
+# --- Single sign-on -----------------------------------------------------------------------------
+
+
+def single_sign_on_enabled() -> bool:
+    """Whether staff sign in through the municipality's identity provider (BROBYG_OIDC_*)."""
+    return bool(settings.BROBYG_OIDC_ISSUER and settings.BROBYG_OIDC_CLIENT_ID)
+
+
+def user_is_break_glass(*, user: User) -> bool:
+    """A break-glass admin: named in BROBYG_OIDC_BREAK_GLASS_USERS, an administrator, and never
+    signed in through (nor linked to) the identity provider."""
+    return (
+        user.username in settings.BROBYG_OIDC_BREAK_GLASS_USERS
+        and (user.is_superuser or user.has_role(Role.ADMIN))
+        and not user.single_sign_on_identities.exists()
+    )
+
+
+def password_sign_in_allowed(*, user: User) -> bool:
+    """Whether the person may sign in with a password: everyone until single sign-on is on,
+    then the break-glass admins only."""
+    return not single_sign_on_enabled() or user_is_break_glass(user=user)
+
+
+def _fold_character(character: str) -> str:
+    folded = character.casefold()
+    # A letter that only looks like an ASCII one (the Kelvin sign, the long s, ß) stays itself:
+    # "brobyg-admins-\u212aontor" is another group than "brobyg-admins-kontor".
+    return character if folded.isascii() and not character.isascii() else folded
+
+
+def single_sign_on_group_key(name: str) -> str:
+    """A group's name as compared with another: without the spaces around it, and upper and
+    lower case alike (æ and Æ too), in Python on both sides, so the database's own idea of case
+    has no say."""
+    return "".join(_fold_character(character) for character in str(name).strip())
+
+
+def single_sign_on_groups_for(*, names) -> list[SingleSignOnGroup]:
+    """The mappings of these groups (upper and lower case alike), with their teams.
+
+    Compared in Python over all the mappings: a municipality maps a handful of groups, and the
+    database's LOWER() folds letters Python's comparison keeps apart."""
+    wanted = {single_sign_on_group_key(name) for name in names} - {""}
+    if not wanted:
+        return []
+    return [
+        group
+        for group in SingleSignOnGroup.objects.select_related("team").order_by("name")
+        if single_sign_on_group_key(group.name) in wanted
+    ]
+
+
+def single_sign_on_managed_team_ids() -> list:
+    """The teams whose members the identity provider's groups decide."""
+    return list(
+        SingleSignOnGroup.objects.exclude(team=None).values_list("team_id", flat=True).distinct()
+    )
 
 
 def membership_changes_visible_to(

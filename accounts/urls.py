@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import oidc, views
 
 app_name = "accounts"
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("to-trin/", views.two_factor_verify, name="two_factor_verify"),
     path("to-trin/opsaet/", views.two_factor_enrol, name="two_factor_enrol"),
     path("to-trin/kode/<str:code>/", views.two_factor_code_link, name="two_factor_code_link"),
+    # Single sign-on with the municipality (when BROBYG_OIDC_ISSUER is set; 404 otherwise). The
+    # return address is the redirect URI registered at the identity provider.
+    path("sso/log-ind/", oidc.SingleSignOnStartView.as_view(), name="sso_start"),
+    path("sso/retur/", oidc.SingleSignOnCallbackView.as_view(), name="sso_callback"),
 ]

@@ -21,7 +21,12 @@ from django.views.decorators.http import require_POST
 from accounts import services
 from accounts.constants import Language
 from accounts.forms import SetUpCodeForm, SignInForm, TwoFactorTokenForm
-from accounts.selectors import user_requires_two_factor, user_two_factor_device
+from accounts.oidc import end_session_url, second_factor_confirmed, sign_in_record
+from accounts.selectors import (
+    single_sign_on_enabled,
+    user_requires_two_factor,
+    user_two_factor_device,
+)
 from accounts.services import user_set_language
 from core.http import safe_next_url
 
@@ -46,16 +51,27 @@ class SignInView(auth_views.LoginView):
             return _with_next("accounts:two_factor_verify", url)
         return url
 
+    def get_context_data(self, **kwargs):
+        # With single sign-on on, staff sign in with the municipality; the form is for the
+        # break-glass admin.
+        return {**super().get_context_data(**kwargs), "single_sign_on": single_sign_on_enabled()}
+
 
 class SignOutView(auth_views.LogoutView):
     """Sign out, and have the browser drop every page it cached: tablets are shared.
 
     `"cache"` only: `"storage"` would also delete the outbox, and a screening made offline and
     not yet sent must survive the sign-out (it goes after the next sign-in).
+
+    A person who signed in with the municipality is signed out there too: the browser goes on to
+    the identity provider's end_session_endpoint, which sends it back to the sign-in page.
     """
 
     def post(self, request, *args, **kwargs):
+        identity_provider_url = end_session_url(request=request, record=sign_in_record(request))
         response = super().post(request, *args, **kwargs)
+        if identity_provider_url:
+            response = redirect(identity_provider_url)
         response["Clear-Site-Data"] = '"cache"'
         return response
 
@@ -136,7 +152,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """After the password: the six-digit code from the person's authenticator app."""
     user = request.user
     next_url = _safe_next(request)
-    if not user_requires_two_factor(user=user) or user.is_verified():
+    if not user_requires_two_factor(user=user) or second_factor_confirmed(request):
         return redirect(next_url)
     if user_two_factor_device(user=user) is None:
         return redirect(_with_next("accounts:two_factor_enrol", next_url))
@@ -218,7 +234,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     """
     user = request.user
     next_url = _safe_next(request)
-    if not user_requires_two_factor(user=user):
+    if not user_requires_two_factor(user=user) or second_factor_confirmed(request):
         return redirect(next_url)
     if user_two_factor_device(user=user) is not None:
         return redirect(_with_next("accounts:two_factor_verify", next_url))

@@ -25,3 +25,4 @@ class AuditAction(models.TextChoices):
     API_TOKEN_REVOKED = "api_token_revoked", _("Revoked an API token")
     API_SERVICE_CALL = "api_service_call", _("A system called the API")
     API_SERVICE_REFUSED = "api_service_refused", _("A system's API call was refused")
+    SINGLE_SIGN_ON_LINKED = "sso_linked", _("Linked an account to the identity provider")

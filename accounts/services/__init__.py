@@ -1,9 +1,15 @@
 """Every change to users, organisations, teams and memberships, two-factor sign-in, API tokens and
 service accounts. Each runs in one transaction with its audit event.
 
-By concern: users, teams, two_factor, tokens.
+By concern: users, teams, two_factor, tokens, single_sign_on.
 """
 
+from accounts.services.single_sign_on import (
+    SignInAssurance,
+    SingleSignOnRefused,
+    SingleSignOnSignIn,
+    user_sign_in_with_single_sign_on,
+)
 from accounts.services.teams import (
     SELF_GRANT_REASON_MISSING,
     membership_reason_required,
@@ -65,6 +71,9 @@ __all__ = [
     "SET_UP_CODE_MAX_WRONG",
     "IssuedApiToken",
     "IssuedSetUpCode",
+    "SignInAssurance",
+    "SingleSignOnRefused",
+    "SingleSignOnSignIn",
     "TwoFactorResult",
     "api_service_call_record",
     "api_token_for_person",
@@ -93,5 +102,6 @@ __all__ = [
     "user_set_reminder_preferences",
     "user_set_roles",
     "user_set_two_factor_exempt",
+    "user_sign_in_with_single_sign_on",
     "user_sign_out_everywhere",
 ]

@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """The five roles of Brobyg. Each is a permission group of the same name (see roles.py)."""
+    """The roles of Brobyg. Each is a permission group of the same name (see roles.py)."""
 
     BRIDGE_BUILDER = "bridge_builder", _("Bridge-builder")
     HOME_CARE = "home_care", _("Home-care staff")
+    # On a home-care team: checks the team's screenings a second time (Holstebro's nøgleperson).
+    AMBASSADOR = "ambassador", _("Ambassador (nøgleperson)")
     COORDINATOR = "coordinator", _("Volunteer-centre coordinator")
     REFERRER = "referrer", _("GP / referrer")
     ADMIN = "admin", _("Administrator")
@@ -17,6 +19,9 @@ class Role(models.TextChoices):
 ROLE_PRIORITY = [
     Role.BRIDGE_BUILDER,
     Role.HOME_CARE,
+    # An ambassador who also visits citizens starts with the visits; one who only checks
+    # screenings starts with the queue.
+    Role.AMBASSADOR,
     Role.COORDINATOR,
     Role.REFERRER,
     Role.ADMIN,
@@ -97,3 +102,13 @@ class ApiTokenProblem(models.TextChoices):
     )
     EXPIRED = "token_expired", _("The token has expired. Ask for a new one.")
     ACCOUNT_INACTIVE = "account_inactive", _("The token's account is deactivated.")
+
+
+class SingleSignOnRefusal(models.TextChoices):
+    """Why a sign-in through the municipality's identity provider did not sign the person in."""
+
+    NO_ROLE = "no_role", _("No group of the person gives a role in Brobyg")
+    MFA_REQUIRED = "mfa_required", _("The sign-in was not confirmed with two factors")
+    DEACTIVATED = "deactivated", _("The person's user is deactivated in Brobyg")
+    FAILED = "failed", _("The answer from the identity provider could not be trusted")
+    UNAVAILABLE = "unavailable", _("The identity provider could not be reached")

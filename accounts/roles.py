@@ -35,6 +35,16 @@ _ADMINISTRATION = [
     "accounts.change_serviceaccount",
     "accounts.view_apitoken",
     "accounts.change_apitoken",
+    # Which groups at the municipality's identity provider give which role and team, and who
+    # signed in through it, how.
+    "accounts.view_singlesignongroup",
+    "accounts.add_singlesignongroup",
+    "accounts.change_singlesignongroup",
+    "accounts.delete_singlesignongroup",
+    "accounts.view_singlesignonidentity",
+    # Linking an account to a person at the identity provider before they sign in (an
+    # administrator's account is never taken over by its e-mail address).
+    "accounts.add_singlesignonidentity",
     "audit.view_auditevent",
     # Data-subject rights: find a citizen for a request, their access log, export, erasure,
     # and the retention job's dry run.
@@ -59,12 +69,20 @@ _ADMINISTRATION = [
     "screening.add_triagecolour",
     "screening.change_triagecolour",
     "screening.delete_triagecolour",
+    # Each scheme's procedure: the steps allowed between its colours.
+    "screening.view_triagetransition",
+    "screening.add_triagetransition",
+    "screening.change_triagetransition",
+    "screening.delete_triagetransition",
     "screening.view_teamscreeningsettings",
     "screening.add_teamscreeningsettings",
     "screening.change_teamscreeningsettings",
     "screening.view_instrument",
     "screening.add_instrument",
     "screening.change_instrument",
+    # Importing a home-care team's hours of home help (CSV by CPR number); the preview names
+    # no citizen to an administrator.
+    "screening.import_home_help_hours",
     # Postcode centres for distances, and the offer catalogue.
     "places.view_postcode",
     "places.add_postcode",
@@ -152,7 +170,9 @@ _CASE_WORK = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Owns citizens' cases in full, on their own teams (the selectors apply the team scope).
-    Role.BRIDGE_BUILDER: [*_CASE_WORK, *_SCREENING, *_TASKS, *_MATCHING],
+    # A community they host themself (a network café, a practice community of their own team)
+    # they may create as an offer; offers.services.offer_create allows them nothing else.
+    Role.BRIDGE_BUILDER: [*_CASE_WORK, *_SCREENING, *_TASKS, *_MATCHING, "offers.add_offer"],
     # Sees their team's citizens and refers them; never the bridge-builder's case notes.
     Role.HOME_CARE: [
         "referrals.add_referral",
@@ -162,8 +182,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_SCREENING,
         "screening.view_triage_board",
         "screening.view_team_citizens",
+        # The citizen's hours of home help, on the citizen's page; a team lead imports them.
+        "screening.add_homehelphours",
         *_TASKS,
     ],
+    # The team's screenings that a rule puts before a second pair of eyes, and the verdict on
+    # each; no citizen's record, case or task beyond that.
+    Role.AMBASSADOR: ["screening.view_qualitycheck", "screening.change_qualitycheck"],
     # Their organisations' offers and volunteers; a matched citizen's first name, phone and
     # needs only while the citizen's consent to share with them stands. Their own follow-up
     # tasks (a missed session) they see and finish; they make none by hand, as they see no

@@ -124,3 +124,16 @@ def audit_read_many(
         for obj in objs
     ]
     return AuditEvent.objects.bulk_create(events)
+
+
+def audit_record_many(
+    *, actor, action: str, objs: Sequence[models.Model], fields: Iterable[str] = ()
+) -> list[AuditEvent]:
+    """Write one audit event per record in one insert: the same change to many records at once
+    (an import), in the same transaction as the change."""
+    fields = list(fields)
+    events = [
+        _event(actor=actor, action=action, obj=obj, fields=fields, subject_id=None, request=None)
+        for obj in objs
+    ]
+    return AuditEvent.objects.bulk_create(events, batch_size=1000)

@@ -42,12 +42,25 @@ NAVIGATION: list[NavItem] = [
         _("Board"), "screening:board", "grid-3x3-gap", permission="screening.view_triage_board"
     ),
     NavItem(
+        _("Quality check"),
+        "screening:quality_queue",
+        "patch-check",
+        permission="screening.view_qualitycheck",
+    ),
+    NavItem(
         _("Requests"),
         "offers:requests",
         "envelope-open-heart",
         permission="offers.answer_match_requests",
     ),
-    NavItem(_("Our offers"), "offers:offer_list", "calendar2-heart", permission="offers.add_offer"),
+    # The volunteer centre's own offers. A bridge-builder may start a community they host (from
+    # the start page), but keeps no list of offers.
+    NavItem(
+        _("Our offers"),
+        "offers:offer_list",
+        "calendar2-heart",
+        permission="offers.answer_match_requests",
+    ),
     NavItem(
         _("Volunteers"),
         "volunteers:list",

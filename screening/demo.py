@@ -1,6 +1,7 @@
 """Demo screenings in every colour, and a home-care team whose board looks like a real Tuesday."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -9,7 +10,13 @@ from accounts.models import Team, User
 from referrals.demo import CITIZENS as REFERRED_CITIZENS
 from referrals.identity import name_key
 from referrals.models import Citizen
-from screening.services import home_care_citizen_add, rescreen_assign, screening_record
+from screening.constants import HomeHelpSource
+from screening.services import (
+    home_care_citizen_add,
+    home_help_hours_set,
+    rescreen_assign,
+    screening_record,
+)
 
 # (first, last, birth date, address, [(days ago, answers, direct question)])
 HOME_CARE_CITIZENS = [
@@ -41,6 +48,14 @@ HOME_CARE_CITIZENS = [
     ("Holger", "Rasmussen", date(1937, 11, 14), "Skovbrynet 3", []),
     ("Grethe", "Berg", date(1945, 3, 27), "Havnegade 19", []),
     ("Svend", "Lund", date(1939, 8, 8), "Åboulevarden 40", [(95, (2, 3, 2), "sometimes")]),
+]
+
+
+HOME_HELP_HOURS = [
+    ("Edith", "Jørgensen", "7"),
+    ("Holger", "Rasmussen", "2.5"),
+    ("Grethe", "Berg", "1"),
+    ("Arne", "Poulsen", "3.5"),
 ]
 
 
@@ -90,6 +105,20 @@ def seed_screening() -> None:
                 answers={"lack_companionship": 2, "left_out": 2, "isolated": 2},
                 screened_by=worker,
                 screened_at=now - timedelta(days=25),
+            )
+    # Hours of home help from the care system (Holstebro screens everyone with 2 or more).
+    for first, last, hours in HOME_HELP_HOURS:
+        citizen = Citizen.objects.filter(
+            home_care_team=team, first_name=first, last_name=last
+        ).first()
+        if citizen is not None:
+            home_help_hours_set(
+                citizen=citizen,
+                team=team,
+                hours=Decimal(hours),
+                valid_from=date(2026, 1, 1),
+                actor=worker,
+                source=HomeHelpSource.IMPORT,
             )
     # At last week's board meeting Ruth was given to Hanne for screening this week.
     ruth = Citizen.objects.filter(first_name="Ruth", last_name="Thomsen").first()

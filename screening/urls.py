@@ -1,6 +1,6 @@
 from django.urls import path
 
-from screening import views
+from screening import views, views_home_help, views_quality, views_triage
 
 app_name = "screening"
 
@@ -24,6 +24,25 @@ urlpatterns = [
         views.task_done,
         name="task_done",
     ),
+    path("borgere/<uuid:citizen_id>/farve/flyt/", views_triage.triage_move, name="triage_move"),
+    path(
+        "borgere/<uuid:citizen_id>/farve/haand/",
+        views_triage.triage_set_by_hand,
+        name="triage_set_by_hand",
+    ),
     path("tavle/", views.board, name="board"),
     path("tavle/tildel/", views.board_assign, name="board_assign"),
+    path(
+        "borgere/<uuid:citizen_id>/hjemmehjaelp/",
+        views_home_help.home_help_hours,
+        name="home_help_hours",
+    ),
+    path("hjemmehjaelp/import/", views_home_help.home_help_import, name="home_help_import"),
+    path(
+        "hjemmehjaelp/import/godkend/",
+        views_home_help.home_help_import_confirm,
+        name="home_help_import_confirm",
+    ),
+    path("kvalitet/", views_quality.quality_queue, name="quality_queue"),
+    path("kvalitet/<uuid:check_id>/", views_quality.quality_mark, name="quality_mark"),
 ]

@@ -8,8 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,32 +19,36 @@ from core.exceptions import Conflict
 from core.forms import run_service
 from core.validators import strip_nul
 from core.views import team_from_request
+from followups.constants import TaskKind
 from followups.selectors import citizen_open_tasks, task_get
 from followups.services import task_complete
 from referrals.selectors import identity_queue_counts
 from screening import selectors, services
 from screening.charts import score_chart
-from screening.constants import DirectAnswer, ScreeningSetting
-from screening.forms import HomeCareCitizenForm, ReferFromScreeningForm, RescreenAssignForm
-from screening.models import Screening
+from screening.constants import (
+    DEFAULT_INSTRUMENT,
+    DirectAnswer,
+    InstrumentKind,
+    ScreeningSetting,
+)
+from screening.forms import (
+    HomeCareCitizenForm,
+    HomeHelpHoursForm,
+    ReferFromScreeningForm,
+    RescreenAssignForm,
+)
+from screening.models import Screening, hours_shown
 
 PAGE_SIZE = 25
-
-# Conversation hints from the municipalities' experience (see the domain notes): how to open
-# the talk, and how to make the feeling normal to speak about.
-CONVERSATION_HINTS = [
-    _lazy("Start with the everyday: ask about family, friends and what the days are like."),
-    _lazy("Many people feel alone at times, also with family around them. Say so: it is normal."),
-    _lazy("Notice small openings, like holidays spent alone or never getting out of the house."),
-    _lazy("“No” is the easiest answer to give. Take your time, and ask again in your own words."),
-]
 
 
 @login_required
 @permission_required("screening.view_team_citizens", raise_exception=True)
 def citizen_list(request):
     q = strip_nul(request.GET.get("q", "")).strip()
-    citizens = selectors.screening_citizens(user=request.user, q=q)
+    # "Due" by the home-care team's criteria (the hours of home help, the interval).
+    due = request.GET.get("due") == "1"
+    citizens = selectors.screening_citizens(user=request.user, q=q, due=due)
     page = Paginator(citizens, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_read_many(actor=request.user, objs=list(page), request=request)
     return render(
@@ -53,7 +57,8 @@ def citizen_list(request):
         {
             "page": page,
             "q": q,
-            "query": f"q={q}" if q else "",
+            "due": due,
+            "query": urlencode([(k, v) for k, v in (("q", q), ("due", "1" if due else "")) if v]),
             "to_settle": identity_queue_counts(user=request.user),
         },
     )
@@ -92,15 +97,31 @@ def citizen_add(request):
 def citizen_detail(request, citizen_id):
     citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id, request=request)
     history = selectors.screening_history(citizen=citizen)
+    # The score chart and the extra time follow UCLA-3; the table lists every instrument's.
+    ucla3 = [s for s in history if s.instrument.code == DEFAULT_INSTRUMENT]
+    team = selectors.citizen_screening_team(citizen)
+    team_settings = selectors.team_screening_settings(team)
+    triage = selectors.triage_for_citizen(citizen=citizen, team=team)
+    home_help_team = selectors.home_help_team(user=request.user, citizen=citizen)
     return render(
         request,
         "screening/citizen_detail.html",
         {
             "citizen": citizen,
+            "extra_time": selectors.extra_time(team_settings, ucla3[-1] if ucla3 else None),
             "history": list(reversed(history)),
-            "chart": score_chart(history) if history else None,
+            "chart": score_chart(ucla3) if ucla3 else None,
+            # The colour on the team now, the moves the procedure allows, and its history.
+            "triage": triage["view"] if triage else None,
+            "triage_team": team,
+            "triage_colours": triage["colours"] if triage else [],
+            "triage_history": triage["history"] if triage else [],
+            "other_instruments": selectors.other_instruments(),
             "drafts": selectors.screening_drafts(citizen=citizen),
             "tasks": citizen_open_tasks(user=request.user, citizen=citizen),
+            "home_help": home_help_team
+            and selectors.home_help_hours_of(citizen=citizen, team=home_help_team),
+            "home_help_form": HomeHelpHoursForm(initial={"valid_from": timezone.localdate()}),
         },
     )
 
@@ -117,32 +138,47 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 def screen(request, citizen_id):
     """The tablet flow: three questions, big buttons, kept on the tablet when offline."""
     citizen = selectors.citizen_get(user=request.user, citizen_id=citizen_id, request=request)
-    draft = None
+    draft = task = None
     if request.GET.get("kladde"):
         draft_id = _uuid_or_none(request.GET["kladde"])
         if draft_id is None:
             raise Http404
         draft = get_object_or_404(Screening, pk=draft_id, citizen=citizen, is_draft=True)
+    if request.GET.get("opgave"):
+        # Screening for a "screen again" task (the follow-up plan's re-screening, say): the
+        # screening says so, and that task is done with it.
+        task = task_get(user=request.user, task_id=request.GET["opgave"], citizen_id=citizen.pk)
+        if task.kind != TaskKind.RESCREEN:
+            raise Http404
+    # UCLA-3, or another instrument in use by its code (the change form, the direct question).
+    code = strip_nul(request.GET.get("skema", "")) or DEFAULT_INSTRUMENT
     try:
-        instrument = draft.instrument if draft else services.instrument_active()
+        instrument = draft.instrument if draft else services.instrument_active(code)
         scheme, _team = services.scheme_for_citizen(citizen)
     except Conflict as exc:
         messages.error(request, str(exc))
         return redirect("screening:citizen_detail", citizen.pk)
-    by_hand = [c for c in scheme.colours.order_by("rank") if c.set_by_hand]
+    # Another instrument's answers give the colour by its rules: no colour is chosen by hand.
+    by_rule = instrument.kind == InstrumentKind.RULE
+    by_hand = [] if by_rule else [c for c in scheme.colours.order_by("rank") if c.set_by_hand]
     return render(
         request,
         "screening/screen.html",
         {
             "citizen": citizen,
+            # The version shown is the version the answers are recorded against, even when
+            # another is put in use before they are sent.
+            "instrument_reference": instrument.reference,
             "instrument": instrument.localised(),
+            "instrument_name": instrument.name,
+            "by_rule": by_rule,
+            "task": task,
             "draft": draft,
             "draft_answers": draft.answers if draft else {},
             "scheme": scheme,
             "by_hand_colours": by_hand,
             "direct_answers": DirectAnswer.choices,
             "settings": ScreeningSetting.choices,
-            "hints": CONVERSATION_HINTS,
             "refer_form": ReferFromScreeningForm(),
         },
     )
@@ -206,13 +242,16 @@ def task_done(request, citizen_id, task_id):
 @permission_required("screening.view_triage_board", raise_exception=True)
 def board(request):
     team, teams = team_from_request(request, selectors.home_care_teams(user=request.user))
-    interval = selectors.rescreen_interval(team)
-    groups = selectors.triage_board(team=team, interval=interval, user=request.user)
+    settings_ = selectors.team_screening_settings(team)
+    interval = selectors.interval_of(settings_)
+    groups = selectors.triage_board(
+        team=team, interval=interval, user=request.user, settings_=settings_
+    )
     # The board shows each citizen's name, colour and score: a read of each record.
     audit_read_many(
         actor=request.user, objs=[c for g in groups for c in g.citizens], request=request
     )
-    members = selectors.team_members(team=team)
+    members = list(selectors.team_members(team=team))
     return render(
         request,
         "screening/board.html",
@@ -220,6 +259,16 @@ def board(request):
             "team": team,
             "teams": teams,
             "groups": groups,
+            # Due by the team's criteria, and not given to anyone yet: for the meeting to give.
+            "due": [
+                c
+                for g in groups
+                for c in g.citizens
+                if c.rescreen_due_now and not c.rescreen_assignee
+            ],
+            "hours_from": hours_shown(settings_.screen_from_home_help_hours if settings_ else None),
+            "may_import": request.user.has_perm("screening.import_home_help_hours")
+            or any(m.pk == request.user.pk and m.leads_team for m in members),
             "members": members,
             "interval": interval,
             "today": timezone.localdate(),

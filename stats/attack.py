@@ -83,6 +83,7 @@ SHAPES = {
     "severe_over_time": Shape("screening", "period", "severity"),
     "severe_by_age_band": Shape("screening", "age", "severity"),
     "severe_by_district": Shape("screening", "district", "severity"),
+    "citizens_by_triage_colour": Shape("triage_state", "colour", "how"),
     "ucla3_change": Shape("followed_up", "age", "outcome"),
     "ucla3_change_by_category": Shape("followed_up_offer", "category", "outcome"),
     "cases_closed_by_reason": Shape("case_closed", "period", "reason"),

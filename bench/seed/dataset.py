@@ -22,7 +22,7 @@ def load_dataset(scale_name: str, *, seed_value: int = 2026, out=print) -> dict:
     now = timezone.now()
     home_teams, bridge, users = _accounts(scale)
     builder, worker = users["bench_brobygger"], users["bench_hjemmepleje"]
-    instrument = Instrument.objects.get(code="ucla3", is_active=True)
+    instrument = Instrument.objects.get(code="ucla3", status="active")
     scheme = TriageScheme.objects.get(is_default=True)
     counts = {}
 

@@ -31,11 +31,37 @@ class ScreeningInputSerializer(serializers.Serializer):
         "Arbejdsgang). A colour that follows the score cannot be chosen: leave it out, and the "
         "score decides.",
     )
+    triage_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=LONG_TEXT_MAX,
+        help_text="Why the colour in `triage` was chosen by hand. The citizen's colour on the "
+        "team is then marked “set by hand”, with who and why.",
+    )
     draft = serializers.BooleanField(
         required=False, default=False, help_text="Keep an unfinished screening; it gets no score."
     )
     draft_id = serializers.UUIDField(
         required=False, allow_null=True, default=None, help_text="The draft this completes."
+    )
+    instrument = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        max_length=80,
+        help_text="The version of the questionnaire the answers were given to, as the screening "
+        "output names it (`ucla3/1`); the version in use if left out. A version put in use "
+        "since is no reason to refuse the answers: the screening keeps the version asked.",
+    )
+    task = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The “screen again” task this screening is for: it is done with it (the "
+        "follow-up plan's re-screening is done only by a screening for it, or one made from two "
+        "weeks before it is due).",
     )
     idempotency_key = serializers.UUIDField(
         required=False,

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from audit.services import audit_read_many
 from core.api.permissions import require_perms
 from core.api.schema import error_response
+from followups.selectors import tasks_visible_to
 from referrals.selectors import citizens_visible_to
 from screening import services
 from screening.api.serializers import ScreeningInputSerializer, ScreeningSerializer
@@ -78,6 +79,17 @@ class ScreeningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             draft_of = Screening.objects.filter(pk=data["draft_id"], citizen=citizen).first()
             if draft_of is None:
                 raise Http404
+        task = None
+        if data["task"]:
+            task = tasks_visible_to(user=request.user).filter(pk=data["task"]).first()
+            if task is None:
+                return Response(
+                    {"task": [_("No task you may see has this id.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        instrument = None
+        if data["instrument"] and draft_of is None:
+            instrument = services.instrument_for_screening(reference=data["instrument"])
         result = services.screening_record(
             citizen=citizen,
             answers=data["answers"],
@@ -87,10 +99,13 @@ class ScreeningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             observations=data["observations"],
             wants_help=data["wants_help"],
             triage=data["triage"],
+            triage_reason=data["triage_reason"],
             draft=data["draft"],
             draft_of=draft_of,
             idempotency_key=data["idempotency_key"],
             screened_at=data["screened_at"],
+            instrument=instrument,
+            task=task,
         )
         output = ScreeningSerializer(result.screening, context={"task": result.task})
         return Response(

@@ -55,6 +55,8 @@
       triage: value("triage"),
       draft: draft,
       draft_id: app.getAttribute("data-draft") || null,
+      instrument: app.getAttribute("data-instrument") || null,
+      task: app.getAttribute("data-task") || null,
       idempotency_key: key,
       screened_at: new Date().toISOString()
     };
@@ -100,10 +102,19 @@
     result.classList.remove("d-none");
     document.getElementById("result-score").textContent = message("score", data.score);
     var triage = data.triage || {};
-    document.getElementById("result-colour").textContent = triage.label || "";
+    // The colour's texts in the reader's language, as the page has them; the server's are Danish.
+    var texts = triage.code ? document.querySelector(
+      '#colour-texts [data-code="' + CSS.escape(triage.code) + '"]') : null;
+    document.getElementById("result-colour").textContent =
+      (texts && texts.getAttribute("data-label")) || triage.label || "";
     document.getElementById("result-swatch").setAttribute("fill", triage.colour || "#cccccc");
     var step = data.next_step;
-    document.getElementById("result-step").textContent = step ? step.what : "";
+    var what = step ? step.what : "";
+    // The colour's own next step (not one reworded since the page was opened) in the reader's language.
+    if (step && texts && what === texts.getAttribute("data-next-step-da")) {
+      what = texts.getAttribute("data-next-step") || what;
+    }
+    document.getElementById("result-step").textContent = what;
     document.getElementById("result-due").textContent =
       step ? message("due", step.due.split("-").reverse().join(".")) : "";
     var refer = document.getElementById("refer-form");

@@ -49,6 +49,7 @@ from stats.tables.screening_tables import (  # noqa: F401
     severe_loneliness_by_district,
     severe_loneliness_over_time,
 )
+from stats.tables.triage_states import citizens_by_triage_colour
 from stats.tables.ucla3 import (  # noqa: F401
     _ucla3_change_figures,
     _ucla3_change_query,
@@ -66,6 +67,7 @@ TABLES: list[Callable[[StatsFilter], Table]] = [
     severe_loneliness_over_time,
     severe_loneliness_by_age_band,
     severe_loneliness_by_district,
+    citizens_by_triage_colour,
     ucla3_change,
     ucla3_change_by_category,
     cases_closed_by_reason,

@@ -57,16 +57,17 @@ def test_board_query_count_does_not_grow_with_the_team(
     screen(citizen=citizen, by=worker, answers=(3, 3, 3))
 
     # 1 session, 2 user, 3-4 permissions, 5 the user's team ids, 6 their home-care teams,
-    # 7 the team's settings, 8 the citizens with latest screening, overdue steps and pending
-    # "screen again" in one query, 9 the access log for every citizen shown, 10 the team's
-    # members for the assign lists, 11-13 saving the session
-    with django_assert_num_queries(13):
+    # 7 the team's settings, 8 its triage scheme, 9 the scheme's colours, 10 its procedure,
+    # 11 the citizens with latest screening, overdue steps and pending "screen again" in one
+    # query, 12 their colours on the team, 13 the access log for every citizen shown, 14 the
+    # team's members for the assign lists, 15-17 saving the session
+    with django_assert_num_queries(17):
         client.get("/screening/tavle/")
     for index in range(60):
         extra = home_care_citizen(team=team)
         if index % 2:
             screen(citizen=extra, by=worker, answers=(1 + index % 3, 2, 2))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(17):
         response = client.get("/screening/tavle/")
     assert sum(len(g.citizens) for g in response.context["groups"]) == 61
 
@@ -184,10 +185,10 @@ def test_the_caseload_shows_the_latest_colour_and_the_next_task(team, worker, cl
 
     case = make_referral(team=b_team).referral.case
     case_assign(case=case, assignee=builder, actor=builder)
-    screen(citizen=case.citizen, by=builder, answers=(3, 3, 3))
+    screen(citizen=case.citizen, by=builder, answers=(2, 2, 2))
 
     [row] = client_for(builder).get("/forloeb/").context["page"]
-    assert (row.triage_code, row.triage_label) == ("red", "Rød")
+    assert (row.triage_code, row.triage_label) == ("yellow", "Gul")
     assert row.next_due == Task.objects.get(citizen=case.citizen).due
 
 

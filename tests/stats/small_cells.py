@@ -90,5 +90,5 @@ def build(*, citizens: int = 110, seed: int = 2025) -> FineMunicipality:
         if rng.random() < 0.35 and last.month < MONTHS[-1].month:
             closing = _moment(MONTHS[rng.randrange(last.month, len(MONTHS))], rng)
             with at(max(closing, last + timedelta(days=1), referred + timedelta(days=11))):
-                case_close(case=case, reason=rng.choice(REASONS), actor=builder)
+                case_close(case=case, reason=rng.choice(REASONS), actor=builder, close_anyway=True)
     return FineMunicipality(teams=teams)

@@ -2,7 +2,7 @@
 team's triage scheme at that moment (copied onto the screening, so later edits never change it)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.constants import TeamKind
 from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
@@ -20,16 +19,10 @@ from core.validators import long_text, validate_screened_at
 from followups.constants import TaskKind, TaskOrigin, TaskOutcome
 from followups.models import Task
 from followups.services import task_complete, task_create
-from referrals.constants import CaseEventKind, CaseStatus, ConsentMethod, ReferralSource
-from referrals.identity import citizen_team_ids, team_access_request
+from referrals.constants import CaseEventKind, CaseStatus
 from referrals.models import Case, Citizen
-from referrals.services import (
-    citizen_resolve,
-    citizen_set_home_care_team,
-    referral_create,
-)
 from referrals.timeline import case_event_record
-from screening.constants import DirectAnswer, ScreeningSetting
+from screening.constants import DirectAnswer, InstrumentKind, InstrumentStatus, ScreeningSetting
 from screening.models import (
     Instrument,
     Screening,
@@ -37,17 +30,9 @@ from screening.models import (
     TriageColour,
     TriageScheme,
 )
-from screening.selectors import home_care_citizens_of
-
-DEFAULT_INSTRUMENT = "ucla3"
-
-
-class NoActiveInstrument(Conflict):
-    code = "no_instrument"
-    default_message = gettext_lazy(
-        "No version of the questionnaire is in use, so no screening can be made. Ask an "
-        "administrator to put one in use."
-    )
+from screening.services.instruments import instrument_active
+from screening.services.quality import quality_flag
+from screening.services.triage_state import REFERRAL_STEP, triage_state_from_screening
 
 
 class NoTriageScheme(Conflict):
@@ -58,13 +43,9 @@ class NoTriageScheme(Conflict):
     )
 
 
-def instrument_active(code: str = DEFAULT_INSTRUMENT) -> Instrument:
-    """The version new screenings use. Between two versions (none in use) nothing is screened,
-    and the caller is told so rather than failing."""
-    instrument = Instrument.objects.filter(code=code, is_active=True).first()
-    if instrument is None:
-        raise NoActiveInstrument
-    return instrument
+# A screening this many days before the follow-up plan's re-screening is due, or later, is that
+# re-screening: the outcome measured at about three months.
+OUTCOME_WINDOW_DAYS = 14
 
 
 def answers_check(*, instrument: Instrument, answers, complete: bool) -> dict[str, int]:
@@ -170,6 +151,18 @@ def triage_resolve(
     return colour, False
 
 
+def triage_by_rule(
+    *, scheme: TriageScheme, instrument: Instrument, answers: dict[str, int]
+) -> tuple[TriageColour | None, bool]:
+    """The colour another instrument's answers give by its rules (Sorø's change form: a change
+    in close relations gives yellow): of the codes the first rule met names, the first the
+    scheme has. None when no rule is met, or the scheme has none of them: the citizen's colour
+    then stays as it was."""
+    colours = {colour.code: colour for colour in scheme.colours.all()}
+    codes = instrument.rule_colour_codes(answers)
+    return next((colours[code] for code in codes if code in colours), None), False
+
+
 @dataclass
 class ScreeningResult:
     screening: Screening
@@ -205,15 +198,22 @@ def screening_record(
     observations: str = "",
     wants_help: bool | None = None,
     triage: str = "",
+    triage_reason: str = "",
     draft: bool = False,
     draft_of: Screening | None = None,
     idempotency_key: UUID | None = None,
     screened_at: datetime | None = None,
+    instrument: Instrument | None = None,
+    task: Task | None = None,
 ) -> ScreeningResult:
     """Record a screening (or keep an unfinished one as a draft).
 
     With an idempotency key, sending the same screening again returns the first one: a tablet
     that resends after a lost connection never makes a second screening.
+
+    `instrument` is the version the person answered (the tablet says which it showed); without
+    it, the version in use. `task` is the "screen again" this screening was made for: it is done
+    even when it is the follow-up plan's re-screening, which other screenings leave open.
     """
     if idempotency_key is not None:
         existing = _existing_for_key(idempotency_key, citizen)
@@ -230,10 +230,13 @@ def screening_record(
                 observations=observations,
                 wants_help=wants_help,
                 triage=triage,
+                triage_reason=triage_reason,
                 draft=draft,
                 draft_of=draft_of,
                 idempotency_key=idempotency_key,
                 screened_at=screened_at,
+                instrument=instrument,
+                task=task,
             )
     except IntegrityError:
         # The same key arrived twice at the same moment: the other request saved it.
@@ -253,13 +256,23 @@ def _screening_record(
     observations,
     wants_help,
     triage,
+    triage_reason,
     draft,
     draft_of,
     idempotency_key,
     screened_at,
+    instrument,
+    task,
 ) -> ScreeningResult:
-    instrument = draft_of.instrument if draft_of else instrument_active()
+    if draft_of is not None:
+        instrument = draft_of.instrument
+    elif instrument is None:
+        instrument = instrument_active()
     errors = {}
+    if instrument.status == InstrumentStatus.DRAFT:
+        errors["instrument"] = [_("This version of the questionnaire is a draft, not in use.")]
+    if task is not None and (task.citizen_id != citizen.pk or task.kind != TaskKind.RESCREEN):
+        errors["task"] = [_("This task is not a re-screening of this citizen.")]
     if direct_question and direct_question not in DirectAnswer.values:
         errors["direct_question"] = [_("Choose often, some of the time or no.")]
     if setting not in ScreeningSetting.values:
@@ -298,9 +311,15 @@ def _screening_record(
     else:
         screening.score = screening_score(instrument=instrument, answers=clean)
         scheme, team = scheme_for_citizen(citizen)
-        colour, by_hand = triage_resolve(
-            scheme=scheme, score=screening.score, direct_question=direct_question, by_hand=triage
-        )
+        if instrument.kind == InstrumentKind.RULE and not triage:
+            colour, by_hand = triage_by_rule(scheme=scheme, instrument=instrument, answers=clean)
+        else:
+            colour, by_hand = triage_resolve(
+                scheme=scheme,
+                score=screening.score,
+                direct_question=direct_question,
+                by_hand=triage,
+            )
         screening.team = team
         screening.triage_scheme = scheme
         screening.triage_code = colour.code if colour else ""
@@ -316,18 +335,49 @@ def _screening_record(
     )
     if draft:
         return ScreeningResult(screening, created=draft_of is None)
+    # The colour is the citizen's on the team now (the board's), not only this screening's.
+    triage_state_from_screening(
+        screening=screening, colour=colour, by_hand=by_hand, reason=triage_reason
+    )
+    quality_flag(screening=screening)
     return ScreeningResult(
-        screening, created=True, task=_after_screening(screening=screening, colour=colour)
+        screening,
+        created=True,
+        task=_after_screening(screening=screening, colour=colour, made_for=task),
     )
 
 
-def _after_screening(*, screening: Screening, colour: TriageColour | None) -> Task | None:
-    """A complete screening: it fulfils a pending "screen again", goes on the open case's
-    timeline, and the colour's next step becomes a task with its deadline."""
+def _rescreens_answered(*, screening: Screening, made_for: Task | None) -> list[Task]:
+    """The pending "screen again" tasks a screening answers: the one it was made for, every
+    ordinary one (given at the board meeting, added by hand), and the follow-up plan's
+    re-screening only from shortly before it is due. An early screening leaves that one open:
+    it measures the outcome at about three months."""
+    screened_on = timezone.localtime(screening.screened_at).date()
+    window = timedelta(days=OUTCOME_WINDOW_DAYS)
+    return [
+        task
+        for task in Task.objects.filter(
+            citizen=screening.citizen, kind=TaskKind.RESCREEN, done_at__isnull=True
+        ).order_by("pk")
+        if (made_for is not None and task.pk == made_for.pk)
+        or task.data.get("origin") != TaskOrigin.PLAN_RESCREEN
+        or screened_on >= task.due - window
+    ]
+
+
+def _after_screening(
+    *, screening: Screening, colour: TriageColour | None, made_for: Task | None = None
+) -> Task | None:
+    """A complete screening: it fulfils the "screen again" it answers, goes on the open case's
+    timeline, and the colour's next step becomes a task with its deadline (a referral to a
+    bridge-builder only for a citizen who has no open case: one who has, has a bridge-builder)."""
     citizen = screening.citizen
-    for pending in Task.objects.filter(
-        citizen=citizen, kind=TaskKind.RESCREEN, done_at__isnull=True
-    ):
+    # "Screen again" asks for UCLA-3: another instrument answers only the task it was made for.
+    if screening.instrument.kind == InstrumentKind.SCORE:
+        answered = _rescreens_answered(screening=screening, made_for=made_for)
+    else:
+        answered = [made_for] if made_for is not None else []
+    for pending in answered:
         task_complete(task=pending, actor=screening.screened_by, outcome_kind=TaskOutcome.SCREENED)
     # The newest screening's colour decides what to do next; earlier colours' steps are replaced.
     for earlier in Task.objects.filter(
@@ -347,12 +397,16 @@ def _after_screening(*, screening: Screening, colour: TriageColour | None) -> Ta
             occurred_at=screening.screened_at,
             data={
                 "screening": str(screening.pk),
+                "instrument": screening.instrument.code,
+                "instrument_name": screening.instrument.name,
                 "score": screening.score,
                 "triage_code": screening.triage_code,
                 "triage_label": screening.triage_label,
             },
         )
     if colour is None or not colour.next_step or colour.deadline_days is None:
+        return None
+    if colour.next_step_is_referral and case is not None:
         return None
     responsible = case.assignee if case is not None and case.assignee else screening.screened_by
     return task_create(
@@ -363,9 +417,24 @@ def _after_screening(*, screening: Screening, colour: TriageColour | None) -> Ta
         assignee=responsible,
         kind=TaskKind.TRIAGE_NEXT_STEP,
         title=colour.next_step,
+        data=dict(REFERRAL_STEP) if colour.next_step_is_referral else None,
         due=timezone.localtime(screening.screened_at).date() + timedelta(days=colour.deadline_days),
         actor=screening.screened_by,
     )
+
+
+def referral_steps_done(*, referral, actor) -> None:
+    """The citizen has been referred to a bridge-builder (from the tablet, by a GP, by the
+    public form …): a colour's next step "refer to a bridge-builder" is done. Handed to
+    referrals.services.referral_create from ScreeningConfig.ready: referrals sits below
+    screening and does not import it."""
+    for task in Task.objects.filter(
+        citizen_id=referral.citizen_id,
+        kind=TaskKind.TRIAGE_NEXT_STEP,
+        done_at__isnull=True,
+        data__contains=REFERRAL_STEP,
+    ).order_by("pk"):
+        task_complete(task=task, actor=actor, outcome_kind=TaskOutcome.REFERRED)
 
 
 @transaction.atomic
@@ -374,102 +443,3 @@ def screening_discard_draft(*, screening: Screening, actor: User) -> None:
         raise ValidationError({"draft": _("Only a draft can be discarded.")})
     audit_record(actor=actor, action=AuditAction.DELETE, obj=screening)
     screening.delete()
-
-
-def end_of_week(day: date) -> date:
-    """Friday of the week `day` is in (a board meeting plans the working week)."""
-    return day + timedelta(days=(4 - day.weekday()) % 7)
-
-
-@transaction.atomic
-def rescreen_assign(*, citizen: Citizen, team: Team, assignee: User, actor: User) -> Task:
-    """ "Screen this citizen this week", given to a worker at the board meeting."""
-    if team.kind != TeamKind.HOME_CARE or not (
-        Citizen.objects.filter(home_care_citizens_of(team), pk=citizen.pk).exists()
-    ):
-        raise ValidationError({"citizen": _("The citizen is not on this team.")})
-    if not assignee.memberships.filter(team=team).exists():
-        raise ValidationError({"assignee": _("Choose someone on the team.")})
-    pending = Task.objects.filter(citizen=citizen, kind=TaskKind.RESCREEN, done_at__isnull=True)
-    for task in pending:
-        task_complete(task=task, actor=actor, outcome_kind=TaskOutcome.GIVEN_TO_SOMEONE_ELSE)
-    return task_create(
-        citizen=citizen,
-        team=team,
-        assignee=assignee,
-        kind=TaskKind.RESCREEN,
-        data={"origin": TaskOrigin.RESCREEN_THIS_WEEK},
-        due=end_of_week(timezone.localdate()),
-        actor=actor,
-    )
-
-
-@transaction.atomic
-def rescreen_assign_many(*, citizens, team: Team, assignee: User, actor: User) -> list[Task]:
-    """The board meeting's decision: these citizens are screened this week by one worker.
-    All or none: a citizen who may not be given leaves the others unchanged too."""
-    return [
-        rescreen_assign(citizen=citizen, team=team, assignee=assignee, actor=actor)
-        for citizen in citizens
-    ]
-
-
-@dataclass
-class HomeCareAddResult:
-    # The citizen now on the team's list, or None while another team is asked for them.
-    citizen: Citizen | None
-    request: object = None
-
-
-@transaction.atomic
-def home_care_citizen_add(*, data: dict, team: Team, actor: User) -> HomeCareAddResult:
-    """Put a citizen on a home-care team's list. A person another team already has (the same
-    CPR number) is never moved or shown: the team that has them is asked to grant access."""
-    if team.kind != TeamKind.HOME_CARE:
-        raise ValidationError({"team": _("Choose a home-care team.")})
-    match = citizen_resolve(data=data, actor=actor)
-    citizen = match.citizen
-    if not match.existed:
-        citizen_set_home_care_team(citizen=citizen, team=team, actor=actor)
-        return HomeCareAddResult(citizen)
-    if team.pk in citizen_team_ids(citizen):
-        return HomeCareAddResult(citizen)
-    if not citizen_team_ids(citizen):
-        # Known to nobody now (e.g. every team let go): this team takes them on.
-        citizen_set_home_care_team(citizen=citizen, team=team, actor=actor)
-        return HomeCareAddResult(citizen)
-    request = team_access_request(
-        citizen=citizen, team=team, actor=actor, reason=_("Home care visits the citizen.")
-    )
-    return HomeCareAddResult(None, request=request)
-
-
-@transaction.atomic
-def screening_refer(
-    *,
-    screening: Screening,
-    actor: User,
-    consent_given: bool,
-    feedback_consent: bool = False,
-    note: str = "",
-):
-    """One tap from the tablet: refer the screened citizen to a bridge-builder."""
-    citizen = screening.citizen
-    reason = _("Screened with UCLA-3 on %(date)s: score %(score)s%(colour)s.") % {
-        "date": timezone.localtime(screening.screened_at).strftime("%d.%m.%Y"),
-        "score": screening.score,
-        "colour": f" ({screening.triage_label})" if screening.triage_label else "",
-    }
-    if screening.observations:
-        reason += "\n" + screening.observations
-    if note.strip():
-        reason += "\n" + note.strip()
-    return referral_create(
-        known_citizen=citizen,
-        source=ReferralSource.HOME_CARE,
-        reason=reason,
-        consent_given=consent_given,
-        consent_method=ConsentMethod.VERBAL,
-        feedback_consent=feedback_consent,
-        referrer=actor,
-    )

@@ -11,3 +11,8 @@ class FollowupsConfig(AppConfig):
         from followups.selectors import caseload_due_dates_register
 
         caseload_due_dates_register()
+        from followups.services import case_closed_followup
+        from referrals.services.cases import case_close_hook_add
+
+        # A closed case's tasks end or go to the colleague it is handed over to.
+        case_close_hook_add("followup_tasks", case_closed_followup)

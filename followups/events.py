@@ -27,6 +27,37 @@ HEADINGS = {
         "Call and hear how it is going (missed the first meeting: {what})"
     ),
     TaskOrigin.MISSED_SESSION: _("Call and hear how it is going ({offer}, {date})"),
+    TaskOrigin.BEFORE_SESSION: _("Call and ask: are you coming? ({offer}, {date})"),
+    TaskOrigin.PLACE_FREE: _("A place is free on «{offer}» – offer it to the citizen"),
+    TaskOrigin.VETTING_RENEWAL: _("Renew the certificate of {what}: it is in order until {date}"),
+    TaskOrigin.VETTING_MISSING: _("Get a certificate from {what}: a match under way needs one"),
+    TaskOrigin.VETTING_EXPIRED: _(
+        "The certificate of {what} is not in order: no visits in a private home until it is renewed"
+    ),
+    TaskOrigin.APPROACH_AGAIN: _(
+        "Approach the citizen again: they said “not now” on {date}, and agreed to be asked again"
+    ),
+    TaskOrigin.OFFER_PAUSED: _("«{offer}» is paused – find another offer for the citizen"),
+    TaskOrigin.OFFER_ARCHIVED: _("«{offer}» has stopped – find another offer for the citizen"),
+    TaskOrigin.OFFER_PAUSED_MATCHES: _(
+        "«{offer}» is paused: {count} matched citizens need another offer, and their "
+        "bridge-builders have a task about it"
+    ),
+    TaskOrigin.OFFER_ARCHIVED_MATCHES: _(
+        "«{offer}» has stopped: {count} matched citizens need another offer, and their "
+        "bridge-builders have a task about it"
+    ),
+    TaskOrigin.CONTACT_CONCERN: _("{what} wrote a concern after the contact on {date} – read it"),
+    TaskOrigin.CONTACT_WORRIED: _(
+        "{what} is worried about the citizen after the contact on {date} – read it and call"
+    ),
+    TaskOrigin.FIRST_MEETING_ASK_BY_PHONE: _(
+        "Call {what} and ask whether the new participant came to the first meeting on {date}: "
+        "there is no e-mail address to ask"
+    ),
+    TaskOrigin.CONTACT_MISSED_IN_A_ROW: _(
+        "The agreed contacts with {what} have not happened since {date} – hear how it is going"
+    ),
 }
 
 # Keys of `data` that name someone or something: taken out when the citizen is anonymised.
@@ -36,7 +67,7 @@ NAMING_KEYS = ("provider", "offer")
 def _values(data: dict) -> dict:
     """The values a heading is made of; one that is missing (taken out when the citizen was
     anonymised) leaves the task with its kind's name instead."""
-    values = {"what": data.get("provider"), "offer": data.get("offer")}
+    values = {"what": data.get("provider"), "offer": data.get("offer"), "count": data.get("count")}
     if data.get("date"):
         values["date"] = formats.date_format(date.fromisoformat(data["date"]), "SHORT_DATE_FORMAT")
     return {name: value for name, value in values.items() if value}

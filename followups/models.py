@@ -13,10 +13,15 @@ from followups.events import task_heading, task_outcome_text
 class Task(BaseModel):
     """Something a person must do for a citizen by a date: call, check, screen again, …"""
 
+    # Empty only for a coordinator's task about a volunteer (renewing their certificate) or an
+    # offer (one with matched citizens was paused), which must not name the citizens the
+    # volunteer sees or the offer has: `data` says whom or what it is about.
     citizen = models.ForeignKey(
         "referrals.Citizen",
         verbose_name=_("citizen"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="tasks",
     )
     case = models.ForeignKey(
@@ -91,6 +96,15 @@ class Task(BaseModel):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["due", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(citizen__isnull=False)
+                | Q(data__has_key="volunteer")
+                | Q(data__has_key="offer_id"),
+                name="task_about_citizen_or_volunteer",
+                violation_error_message=_("A task is about a citizen, a volunteer or an offer."),
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["assignee", "due"],

@@ -21,7 +21,9 @@ def _tasks_anonymise(citizen) -> int:
 
 
 def _tasks_in_use(citizens: QuerySet, cutoff) -> QuerySet:
-    return citizens.exclude(pk__in=Task.objects.filter(done_at__isnull=True).values("citizen_id"))
+    # Tasks about a volunteer have no citizen: a NULL in NOT IN would leave no citizen out.
+    open_tasks = Task.objects.filter(done_at__isnull=True, citizen__isnull=False)
+    return citizens.exclude(pk__in=open_tasks.values("citizen_id"))
 
 
 register(

@@ -1,36 +1,40 @@
 """Reminders about follow-up tasks: found in one set-based pass, sent exactly once.
 
 1. `reminders_queue(now=)` inserts one Notification row per reminder that is due — the day
-   before, on the day, the daily digest instead for those who chose it, and the escalation to
-   the team's leads when a task is overdue — with INSERT … ON CONFLICT DO NOTHING. The unique
+   before, on the day, the daily digest instead for those who chose it, the team's reminder of
+   a task nobody holds, and the escalation to the team's leads when a task is overdue (to its
+   other members without a lead, else to the administrators, who are told of the team only) —
+   with INSERT … ON CONFLICT DO NOTHING. The unique
    constraints on Notification make a second scan (beat firing twice, two `send_reminders` at
    once) insert nothing.
 2. A sender claims rows with `select_for_update(skip_locked=True)`, marks them claimed and
    commits, and only then sends; so two senders never send the same row. A sent row is marked
-   sent. A failure leaves the row pending with a later next attempt (doubling each time) until
-   BROBYG_REMINDER_MAX_ATTEMPTS, then failed. A row left claimed by a sender that died is
-   claimed again after BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS: a reminder is never lost, and only
-   a sender that dies between sending and marking can cause a second message.
+   sent. A failure leaves the row pending with a later next attempt (RETRY_STEPS: from a minute
+   to 12 hours, more than a day in all) until BROBYG_REMINDER_MAX_ATTEMPTS, then failed. A row
+   left claimed by a sender that died is claimed again after
+   BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS: a reminder is never lost, and only a sender that dies
+   between sending and marking can cause a second message.
 
 Messages are written in the recipient's language and link to the task.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.constants import ReminderPreference
+from accounts.constants import ReminderPreference, Role
 from accounts.models import Membership, User
 from followups.constants import Channel, NotificationStatus, ReminderKind
 from followups.models import Notification, Task
+from followups.selectors import TASK_ROLES
 from followups.sms import sms_send
 
 # --- Finding what is due -----------------------------------------------------------------------
@@ -101,29 +105,119 @@ def reminders_due(*, now: datetime) -> list[Notification]:
             [(None, today, *person) for person in people],
             ReminderKind.DIGEST,
         )
+    # A task nobody holds (a follow-up plan on a case no bridge-builder has taken) is in its
+    # team's queue: the team is told once, from the day before it is due, so someone takes it.
+    # One overdue long enough to be escalated is left to the escalation.
+    cutoff = today - timedelta(days=settings.BROBYG_ESCALATE_AFTER_DAYS)
+    unassigned = open_tasks.filter(assignee__isnull=True, team__isnull=False, due__gt=cutoff)
+    due_by = None
     if clock >= _at(settings.BROBYG_REMINDER_DUE_AT):
-        # Every lead of the task's team, except a lead who holds the task themself.
-        cutoff = today - timedelta(days=settings.BROBYG_ESCALATE_AFTER_DAYS)
+        due_by = today
+    if clock >= _at(settings.BROBYG_REMINDER_DAY_BEFORE_AT):
+        due_by = tomorrow
+    if due_by is not None:
+        queued = list(
+            unassigned.filter(due__lte=due_by).values_list("pk", "due", "team_id", "case_id")
+        )
+        people = _team_people({team_id for _pk, _due, team_id, _case in queued})
+        rows += _rows(
+            [
+                (pk, due, *person)
+                for pk, due, team_id, case_id in queued
+                for person in people.get(team_id, TeamPeople()).for_queue(has_case=bool(case_id))
+            ],
+            ReminderKind.UNASSIGNED,
+        )
+    if clock >= _at(settings.BROBYG_REMINDER_DUE_AT):
+        # The team's leads, except a lead who holds the task themself; a team without one to
+        # tell falls back to its other members who could take the task, and a team with none
+        # of those to the administrators, who are told of the team only (no citizen).
         overdue = list(
             open_tasks.filter(due__lte=cutoff, team__isnull=False).values_list(
-                "pk", "due", "team_id", "assignee_id"
+                "pk", "due", "team_id", "assignee_id", "case_id"
             )
         )
-        leads_by_team: dict = {}
-        for team_id, *lead in Membership.objects.filter(
-            is_lead=True,
-            user__is_active=True,
-            team_id__in={team_id for _pk, _due, team_id, _a in overdue},
-        ).values_list("team_id", "user_id", "user__email", "user__phone", "user__reminder_sms"):
-            leads_by_team.setdefault(team_id, []).append(lead)
-        leads = [
-            (pk, due, *lead)
-            for pk, due, team_id, assignee_id in overdue
-            for lead in leads_by_team.get(team_id, [])
-            if lead[0] != assignee_id
-        ]
-        rows += _rows(leads, ReminderKind.ESCALATION)
+        people = _team_people({team_id for _pk, _due, team_id, _a, _case in overdue})
+        admins = None
+        escalations = []
+        for pk, due, team_id, assignee_id, case_id in overdue:
+            team = people.get(team_id, TeamPeople())
+            recipients = team.for_escalation(holder_id=assignee_id, has_case=bool(case_id))
+            if not recipients and not team.leads:
+                if admins is None:
+                    admins = _administrators()
+                recipients = admins
+            escalations += [(pk, due, *person) for person in recipients]
+        rows += _rows(escalations, ReminderKind.ESCALATION)
     return rows
+
+
+_PERSON = ("user_id", "user__email", "user__phone", "user__reminder_sms")
+
+
+@dataclass
+class TeamPeople:
+    """A team's active members as reminders need them: (user id, e-mail, phone, wants SMS)."""
+
+    leads: list = field(default_factory=list)
+    # Members who may hold a task on a case (bridge-builders: home care never sees one), and
+    # members who may hold any task.
+    case_workers: list = field(default_factory=list)
+    task_holders: list = field(default_factory=list)
+
+    def _members(self, has_case: bool) -> list:
+        return self.case_workers if has_case else self.task_holders
+
+    def for_queue(self, *, has_case: bool) -> list:
+        return self.leads or self._members(has_case)
+
+    def for_escalation(self, *, holder_id, has_case: bool) -> list:
+        """The leads (not one who holds the task: they know); without a lead, the other members
+        who could take it over."""
+        if self.leads:
+            return [lead for lead in self.leads if lead[0] != holder_id]
+        return [person for person in self._members(has_case) if person[0] != holder_id]
+
+
+def _has_role(*roles: str):
+    return Exists(
+        User.groups.through.objects.filter(user_id=OuterRef("user_id"), group__name__in=roles)
+    )
+
+
+def _team_people(team_ids: set) -> dict:
+    """The active members of the teams, by team: one query."""
+    people: dict = {}
+    if not team_ids:
+        return people
+    rows = (
+        Membership.objects.filter(team_id__in=team_ids, user__is_active=True)
+        .annotate(
+            case_worker=_has_role(Role.BRIDGE_BUILDER),
+            task_holder=_has_role(*TASK_ROLES),
+        )
+        .order_by("team_id", "user_id")
+        .values_list("team_id", "is_lead", "case_worker", "task_holder", *_PERSON)
+    )
+    for team_id, is_lead, case_worker, task_holder, *person in rows:
+        team = people.setdefault(team_id, TeamPeople())
+        if is_lead:
+            team.leads.append(person)
+        if case_worker:
+            team.case_workers.append(person)
+        if task_holder:
+            team.task_holders.append(person)
+    return people
+
+
+def _administrators() -> list:
+    """The active administrators: the last to tell of a team that has no one to tell."""
+    return list(
+        User.objects.filter(is_active=True, groups__name=Role.ADMIN)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", "email", "phone", "reminder_sms")
+    )
 
 
 @transaction.atomic
@@ -216,21 +310,50 @@ def _url(path: str) -> str:
     return settings.BROBYG_BASE_URL + path
 
 
-def _who(citizen) -> str:
-    """The citizen as a message names them: first name and initial, no more."""
+def _who(task: Task) -> str:
+    """Whom the task is about, as a message names them: a citizen by first name and initial, no
+    more; a volunteer (a coordinator's task about their certificate) or an offer by the name it
+    keeps."""
+    citizen = task.citizen
+    if citizen is None:
+        return str(task.data.get("provider") or task.data.get("offer") or "")
     return f"{citizen.first_name} {citizen.last_name[:1]}.".strip()
+
+
+def _team_message(notification: Notification) -> Message:
+    """An overdue task on a team with no one on it to tell, to an administrator: which team,
+    and that it needs a lead or members. The administrator sees no citizen's record, so the
+    message names no citizen and says nothing of the task."""
+    task = notification.task
+    context = {
+        "team": task.team.name if task.team_id else "",
+        "days_overdue": (timezone.localdate() - task.due).days,
+        "url": _url(reverse("admin:accounts_team_change", args=[task.team_id])),
+    }
+    return Message(
+        subject=_("Brobyg: a team has an overdue task and no one to see to it (%(team)s)")
+        % {"team": context["team"]},
+        body=render_to_string("followups/email/escalation_to_administrator.txt", context),
+        sms=render_to_string("followups/sms/escalation_to_administrator.txt", context).strip(),
+    )
 
 
 def _task_message(notification: Notification) -> Message | None:
     task = notification.task
     if task is None or task.done_at is not None:
         return None
+    if notification.kind == ReminderKind.UNASSIGNED and task.assignee_id is not None:
+        return None  # someone has taken it since; they get their own reminders
     reassigned = task.assignee_id != notification.recipient_id
-    if notification.kind != ReminderKind.ESCALATION and reassigned:
+    if notification.kind in (ReminderKind.DAY_BEFORE, ReminderKind.DUE) and reassigned:
         return None  # given to someone else since; they get their own reminder
+    if notification.kind == ReminderKind.ESCALATION and not notification.recipient.has_perm(
+        "followups.view_task"
+    ):
+        return _team_message(notification)
     context = {
         "task": task,
-        "who": _who(task.citizen),
+        "who": _who(task),
         "kind": notification.kind,
         "url": _url(reverse("followups:task_detail", args=[task.pk])),
         "days_overdue": (timezone.localdate() - task.due).days,
@@ -239,6 +362,9 @@ def _task_message(notification: Notification) -> Message | None:
         ReminderKind.DAY_BEFORE: _("Brobyg: due tomorrow – %(what)s (%(who)s)"),
         ReminderKind.DUE: _("Brobyg: due today – %(what)s (%(who)s)"),
         ReminderKind.ESCALATION: _("Brobyg: overdue on your team – %(what)s (%(who)s)"),
+        ReminderKind.UNASSIGNED: _(
+            "Brobyg: nobody has this task on your team – %(what)s (%(who)s)"
+        ),
     }
     what = task.get_kind_display()
     subject = subjects[notification.kind] % {"what": what, "who": context["who"]}
@@ -263,7 +389,7 @@ def _digest_message(notification: Notification) -> Message | None:
     if not tasks:
         return None
     for task in tasks:
-        task.who = _who(task.citizen)
+        task.who = _who(task)
     context = {
         "day": day,
         "overdue": [t for t in tasks if t.due < day],
@@ -312,11 +438,22 @@ def _finish(notification: Notification, **fields) -> None:
     ).update(updated_at=timezone.now(), **fields)
 
 
+# The wait before each retry, in steps of BROBYG_REMINDER_RETRY_SECONDS (a minute): 1, 5, 15 and
+# 30 minutes, then 1, 2, 4, 8 and 12 hours. A blip in the mail server costs a minute, and the ten
+# attempts of BROBYG_REMINDER_MAX_ATTEMPTS span 27 h 51 min, so a mail server down for a night
+# and a day still gets the reminder out before it is marked failed. More attempts than steps
+# wait the last step again.
+RETRY_STEPS = (1, 5, 15, 30, 60, 120, 240, 480, 720)
+
+
 def _retry_delay(attempts: int) -> int:
-    return settings.BROBYG_REMINDER_RETRY_SECONDS * 2 ** max(attempts - 1, 0)
+    """Seconds to wait after the `attempts`-th failed attempt."""
+    step = RETRY_STEPS[min(max(attempts, 1), len(RETRY_STEPS)) - 1]
+    return settings.BROBYG_REMINDER_RETRY_SECONDS * step
 
 
-def _deliver_claimed(notification: Notification) -> Delivery:
+def _deliver_claimed(notification: Notification, *, now: datetime | None = None) -> Delivery:
+    now = now or timezone.now()
     try:
         message = notification_message(notification)
         if message is None:
@@ -333,11 +470,11 @@ def _deliver_claimed(notification: Notification) -> Delivery:
             notification,
             status=NotificationStatus.PENDING,
             last_error=error,
-            next_attempt_at=timezone.now() + timedelta(seconds=delay),
-            queued_at=timezone.now(),
+            next_attempt_at=now + timedelta(seconds=delay),
+            queued_at=now,
         )
         return Delivery(NotificationStatus.PENDING, retry_in=delay)
-    _finish(notification, status=NotificationStatus.SENT, sent_at=timezone.now())
+    _finish(notification, status=NotificationStatus.SENT, sent_at=now)
     return Delivery(NotificationStatus.SENT)
 
 
@@ -345,7 +482,7 @@ def _with_related(rows: list[Notification]) -> list[Notification]:
     related = {
         n.pk: n
         for n in Notification.objects.filter(pk__in=[r.pk for r in rows]).select_related(
-            "recipient", "task__citizen"
+            "recipient", "task__citizen", "task__team", "task__assignee"
         )
     }
     for row in rows:
@@ -363,7 +500,7 @@ def notification_deliver(*, notification_id, now: datetime | None = None) -> Del
     rows = _claim(Q(pk=notification_id) & _claimable(now, respect_backoff=False), now=now, limit=1)
     if not rows:
         return None
-    return _deliver_claimed(_with_related(rows)[0])
+    return _deliver_claimed(_with_related(rows)[0], now=now)
 
 
 @dataclass
@@ -392,15 +529,24 @@ def reminders_run(*, now: datetime | None = None, batch: int = 200) -> RunResult
     return RunResult(offered=offered, sent=sent, skipped=skipped, failed=failed)
 
 
+def _send_again(rows) -> int:
+    return rows.filter(status=NotificationStatus.FAILED).update(
+        status=NotificationStatus.PENDING,
+        next_attempt_at=None,
+        queued_at=None,
+        attempts=0,
+        updated_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def notification_retry(*, notification: Notification, actor: User | None = None) -> bool:
     """Send a failed reminder again (from the admin). True if it was failed."""
-    return bool(
-        Notification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
-            status=NotificationStatus.PENDING,
-            next_attempt_at=None,
-            queued_at=None,
-            attempts=0,
-            updated_at=timezone.now(),
-        )
-    )
+    return bool(_send_again(Notification.objects.filter(pk=notification.pk)))
+
+
+@transaction.atomic
+def notifications_retry_failed(*, actor: User | None = None) -> int:
+    """Send every failed reminder again, e.g. once the mail server is back (from the
+    administrator's start page): the next scan hands them to the workers. Returns how many."""
+    return _send_again(Notification.objects.all())

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User
 from accounts.selectors import user_team_ids
+from followups.constants import NotificationStatus
 from followups.models import Notification, Task
 from referrals.constants import CaseStatus
 from referrals.models import Case, Citizen
@@ -156,13 +157,20 @@ def my_tasks(*, user: User, today: date | None = None, done_limit: int = 20) -> 
     today = today or timezone.localdate()
     week_end = today + timedelta(days=6 - today.weekday())
     groups = {key: TaskGroup(key) for key in ("overdue", "today", "week", "later")}
-    mine = tasks_visible_to(user=user).filter(assignee=user)
+    visible = tasks_visible_to(user=user)
+    mine = visible.filter(assignee=user)
+    # One query for the user's open tasks and their teams' queue (the open tasks nobody holds).
     open_tasks = (
-        mine.filter(done_at__isnull=True)
+        visible.filter(done_at__isnull=True)
+        .filter(Q(assignee=user) | _queue_of(user))
         .select_related("citizen", "case")
-        .order_by("due", "created_at")
+        .order_by("due", "created_at", "id")
     )
+    queue = []
     for task in open_tasks:
+        if task.assignee_id is None:
+            queue.append(task)
+            continue
         if task.due < today:
             key = "overdue"
         elif task.due == today:
@@ -177,7 +185,19 @@ def my_tasks(*, user: User, today: date | None = None, done_limit: int = 20) -> 
         .select_related("citizen", "case")
         .order_by("-done_at")[:done_limit]
     )
-    return {"groups": list(groups.values()), "done": done, "today": today, "week_end": week_end}
+    return {
+        "groups": list(groups.values()),
+        "done": done,
+        "team_queue": queue,
+        "today": today,
+        "week_end": week_end,
+    }
+
+
+def _queue_of(user: User) -> Q:
+    """The team's queue: tasks nobody holds on the user's teams (a follow-up plan on a case no
+    bridge-builder has taken), for one of them to take."""
+    return Q(assignee__isnull=True, team_id__in=user_team_ids(user))
 
 
 def case_tasks(*, user: User, case: Case) -> list[Task]:
@@ -192,6 +212,21 @@ def case_tasks(*, user: User, case: Case) -> list[Task]:
     return [t for t in tasks if t.done_at is None] + sorted(
         (t for t in tasks if t.done_at is not None), key=lambda t: t.done_at, reverse=True
     )
+
+
+def case_open_work(*, user: User, case: Case) -> dict:
+    """The case's open tasks (that the user may see) and how many reminders about them wait to
+    be sent: what closing the case ends, or hands over."""
+    tasks = list(
+        tasks_visible_to(user=user)
+        .filter(case=case, done_at__isnull=True)
+        .select_related("assignee")
+        .order_by("due", "created_at", "id")
+    )
+    reminders = Notification.objects.filter(
+        task__in=[task.pk for task in tasks], status=NotificationStatus.PENDING
+    ).count()
+    return {"tasks": tasks, "reminders": reminders}
 
 
 # --- The outcome: UCLA-3 before and after ------------------------------------------------------
@@ -236,6 +271,11 @@ def screening_outcome(*, citizen: Citizen) -> ScoreChange | None:
 
 
 # --- The notification log ------------------------------------------------------------------------
+
+
+def failed_reminder_count() -> int:
+    """How many reminders could not be sent, for the administrator's start page."""
+    return Notification.objects.filter(status=NotificationStatus.FAILED).count()
 
 
 def notification_log(*, status: str = "") -> QuerySet[Notification]:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,8 +13,15 @@ from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.services import audit_record
 from core.validators import validate_meeting_date, validate_task_due
-from followups.constants import TaskKind, TaskOrigin, TaskOutcome
-from followups.models import Task, TeamFollowupSettings
+from followups.constants import (
+    NotificationStatus,
+    ReminderKind,
+    TaskKind,
+    TaskOrigin,
+    TaskOutcome,
+)
+from followups.models import Notification, Task, TeamFollowupSettings
+from referrals.constants import CloseReason
 
 
 @transaction.atomic
@@ -94,6 +102,179 @@ def task_complete(
     task.save(update_fields=[*fields, "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, fields=fields)
     return task
+
+
+@transaction.atomic
+def task_take(*, task: Task, actor: User) -> Task:
+    """Someone on the team takes a task nobody holds (from the team's queue)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.done_at is not None:
+        raise ValidationError({"task": _("The task is done already.")})
+    if task.assignee_id is not None:
+        if task.assignee_id == actor.pk:
+            return task
+        raise ValidationError({"task": _("Someone has taken the task already.")})
+    if not _may_hold_tasks(actor, task.team, actor):
+        raise ValidationError({"task": _("Only someone on the task's team can take it.")})
+    task.assignee = actor
+    task.save(update_fields=["assignee", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, fields=["assignee"])
+    return task
+
+
+# --- What ending a course, a match or an offer does to its tasks ---------------------------------
+
+
+def _drop_waiting_reminders(task_ids: list, *, except_to: User | None = None) -> None:
+    """Reminders about the tasks that are still waiting to be sent are not needed (the senders
+    would skip them when their turn came; marked now, none is left waiting). With `except_to`,
+    those to that person stay, as do escalations to a lead."""
+    rows = Notification.objects.filter(task_id__in=task_ids, status=NotificationStatus.PENDING)
+    if except_to is not None:
+        rows = rows.exclude(recipient=except_to).exclude(kind=ReminderKind.ESCALATION)
+    rows.update(status=NotificationStatus.SKIPPED, updated_at=timezone.now())
+
+
+@transaction.atomic
+def tasks_end(*, tasks: QuerySet[Task], actor: User | None, outcome_kind: str) -> int:
+    """Close every open task of `tasks` as Brobyg closed it (`outcome_kind`, a TaskOutcome):
+    what they were about has ended. Returns how many."""
+    open_tasks = list(tasks.filter(done_at__isnull=True).order_by("pk"))
+    for task in open_tasks:
+        task_complete(task=task, actor=actor, outcome_kind=outcome_kind)
+    _drop_waiting_reminders([task.pk for task in open_tasks])
+    return len(open_tasks)
+
+
+@transaction.atomic
+def tasks_hand_over(*, tasks: QuerySet[Task], to: User, actor: User | None) -> int:
+    """Give every open task of `tasks` to `to`, who gets the reminders about them from now on.
+    Returns how many changed hands."""
+    moved = list(
+        tasks.filter(done_at__isnull=True)
+        .exclude(assignee=to)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    for task in moved:
+        task.assignee = to
+        task.save(update_fields=["assignee", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, fields=["assignee"])
+    _drop_waiting_reminders([task.pk for task in moved], except_to=to)
+    return len(moved)
+
+
+def case_closed_followup(
+    *, case, actor: User | None, hand_over_to: User | None = None, approach_again_on=None
+) -> None:
+    """What closing a case does to its follow-up (referrals.services.case_close calls it, in its
+    transaction, once the case is closed): its open tasks end with the course, or go to the
+    colleague the bridge-builder hands them over to; and a citizen who said "not now" gets a
+    task on the day to approach them again, for the case's bridge-builder."""
+    if case.close_reason == CloseReason.MERGED:
+        return  # the course goes on in the other record's case
+    tasks = Task.objects.filter(case=case)
+    if hand_over_to is not None:
+        tasks_hand_over(tasks=tasks, to=hand_over_to, actor=actor)
+    else:
+        tasks_end(tasks=tasks, actor=actor, outcome_kind=TaskOutcome.CASE_CLOSED)
+    if approach_again_on is not None:
+        task_create(
+            citizen=case.citizen,
+            case=case,
+            team=case.team,
+            assignee=case.assignee or actor,
+            actor=actor,
+            kind=TaskKind.CALL_CITIZEN,
+            data={
+                "origin": TaskOrigin.APPROACH_AGAIN,
+                "date": timezone.localdate().isoformat(),
+            },
+            due=approach_again_on,
+        )
+
+
+def tasks_end_for_match(*, match_id, actor: User | None) -> int:
+    """A match ended: the tasks about it (its first meeting, its follow-up plan) end with it."""
+    return tasks_end(
+        tasks=Task.objects.filter(match_id=match_id),
+        actor=actor,
+        outcome_kind=TaskOutcome.MATCH_ENDED,
+    )
+
+
+_OFFER_STOPPED = {
+    # paused?: (the bridge-builder's task, the coordinators')
+    True: (TaskOrigin.OFFER_PAUSED, TaskOrigin.OFFER_PAUSED_MATCHES),
+    False: (TaskOrigin.OFFER_ARCHIVED, TaskOrigin.OFFER_ARCHIVED_MATCHES),
+}
+
+
+@transaction.atomic
+def tasks_offer_stopped(
+    *,
+    offer_id,
+    offer_title: str,
+    paused: bool,
+    matches: list,
+    coordinators: list[User],
+    coordinating_team: Team | None,
+    actor: User | None,
+) -> list[Task]:
+    """An offer was paused (`paused`) or stopped: for each of its open `matches` (with their
+    case), the case's bridge-builder gets a task to find the citizen another offer, due today
+    (so the day's reminder tells them); each of the offer's `coordinators` gets one task about
+    the offer, naming no citizen. A match that has such a task open gets no second one, and
+    the coordinators are told only of citizens newly told."""
+    bridge_origin, coordinator_origin = _OFFER_STOPPED[paused]
+    stopped = [TaskOrigin.OFFER_PAUSED, TaskOrigin.OFFER_ARCHIVED]
+    today = timezone.localdate()
+    made = []
+    told = set(
+        Task.objects.filter(
+            match_id__in=[match.pk for match in matches],
+            done_at__isnull=True,
+            data__origin__in=stopped,
+        ).values_list("match_id", flat=True)
+    )
+    for match in matches:
+        if match.pk in told:
+            continue
+        case = match.case
+        made.append(
+            task_create(
+                citizen=case.citizen,
+                case=case,
+                team=case.team,
+                assignee=case.assignee,
+                actor=actor,
+                kind=TaskKind.FIND_ANOTHER_OFFER,
+                data={"origin": bridge_origin, "offer": offer_title},
+                due=today,
+                match=match,
+            )
+        )
+    if not made:
+        return made  # nobody new to find another offer for
+    newly = len(made)
+    for coordinator in coordinators:
+        made.append(
+            task_create(
+                citizen=None,
+                team=coordinating_team,
+                assignee=coordinator,
+                actor=actor,
+                kind=TaskKind.FIND_ANOTHER_OFFER,
+                data={
+                    "origin": coordinator_origin,
+                    "offer_id": str(offer_id),
+                    "offer": offer_title,
+                    "count": newly,
+                },
+                due=today,
+            )
+        )
+    return made
 
 
 def task_team_for(*, citizen, case) -> Team | None:

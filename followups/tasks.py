@@ -25,8 +25,8 @@ def reminders_scan() -> int:
 
 @shared_task(bind=True, max_retries=None, soft_time_limit=60, time_limit=90)
 def reminder_send(self, notification_id: str) -> str | None:
-    """Send one reminder; on a failure (SMTP, SMS gateway) try again later, waiting twice as long
-    each time, until BROBYG_REMINDER_MAX_ATTEMPTS.
+    """Send one reminder; on a failure (SMTP, SMS gateway) try again later, waiting longer each
+    time (followups.reminders.RETRY_STEPS), until BROBYG_REMINDER_MAX_ATTEMPTS.
 
     Safe to run twice: the row is claimed under a lock and only a pending row can be claimed, so
     a second run finds it claimed or sent and does nothing.

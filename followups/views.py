@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.services import user_set_reminder_preferences
@@ -14,6 +15,7 @@ from core.http import safe_next_url
 from followups import selectors, services
 from followups.constants import NotificationStatus
 from followups.forms import CompleteForm, PlanForm, ReminderPreferencesForm, TaskForm, task_form_for
+from followups.reminders import notifications_retry_failed
 from referrals.selectors import case_get
 
 PAGE_SIZE = 50
@@ -27,6 +29,7 @@ def task_form(request, *, data=None, citizen=None) -> TaskForm:
 def _my_tasks_context(request, form=None) -> dict:
     context = selectors.my_tasks(user=request.user)
     shown = [t for g in context["groups"] for t in g.tasks] + context["done"]
+    shown += context["team_queue"]
     form = form or task_form(request)
     may_add = request.user.has_perm("followups.add_task")
     if may_add:
@@ -120,6 +123,21 @@ def task_done(request, task_id):
 
 
 @login_required
+@permission_required("followups.change_task", raise_exception=True)
+@require_POST
+def task_take(request, task_id):
+    """One tap on the team's queue: the task is the user's."""
+    task = selectors.task_get(user=request.user, task_id=task_id)
+    try:
+        services.task_take(task=task, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The task is now yours."))
+    return redirect(safe_next_url(request, reverse("followups:my_tasks")))
+
+
+@login_required
 @permission_required("followups.add_task", raise_exception=True)
 @require_POST
 def plan_create(request, case_id):
@@ -203,3 +221,22 @@ def notification_log(request):
             "query": f"status={status}" if status else "",
         },
     )
+
+
+@login_required
+@permission_required("followups.change_notification", raise_exception=True)
+@require_POST
+def notifications_send_again(request):
+    """Every failed reminder is sent again (the mail server is back): the next scan, within
+    minutes, hands them to the workers."""
+    count = notifications_retry_failed(actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d reminder will be sent again.",
+            "%(count)d reminders will be sent again.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect(safe_next_url(request, reverse("followups:notification_log")))

@@ -19,3 +19,10 @@ def case_followup(context, case) -> dict:
         "plan_form": PlanForm(prefix="plan"),
         "plan_days": followup_plan_days(team=case.team),
     }
+
+
+@register.simple_tag(takes_context=True)
+def case_open_work(context, case) -> dict:
+    """What closing the case ends or hands over, shown before it closes: its open tasks and
+    how many reminders about them are waiting to be sent."""
+    return selectors.case_open_work(user=context["request"].user, case=case)

@@ -38,6 +38,9 @@ class ActivityKind(models.TextChoices):
     SELF_HELP = "self_help", _("Self-help group")
     VOLUNTEERING = "volunteering", _("Doing something for others")
     NETWORK_CAFE = "network_cafe", _("Network café")
+    # A community where people practise being with others (øvefællesskab), often hosted by a
+    # bridge-builder on the way to a community of its own.
+    PRACTICE_COMMUNITY = "practice_community", _("Practice community")
     VISITING_FRIEND = "visiting_friend", _("Visiting friend")
     MENTOR = "mentor", _("Mentor")
     COURSE = "course", _("Course")
@@ -51,10 +54,15 @@ GROUP_ACTIVITY_KINDS = {
     ActivityKind.FOOD,
     ActivityKind.TRIPS,
     ActivityKind.NETWORK_CAFE,
+    ActivityKind.PRACTICE_COMMUNITY,
     ActivityKind.PEER_GROUP,
     ActivityKind.CRAFTS,
     ActivityKind.CULTURE,
 }
+
+# The offers a bridge-builder may create and host themself: a network café or a practice
+# community of their own team. Such a community is theirs, not yet "a lasting community".
+BRIDGE_BUILDER_HOSTED_KINDS = {ActivityKind.NETWORK_CAFE, ActivityKind.PRACTICE_COMMUNITY}
 
 
 class TargetGroup(models.TextChoices):
@@ -94,6 +102,9 @@ class OfferStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     ARCHIVED = "archived", _("Archived")
+    # Imported without a coordinating team or a place: in no directory and no matching until a
+    # coordinator has looked at it (offers.hsds.review).
+    FOR_REVIEW = "for_review", _("To be reviewed")
 
 
 class PriceKind(models.TextChoices):

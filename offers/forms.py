@@ -1,11 +1,14 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput, DateTimeInput
-from core.validators import LONG_TEXT_MAX, validate_meeting_date
+from core.validators import LONG_TEXT_MAX, validate_meeting_date, validate_phone
 from offers.constants import (
     UNMET_NEED_GROUP_SORTS,
     UNMET_NEED_WISH_ORDERS,
@@ -19,6 +22,10 @@ from offers.constants import (
     UnmetNeedStatus,
     Weekday,
 )
+from offers.models import OfferSchedule
+from offers.schedules import possible_meeting_dates
+from offers.selectors import directory_date
+from offers.services.offers import SCHEDULE_FIELDS, offer_data_errors, schedule_errors
 from referrals.constants import CITIZEN_LANGUAGES
 from referrals.models import postcode_validator
 from volunteers.forms import SlotField, chip_checkboxes
@@ -44,6 +51,26 @@ class MatchProfileForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=LONG_TEXT_MAX,
+    )
+    # Barriers someone solves: who drives, who goes along, who interprets.
+    needs_companion = forms.BooleanField(label=_("Needs someone to go along"), required=False)
+    companion_arranged_by = forms.CharField(
+        label=_("Going along arranged with"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. 'her daughter'. Empty: not arranged yet."),
+    )
+    transport_arranged_by = forms.CharField(
+        label=_("Transport arranged with"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. 'a neighbour who drives'. Empty: not arranged yet."),
+    )
+    language_help_arranged_by = forms.CharField(
+        label=_("Interpreter arranged with"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. 'her son interprets'. Empty: not arranged yet."),
     )
 
 
@@ -118,22 +145,40 @@ class OfferForm(forms.Form):
     transport_note = forms.CharField(label=_("About transport"), required=False, max_length=300)
     languages = chip_checkboxes(CITIZEN_LANGUAGES, _("Languages"))
     host_name = forms.CharField(label=_("Host"), required=False, max_length=200)
-    host_phone = forms.CharField(label=_("Host's phone"), required=False, max_length=32)
+    host_phone = forms.CharField(
+        label=_("Host's phone"), required=False, max_length=32, validators=[validate_phone]
+    )
     host_note = forms.CharField(
         label=_("How the host welcomes newcomers"), required=False, max_length=300
     )
     accompaniment_possible = forms.BooleanField(
         label=_("Accompaniment possible the first time"), required=False
     )
+    call_before_sessions = forms.BooleanField(
+        label=_("Call each citizen before every session"),
+        required=False,
+        help_text=_("'Are you coming tomorrow?': the bridge-builders get a call on their tasks."),
+    )
+    call_days_before = forms.IntegerField(
+        label=_("Days before the session"),
+        required=False,
+        min_value=1,
+        max_value=7,
+        initial=1,
+        help_text=_("1: the day before."),
+    )
     contact_email = forms.EmailField(label=_("E-mail"), required=False)
-    contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    contact_phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=32, validators=[validate_phone]
+    )
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     is_public = forms.BooleanField(
         label=_("Show in the public directory"), required=False, initial=True
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, offer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.offer = offer
         if organisations is not None:
             self.fields = {
                 "organisation": forms.ModelChoiceField(
@@ -142,12 +187,29 @@ class OfferForm(forms.Form):
                 **self.fields,
             }
 
+    def clean(self):
+        cleaned = super().clean()
+        # What the services would refuse is said now, on its field, with everything else that
+        # is wrong: not one refusal per save.
+        for field, messages in offer_data_errors(self.offer_data(), instance=self.offer).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, messages)
+        return cleaned
+
     def offer_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+        data = {k: v for k, v in self.cleaned_data.items() if k != "organisation"}
+        if data.get("call_days_before") is None:
+            # Left empty: as it was (a new offer: the day before).
+            data.pop("call_days_before", None)
+        return data
 
 
 class ScheduleForm(forms.Form):
-    frequency = forms.ChoiceField(label=_("How often"), choices=Frequency.choices, required=False)
+    # The meeting time the row shows, so that a save changes that one and keeps the others.
+    id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=[("", "–"), *Frequency.choices], required=False
+    )
     weekday = forms.TypedChoiceField(
         label=_("Weekday"),
         choices=[("", "–"), *Weekday.choices],
@@ -176,19 +238,74 @@ class ScheduleForm(forms.Form):
     ends_at = forms.TimeField(
         label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
+    valid_from = forms.DateField(
+        label=capfirst(OfferSchedule._meta.get_field("valid_from").verbose_name),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Every other week: the weeks are counted from here."),
+    )
+    valid_until = forms.DateField(
+        label=capfirst(OfferSchedule._meta.get_field("valid_until").verbose_name),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: no end."),
+    )
+
+    def __init__(self, *args, number=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "Meeting 2: ...", as the coordinator counts the rows.
+        self.number = number
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank() or cleaned.get("DELETE"):
+            return cleaned
+        for field, message in schedule_errors(cleaned, number=self.number or 1).items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
 
     def is_blank(self) -> bool:
-        return not (self.cleaned_data.get("frequency") and self.cleaned_data.get("starts_at"))
+        """Nothing filled in: an empty row for one more meeting time, not a meeting time."""
+        data = getattr(self, "cleaned_data", {})
+        return all(data.get(field) in (None, "") for field in SCHEDULE_FIELDS)
 
 
-ScheduleFormSet = formset_factory(ScheduleForm, extra=1, max_num=10)
+class BaseScheduleFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "number": None if index is None else index + 1}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this meeting time")
+
+
+ScheduleFormSet = formset_factory(
+    ScheduleForm, formset=BaseScheduleFormSet, extra=1, max_num=10, can_delete=True
+)
+
+
+# How far back the attendance form offers the days an offer met.
+ATTENDANCE_WEEKS_BACK = 12
 
 
 class AttendanceForm(forms.Form):
     date = forms.DateField(label=_("Session date"), widget=DateInput(), initial=timezone.localdate)
 
-    def __init__(self, *args, matches=(), **kwargs):
+    def __init__(self, *args, matches=(), offer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if offer is not None:
+            # The days the offer met lately, the latest first: attendance is for those only.
+            today = timezone.localdate()
+            days = possible_meeting_dates(
+                offer.schedules.all(), today - timedelta(weeks=ATTENDANCE_WEEKS_BACK), today
+            )[::-1]
+            self.fields["date"] = forms.TypedChoiceField(
+                label=_("Session date"),
+                choices=[(day.isoformat(), directory_date(day, weekday=True)) for day in days],
+                coerce=date.fromisoformat,
+                initial=days[0].isoformat() if days else None,
+            )
         self.matches = list(matches)
         for match in self.matches:
             # A first name only where the citizen agreed to share with this offer.

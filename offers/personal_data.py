@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.personal_data import PersonalDataSection, register
 from offers.constants import MatchEndReason, MatchStatus
-from offers.models import Match, MatchProfile, UnmetNeed
-from offers.services import match_end
+from offers.models import (
+    ContactAgreement,
+    ContactLogEntry,
+    Match,
+    MatchProfile,
+    OfferWaitingListEntry,
+    UnmetNeed,
+)
+from offers.services import contact_log_anonymise, match_end
 
 
 def _matches_anonymise(citizen) -> int:
@@ -36,11 +43,13 @@ register(
         order=64,
         rows=lambda citizen: (
             Match.objects.filter(citizen=citizen)
-            .select_related("offer", "volunteer")
+            .select_related("offer", "volunteer", "group")
             .order_by("created_at")
         ),
         fields=[
             "offer",
+            # A group on the offer the citizen takes part in through the match ("hold 3").
+            "group",
             "volunteer",
             "volunteer_role",
             "status",
@@ -74,6 +83,10 @@ register(
             "wants_company_of_others",
             "accepts_remote",
             "wishes",
+            "needs_companion",
+            "companion_arranged_by",
+            "transport_arranged_by",
+            "language_help_arranged_by",
         ],
     )
 )
@@ -93,5 +106,55 @@ register(
         rows=lambda citizen: UnmetNeed.objects.filter(case__citizen=citizen).order_by("created_at"),
         fields=["category", "wanted", "postcode", "created_at", "met_at"],
         anonymise=_unmet_needs_anonymise,
+    )
+)
+
+
+# Which full offers the citizen waited for, and when they were offered a place or left the list.
+# No free text: the rows stay as they are (a closed case has left every list).
+register(
+    PersonalDataSection(
+        key="offer_waiting_list",
+        label=_("Waiting lists for offers"),
+        order=66,
+        rows=lambda citizen: (
+            OfferWaitingListEntry.objects.filter(citizen=citizen)
+            .select_related("offer")
+            .order_by("created_at")
+        ),
+        fields=["offer", "created_at", "offered_at", "left_at", "left_reason"],
+    )
+)
+
+
+# Recurring contact on a match (offers/contact.py): the agreed rhythm, and each contact logged
+# with the topics parked for next time and any concern. The rows stay (dates and outcomes); the
+# topics and concerns are the citizen's life in words, and go.
+register(
+    PersonalDataSection(
+        key="contact_agreements",
+        label=_("Agreed regular contact"),
+        order=68,
+        rows=lambda citizen: (
+            ContactAgreement.objects.filter(match__citizen=citizen)
+            .select_related("match__citizen", "match__offer", "match__volunteer")
+            .order_by("starts_on", "created_at")
+        ),
+        fields=["match", "rhythm", "weekday", "at", "channel", "starts_on", "ends_on"],
+    )
+)
+
+register(
+    PersonalDataSection(
+        key="contact_log",
+        label=_("Logged contacts"),
+        order=68,
+        rows=lambda citizen: (
+            ContactLogEntry.objects.filter(match__citizen=citizen)
+            .select_related("match__citizen", "match__offer", "match__volunteer")
+            .order_by("on", "created_at")
+        ),
+        fields=["match", "on", "outcome", "topics_next_time", "concern", "worried"],
+        anonymise=contact_log_anonymise,
     )
 )

@@ -2,12 +2,16 @@
 enforce (offers/services.py's match_* functions, MATCH_TRANSITIONS), so that the template only
 shows the buttons of the steps offered and decides nothing."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
+
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from offers.constants import MATCH_TRANSITIONS, MatchStatus, OfferStatus, ProviderResponse
 from offers.models import Match, Offer
-from offers.services.offers import OFFER_STATUS_STEPS
+from offers.services.matches import first_meeting_outcome_open
+from offers.services.offers import offer_status_steps_from
 
 # The steps of a match the page posts to offers:match_action, by the name in its address.
 MATCH_ACTIONS = ("accept", "decline", "meeting", "came", "missed", "end")
@@ -23,7 +27,8 @@ class MatchActions:
     decline: bool = False
     # Plan the first meeting, or move it once planned (match_plan_first_meeting).
     meeting: bool = False
-    # Whether the citizen came to the first meeting (match_record_first_meeting).
+    # Whether the citizen came to the first meeting (match_record_first_meeting): from the
+    # meeting's day.
     came: bool = False
     missed: bool = False
     # End the match (match_end).
@@ -44,26 +49,34 @@ def match_actions(*, match: Match, user: User) -> MatchActions:
     steps = MATCH_TRANSITIONS[match.status]
     answer = MatchStatus.ACCEPTED in steps
     meeting_planned = match.status == MatchStatus.FIRST_MEETING
+    # match_record_first_meeting takes only a planned first meeting whose day has come.
+    outcome = first_meeting_outcome_open(match)
     return MatchActions(
         accept=answer,
         decline=answer,
         meeting=MatchStatus.FIRST_MEETING in steps,
-        # match_record_first_meeting takes only a match whose first meeting is planned.
-        came=meeting_planned,
-        missed=meeting_planned,
+        came=outcome,
+        missed=outcome,
         end=MatchStatus.ENDED in steps,
         meeting_planned=meeting_planned,
     )
 
 
+# A request waits for the offer's or the volunteer's answer until the first meeting is planned:
+# from then on the meeting answers it (whether the citizen came).
+ANSWERED_BY_THE_REQUEST = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
+
+
 @dataclass(frozen=True)
 class ProviderActions:
-    """What the coordinator's requests page offers the offer's or the volunteer's side."""
+    """What the coordinator's requests page offers the offer's or the volunteer's side: the
+    actions of the section the match is in (provider_request_sections)."""
 
-    # Confirm or decline the request (match_respond): while no answer is given and the citizen
-    # has not yet come to the first meeting (nor the match ended).
+    # Confirm or decline the request (match_respond): a new request, not yet answered, whose
+    # first meeting is not yet planned.
     respond: bool = False
-    # Whether the citizen came to the first meeting (match_record_first_meeting).
+    # Whether the citizen came to the first meeting (match_record_first_meeting): from the
+    # meeting's day.
     first_meeting_outcome: bool = False
 
 
@@ -71,9 +84,55 @@ def provider_actions(*, match: Match) -> ProviderActions:
     """The steps the requests page offers for `match`: those the services would take now."""
     return ProviderActions(
         respond=match.provider_response == ProviderResponse.PENDING
-        and match.status not in (MatchStatus.ACTIVE, MatchStatus.ENDED),
-        first_meeting_outcome=match.status == MatchStatus.FIRST_MEETING,
+        and match.status in ANSWERED_BY_THE_REQUEST,
+        first_meeting_outcome=first_meeting_outcome_open(match),
     )
+
+
+def provider_request_section(match: Match) -> str:
+    """The section of the requests page a match belongs in, by its state: a new request to
+    answer ("pending"), confirmed and waiting for the first meeting ("waiting"), its first
+    meeting planned ("meetings"), under way ("active"); "" once it has ended."""
+    if match.status in ANSWERED_BY_THE_REQUEST:
+        return "pending" if match.provider_response == ProviderResponse.PENDING else "waiting"
+    return {MatchStatus.FIRST_MEETING: "meetings", MatchStatus.ACTIVE: "active"}.get(
+        match.status, ""
+    )
+
+
+def provider_request_sections(*, matches: Iterable[Match]) -> dict[str, list[Match]]:
+    """The coordinator's open matches in the sections of the requests page: each match once
+    (however often it is given), oldest first, marked with the actions of its section
+    (`steps`)."""
+    sections: dict[str, list[Match]] = {"pending": [], "meetings": [], "waiting": [], "active": []}
+    seen = set()
+    for match in sorted(matches, key=lambda m: (m.created_at, str(m.pk))):
+        section = provider_request_section(match)
+        if match.pk in seen or not section:
+            continue
+        seen.add(match.pk)
+        match.steps = provider_actions(match=match)
+        sections[section].append(match)
+    return sections
+
+
+def match_awaiting(match: Match) -> str:
+    """Whose answer the match waits for, in the reader's language ("" when nobody's): the
+    citizen's to a proposal, the offer's coordinator's or the volunteer's to a request (until
+    the first meeting is planned, which answers it)."""
+    waiting = []
+    if match.status == MatchStatus.PROPOSED:
+        waiting.append(_("Awaiting the citizen's answer"))
+    if (
+        match.provider_response == ProviderResponse.PENDING
+        and match.status in ANSWERED_BY_THE_REQUEST
+    ):
+        waiting.append(
+            _("Awaiting the volunteer's answer")
+            if match.volunteer_id
+            else _("Awaiting the coordinator's answer")
+        )
+    return " · ".join(waiting)
 
 
 @dataclass(frozen=True)
@@ -86,7 +145,7 @@ class OfferStatusSteps:
 
 
 def offer_status_steps(*, offer: Offer) -> OfferStatusSteps:
-    steps = OFFER_STATUS_STEPS.get(offer.status, set())
+    steps = offer_status_steps_from(offer)
     return OfferStatusSteps(
         pause=OfferStatus.PAUSED in steps,
         activate=OfferStatus.ACTIVE in steps,

@@ -7,24 +7,32 @@ never in the directory: it lists what a citizen can join now.
 """
 
 import math
+import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
+    Func,
     Min,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Power, Sqrt
+from django.db.models.functions import Coalesce, Power, Sqrt
 from django.http import Http404
 from django.utils import formats
 from django.utils.text import capfirst
@@ -45,7 +53,21 @@ from offers.constants import (
     Strategy,
     UnmetNeedStatus,
 )
-from offers.models import Match, Offer, OfferSchedule, UnmetNeed, offer_stale_before
+from offers.directory_search import (
+    MAX_WORDS,
+    SearchWords,
+    search_words,
+    search_words_read,
+    text_search,
+)
+from offers.models import (
+    Match,
+    Offer,
+    OfferSchedule,
+    OfferWaitingListEntry,
+    UnmetNeed,
+    offer_stale_before,
+)
 from places.geo import KM_PER_DEGREE, bounding_box
 from places.models import Postcode
 from referrals.constants import OPEN_STATUSES, ConsentPurpose
@@ -63,7 +85,16 @@ CATEGORY_VALUES = {*Strategy.values, *ActivityKind.values}
 # The furthest a directory search reaches around a place.
 MAX_DISTANCE_KM = 200
 
-DIRECTORY_SORTS = ("title", "distance")
+# "relevance": the best match to the words first; "distance": nearest the place first.
+DIRECTORY_SORTS = ("relevance", "title", "distance")
+
+# How many towns an unknown place suggests at most, and how alike their names must be
+# (pg_trgm's word_similarity, 0–1).
+PLACE_SUGGESTIONS = 5
+PLACE_SIMILARITY = 0.3
+
+# How many different words a directory search looks for at most.
+DIRECTORY_MAX_WORDS = MAX_WORDS
 
 # How many offers the map shows at most (the list pages through all of them).
 MAP_POINTS_LIMIT = 500
@@ -91,19 +122,29 @@ class Area:
     centre: tuple[float, float] | None = None
     label: str = ""
 
+    @property
+    def known(self) -> bool:
+        """A postcode or town of the postcode table: somewhere the search can be about."""
+        return self.centre is not None
+
+
+# "5200", or "5200 Odense V" as the directory itself writes a place.
+_POSTCODE_FIRST = re.compile(r"^(\d{4})(?:\s|$)")
+
 
 def directory_area(*, text: str) -> Area | None:
-    """The postcode or town a visitor typed, with the centre to measure distances from."""
+    """The postcode or town a visitor typed, with the centre to measure distances from. A place
+    the postcode table does not know has no centre (`known` is False)."""
     text = " ".join((text or "").split())
     if not text:
         return None
-    if text.isdigit() and len(text) == 4:
-        postcode = Postcode.objects.filter(code=text).first()
+    if code := _POSTCODE_FIRST.match(text):
+        postcode = Postcode.objects.filter(code=code.group(1)).first()
         if postcode is None:
-            return Area(text=text, codes=[text], label=text)
+            return Area(text=text, label=text)
         return Area(
             text=text,
-            codes=[text],
+            codes=[postcode.code],
             centre=(postcode.latitude, postcode.longitude),
             label=str(postcode),
         )
@@ -120,19 +161,99 @@ def directory_area(*, text: str) -> Area | None:
     )
 
 
+def _trigrams_available() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')")
+        return cursor.fetchone()[0]
+
+
+def directory_place_suggestions(*, text: str) -> list[dict]:
+    """Towns whose name is close to a place nobody knows ("Odnse": Odense), best first, as
+    {"name": ...}. With pg_trgm, by trigram word similarity; without it, the towns beginning
+    with the same three letters. A town with several postcodes ("Odense C", "Odense V") is
+    suggested once, by the name they share, which finds them all."""
+    text = " ".join((text or "").split())
+    if not text or text[:4].isdigit():
+        return []
+    if _trigrams_available():
+        names = (
+            Postcode.objects.annotate(
+                score=Func(Value(text), F("name"), function="word_similarity")
+            )
+            .filter(score__gte=PLACE_SIMILARITY)
+            .order_by("-score", "name")
+            .values_list("name", flat=True)
+        )
+    else:
+        names = Postcode.objects.filter(name__istartswith=text[:3]).values_list("name", flat=True)
+    names = list(dict.fromkeys(names[:50]))
+    suggestions = []
+    for name in names:
+        town = name.split()[0]
+        shared = town != name and sum(other.split()[0] == town for other in names) > 1
+        suggestion = town if shared else name
+        if suggestion not in suggestions:
+            suggestions.append(suggestion)
+    return [{"name": name} for name in suggestions[:PLACE_SUGGESTIONS]]
+
+
+def directory_sort(*, sort: str = "", q: str = "", area: Area | None = None) -> str:
+    """The order a search is shown in. Nearest first only from a known place (and there by
+    default); the best match to the words first when there are words; else by title."""
+    if area is not None and area.known and sort in ("", "distance"):
+        return "distance"
+    if sort == "title" or not search_words(q):
+        return "title"
+    return "relevance"
+
+
+def _public_place() -> dict:
+    """Where the public may see an offer is (`public_latitude`, `public_longitude`): an offer in
+    a private home at its postcode's centre, never at the door; any other at its own place."""
+    # directory_postcode_latitude/longitude (offers/migrations/0012_directory_full_text_search):
+    # a look-up the planner knows to be cheap, where a subquery would be counted for every offer.
+    return {
+        name: Case(
+            When(
+                in_private_home=True,
+                then=Func(F("postcode"), function=f"directory_postcode_{column}"),
+            ),
+            default=F(column),
+            output_field=FloatField(),
+        )
+        for name, column in (("public_latitude", "latitude"), ("public_longitude", "longitude"))
+    }
+
+
 def _distance_km(lat: float, lon: float):
-    """The distance from (lat, lon) in km, as places.geo.distance_km computes it, in SQL."""
+    """The distance from (lat, lon) in km, as places.geo.distance_km computes it, in SQL, to
+    where the public may see the offer is (`_public_place`)."""
     cos_lat = math.cos(math.radians(lat))
     distance = Value(KM_PER_DEGREE) * Sqrt(
-        Power(F("latitude") - Value(lat), 2)
-        + Power((F("longitude") - Value(lon)) * Value(cos_lat), 2)
+        Power(F("public_latitude") - Value(lat), 2)
+        + Power((F("public_longitude") - Value(lon)) * Value(cos_lat), 2)
     )
     # An offer by phone or online has no distance: it is as near as the citizen's phone.
     return Case(
-        When(Q(is_remote=True) | Q(latitude__isnull=True), then=Value(None)),
+        When(Q(is_remote=True) | Q(public_latitude__isnull=True), then=Value(None)),
         default=distance,
         output_field=FloatField(),
     )
+
+
+def _unknown_place(area: Area) -> ValidationError:
+    return ValidationError(
+        {
+            "area": _(
+                "We do not know the place «{place}» – search for a postcode or a town."
+            ).format(place=area.text)
+        }
+    )
+
+
+def directory_search_words(*, q: str) -> SearchWords:
+    """What of the words typed the directory searches for, and which it leaves out."""
+    return search_words_read(q)
 
 
 def directory_search(
@@ -145,44 +266,78 @@ def directory_search(
     weekday: int | None = None,
     sort: str = "",
 ) -> QuerySet[Offer]:
-    """The offers matching a visitor's search, with `distance_km` when a place is known.
+    """The offers matching a visitor's search, with `distance_km` when a place is known, sorted
+    as directory_sort says. The words are matched by offers.directory_search.
 
     Offers by phone or online match every place. Raises ValidationError naming the filter when
-    a filter cannot be used (an unknown category, a distance around an unknown place).
+    a filter cannot be used (an unknown category, a place the postcode table does not know).
     """
+    _shown, found = _directory_search(
+        user=user, q=q, category=category, area=area, km=km, weekday=weekday, sort=sort
+    )
+    return found
+
+
+def directory_found(
+    *,
+    user,
+    q: str = "",
+    category: str = "",
+    area: Area | None = None,
+    km: int | None = None,
+    weekday: int | None = None,
+    sort: str = "",
+) -> "DirectoryFound":
+    """The offers of directory_search, found once, for a list with its count, a page and a map
+    (directory_map_points)."""
+    shown, found = _directory_search(
+        user=user, q=q, category=category, area=area, km=km, weekday=weekday, sort=sort
+    )
+    return DirectoryFound(found=found, shown=shown, once=bool(search_words(q)))
+
+
+def _directory_search(
+    *,
+    user,
+    q: str,
+    category: str,
+    area: Area | None,
+    km: int | None,
+    weekday: int | None,
+    sort: str,
+) -> tuple[QuerySet[Offer], QuerySet[Offer]]:
+    """Every offer the caller may find, with what the directory shows of each (`shown`), and
+    those of them the search finds, sorted (`found`)."""
     if category and category not in CATEGORY_VALUES:
         raise ValidationError({"category": _("Choose one of the categories.")})
     if weekday is not None and weekday not in range(7):
         raise ValidationError({"weekday": _("Choose a day of the week.")})
     if sort and sort not in DIRECTORY_SORTS:
-        raise ValidationError({"sort": _("Sort by title or distance.")})
-    if km is not None:
-        if area is None:
-            raise ValidationError(
-                {"km": _("Give a postcode or town to measure the distance from.")}
-            )
-        if area.centre is None:
-            raise ValidationError(
-                {
-                    "area": _("We do not know where {place} is. Try a postcode.").format(
-                        place=area.text
-                    )
-                }
-            )
-        if not 0 < km <= MAX_DISTANCE_KM:
-            raise ValidationError(
-                {"km": _("Give a distance from 1 to {km} km.").format(km=MAX_DISTANCE_KM)}
-            )
-
-    offers = (
-        directory_offers(user=user).select_related("organisation").prefetch_related("schedules")
-    )
-    for word in q.split():
-        offers = offers.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Q(organisation__name__icontains=word)
+        raise ValidationError({"sort": _("Sort by relevance, title or distance.")})
+    if km is not None and area is None:
+        raise ValidationError({"km": _("Give a postcode or town to measure the distance from.")})
+    if area is not None and not area.known:
+        # Never "1 offer in Xyzby" when the one is by phone: say the place is unknown.
+        raise _unknown_place(area)
+    if km is not None and not 0 < km <= MAX_DISTANCE_KM:
+        raise ValidationError(
+            {"km": _("Give a distance from 1 to {km} km.").format(km=MAX_DISTANCE_KM)}
         )
+
+    shown = (
+        directory_offers(user=user)
+        .select_related("organisation")
+        .prefetch_related("schedules")
+        .annotate(**_public_place())
+    )
+    if area is not None:
+        shown = shown.annotate(distance_km=_distance_km(*area.centre))
+    else:
+        shown = shown.annotate(distance_km=Value(None, output_field=FloatField()))
+    offers = shown
+    words = text_search(q)
+    for word in words.filters:
+        offers = offers.filter(word)
     if category in Strategy.values:
         offers = offers.filter(strategy=category)
     elif category:
@@ -190,8 +345,6 @@ def directory_search(
     if weekday is not None:
         offers = offers.filter(json_list_contains("weekdays", weekday))
     if area is not None:
-        if area.centre is not None:
-            offers = offers.annotate(distance_km=_distance_km(*area.centre))
         if km is not None:
             min_lat, max_lat, min_lon, max_lon = bounding_box(*area.centre, km)
             # The box lets the database narrow the rows before the exact distance is measured.
@@ -199,41 +352,103 @@ def directory_search(
             offers = offers.filter(Q(is_remote=True) | (nearby & Q(distance_km__lte=km)))
         else:
             in_place = Q(postcode__in=area.codes)
-            if not area.text.isdigit():
+            if not area.text[:4].isdigit():
                 in_place |= Q(city__icontains=area.text)
             offers = offers.filter(Q(is_remote=True) | in_place)
-    else:
-        offers = offers.annotate(distance_km=Value(None, output_field=FloatField()))
 
-    by_distance = area is not None and area.centre is not None and sort != "title"
-    if by_distance:
-        return offers.order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
-    return offers.order_by("title", "pk")
+    sorted_by = directory_sort(sort=sort, q=q, area=area)
+    if sorted_by == "distance":
+        return shown, offers.order_by(F("distance_km").asc(nulls_last=True), "title", "pk")
+    if sorted_by == "relevance":
+        return shown, offers.annotate(relevance=words.rank).order_by("-relevance", "title", "pk")
+    return shown, offers.order_by("title", "pk")
 
 
-def directory_map_points(offers: QuerySet[Offer]) -> list[dict]:
-    """Where the offers of a search are, for the map: one query, however many offers."""
-    rows = (
-        offers.prefetch_related(None)
-        .filter(is_remote=False, latitude__isnull=False, longitude__isnull=False)
-        .values("id", "title", "address", "postcode", "city", "latitude", "longitude")[
-            :MAP_POINTS_LIMIT
-        ]
+def _on_map() -> ExpressionWrapper:
+    """The offer has a place the public may see on the map."""
+    return ExpressionWrapper(
+        Q(is_remote=False, public_latitude__isnull=False, public_longitude__isnull=False),
+        output_field=BooleanField(),
     )
-    return [
-        {
-            "id": str(row["id"]),
-            "title": row["title"],
-            "place": ", ".join(
-                part
-                for part in (row["address"], f"{row['postcode']} {row['city']}".strip())
-                if part
-            ),
-            "lat": round(row["latitude"], 5),
-            "lng": round(row["longitude"], 5),
-        }
-        for row in rows
-    ]
+
+
+_MAP_FIELDS = (
+    "id",
+    "title",
+    "address",
+    "postcode",
+    "city",
+    "in_private_home",
+    "public_latitude",
+    "public_longitude",
+)
+
+
+class DirectoryFound(Sequence):
+    """The offers a search found, in order: a list for the Paginator, and the map's points
+    (directory_map_points).
+
+    A search with words is done once, in one query that lists the offers' ids in order (and
+    which of them go on the map); the count, the page and the map are read from those ids by
+    their primary key. So a search of words that find many offers costs the database one
+    search, not one for the count, one for the page and one for the map. Without words each
+    is a cheap query of its own, and listing every id would cost more."""
+
+    def __init__(self, *, found: QuerySet[Offer], shown: QuerySet[Offer], once: bool):
+        self.found = found
+        self.shown = shown
+        self.ids: list | None = None
+        self.map_ids: list = []
+        if once:
+            rows = found.prefetch_related(None).annotate(on_map=_on_map())
+            self.ids = []
+            for pk, on_map in rows.values_list("pk", "on_map"):
+                self.ids.append(pk)
+                if on_map and len(self.map_ids) < MAP_POINTS_LIMIT:
+                    self.map_ids.append(pk)
+
+    def __len__(self) -> int:
+        return self.found.count() if self.ids is None else len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        if self.ids is None:
+            return list(self.found[index])
+        ids = self.ids[index]
+        offers = {offer.pk: offer for offer in self.shown.filter(pk__in=ids).order_by()}
+        # An offer archived since the search is no longer shown.
+        return [offers[pk] for pk in ids if pk in offers]
+
+
+def directory_map_points(found: DirectoryFound) -> list[dict]:
+    """Where the offers of a search are, for the map: one query, however many offers, in the
+    search's order. An offer in a private home is at its postcode's centre, with no address."""
+    if found.ids is None:
+        rows = (
+            found.found.prefetch_related(None)
+            .filter(is_remote=False, public_latitude__isnull=False, public_longitude__isnull=False)
+            .values(*_MAP_FIELDS)[:MAP_POINTS_LIMIT]
+        )
+        return [directory_map_point(row) for row in rows]
+    rows = found.shown.prefetch_related(None).filter(pk__in=found.map_ids).order_by()
+    by_id = {row["id"]: row for row in rows.values(*_MAP_FIELDS)}
+    return [directory_map_point(by_id[pk]) for pk in found.map_ids if pk in by_id]
+
+
+def directory_map_point(row) -> dict:
+    """One offer on the map (a values() row or an offer of directory_offer_get)."""
+    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    address = "" if get("in_private_home") else get("address")
+    return {
+        "id": str(get("id")),
+        "title": get("title"),
+        "place": ", ".join(
+            part for part in (address, f"{get('postcode')} {get('city')}".strip()) if part
+        ),
+        "lat": round(get("public_latitude"), 5),
+        "lng": round(get("public_longitude"), 5),
+    }
 
 
 def directory_offer_get(*, user, offer_id) -> Offer:
@@ -243,6 +458,7 @@ def directory_offer_get(*, user, offer_id) -> Offer:
             directory_offers(user=user)
             .select_related("organisation")
             .prefetch_related("schedules", "organisation__contacts")
+            .annotate(**_public_place())
             .get(pk=offer_id)
         )
     except (Offer.DoesNotExist, ValueError, ValidationError):
@@ -638,3 +854,88 @@ def unmet_need_wishes(
         .select_related("case")
         .order_by(*orderings.get(order, orderings["newest"]))
     )
+
+
+# --- Waiting lists for full offers ----------------------------------------------------------------
+
+
+def _open_waiting_entries():
+    return OfferWaitingListEntry.objects.filter(left_at__isnull=True)
+
+
+def waiting_counts(offer_ids) -> dict:
+    """How many citizens are on each offer's waiting list (those offered a place that came free
+    included, until they take it): the ranking's "Full – N on the waiting list". A count for
+    every offer asked about, 0 where nobody waits; counts only, nothing about anyone. One
+    query."""
+    ids = {uuid.UUID(str(offer_id)) for offer_id in offer_ids}
+    if not ids:
+        return {}
+    counts = dict.fromkeys(ids, 0)
+    rows = (
+        _open_waiting_entries()
+        .filter(offer_id__in=ids)
+        .values("offer_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    counts.update({row["offer_id"]: row["count"] for row in rows})
+    return counts
+
+
+def full_offer_ids(offer_ids) -> set:
+    """Those of the offers that a newcomer goes on the waiting list for: active, and no place
+    free that is not held for someone on the list. One query."""
+    held = Subquery(
+        _open_waiting_entries()
+        .filter(offer=OuterRef("pk"), offered_at__isnull=False)
+        .order_by()
+        .values("offer")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return set(
+        Offer.objects.filter(
+            pk__in=list(offer_ids), status=OfferStatus.ACTIVE, capacity__isnull=False
+        )
+        .annotate(held=Coalesce(held, 0))
+        .filter(capacity__lte=F("places_taken") + F("held"))
+        .values_list("pk", flat=True)
+    )
+
+
+def _in_queue(entries: QuerySet[OfferWaitingListEntry]) -> QuerySet[OfferWaitingListEntry]:
+    """Each entry with its place in its offer's queue (`position`, from 1) and the queue's
+    length (`queue_length`): first come, first served."""
+    queue = _open_waiting_entries().filter(offer=OuterRef("offer")).order_by().values("offer")
+    ahead = queue.filter(
+        Q(created_at__lt=OuterRef("created_at"))
+        | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+    )
+    return entries.annotate(
+        position=Coalesce(Subquery(ahead.annotate(count=Count("id")).values("count")), 0) + 1,
+        queue_length=Subquery(queue.annotate(count=Count("id")).values("count")),
+    )
+
+
+def waiting_list_of_case(*, case) -> list[OfferWaitingListEntry]:
+    """The offers the case's citizen waits for, each with its place in the queue, for the
+    case's matching page (whose read of the case is logged already)."""
+    entries = _in_queue(
+        _open_waiting_entries().filter(case=case).select_related("offer__organisation")
+    )
+    return list(entries.order_by("created_at", "pk"))
+
+
+def offer_waiting_list(*, user: User, offer: Offer) -> list[OfferWaitingListEntry]:
+    """The offer's waiting list in turn, for those who may view offers. Each entry is `named`
+    where the reader may see the citizen's case (the bridge-builders of the citizen's team):
+    only then may a page show who it is, and each name shown is a read of the citizen's data.
+    Nobody else learns more than how many wait."""
+    if not (user.is_authenticated and user.has_perm("offers.view_offer")):
+        return []
+    named = Exists(cases_visible_to(user=user).filter(pk=OuterRef("case_id")))
+    entries = _in_queue(
+        _open_waiting_entries().filter(offer=offer).select_related("citizen").annotate(named=named)
+    )
+    return list(entries.order_by("created_at", "pk"))

@@ -68,13 +68,15 @@ VOLUNTEERS = [
         VolunteerStatus.APPROVED,
         40,
     ),
+    # A besøgsven and a telefonven: free on Wednesday mornings, when she calls Fatima as her
+    # telefonven (offers/demo/matches.py).
     (
         "Yasmin",
         "Haddad",
         "5220",
         ["visiting_friend", "phone_friend"],
         ["coffee", "crafts"],
-        [7, 10],
+        [6, 7, 10],
         2,
         VolunteerStatus.ACTIVE,
         100,

@@ -4,10 +4,11 @@ from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput
 from core.slots import ALL_SLOTS, Weekday
-from core.validators import LONG_TEXT_MAX, SEARCH_MAX
+from core.validators import LONG_TEXT_MAX, SEARCH_MAX, validate_phone
 from referrals.constants import CITIZEN_LANGUAGES, Interest
 from referrals.models import postcode_validator
 from volunteers.constants import VettingKind, VolunteerRole, VolunteerStatus
+from volunteers.services import volunteer_may_leave_once_free, volunteer_status_steps_from
 
 # The week as checkboxes and a list of choices as chips: volunteers' forms use them, and so do
 # offers' (a citizen's wishes for matching), which build on volunteers.
@@ -58,7 +59,9 @@ def chip_checkboxes(choices, label, **kwargs):
 class VolunteerForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, validators=[validate_phone]
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     postcode = forms.CharField(label=_("Postcode"), max_length=4, validators=[postcode_validator])
     roles = chip_checkboxes(VolunteerRole.choices, _("Roles"))
@@ -92,8 +95,24 @@ class VettingForm(forms.Form):
 
 
 class VolunteerStatusForm(forms.Form):
+    """The statuses the volunteer can go to from where they are (the service's own steps,
+    volunteer_status_steps_from); why they left only when leaving is one of them."""
+
     status = forms.ChoiceField(label=_("New status"), choices=VolunteerStatus.choices)
     reason = forms.CharField(label=_("Why they left"), required=False, max_length=300)
+
+    def __init__(self, *args, volunteer, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = volunteer_status_steps_from(volunteer)
+        self.fields["status"].choices = [
+            (value, label) for value, label in VolunteerStatus.choices if value in steps
+        ]
+        if volunteer_may_leave_once_free(volunteer):
+            self.fields["status"].help_text = _(
+                "To mark the volunteer as left, end their matches first."
+            )
+        if VolunteerStatus.LEFT not in steps:
+            del self.fields["reason"]
 
 
 class VolunteerRequestForm(forms.Form):

@@ -130,6 +130,13 @@ class Volunteer(BaseModel):
     def places_left(self) -> int:
         return max(self.capacity - self.load, 0)
 
+    @property
+    def role_labels(self) -> list[str]:
+        """The roles as people read them ("Telefonven (phone friend)"), not their codes."""
+        return [
+            str(VolunteerRole(role).label) for role in self.roles if role in VolunteerRole.values
+        ]
+
 
 class VolunteerRequest(BaseModel):
     """A citizen waiting for a volunteer in a given role: the waiting list is made of these."""

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.db.models import Exists, Expression, F, OuterRef, Q, QuerySet, Value
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.constants import Role, TeamKind
 from accounts.models import User
@@ -11,6 +12,7 @@ from accounts.selectors import user_team_ids
 from core.db import json_list_contains
 from referrals.selectors import citizens_visible_to
 from volunteers.models import Volunteer, VolunteerRequest
+from volunteers.vetting import VettingWarning, vetting_warning_on
 
 
 def volunteers_managed_by(*, user: User) -> QuerySet[Volunteer]:
@@ -58,6 +60,27 @@ def open_matches_of_volunteer(*, volunteer: Volunteer) -> list:
     volunteer may know of them (offers.selectors.matches_mark_shared decides)."""
     reader = _MATCH_READERS.get("open_matches_of_volunteer")
     return reader(volunteer=volunteer) if reader else []
+
+
+def vetting_readers_set(*, matches_needing_vetting: Callable[..., set]) -> None:
+    """`matches_needing_vetting(volunteer=…)`: the ids of the volunteer's open matches that bring
+    them into a private home (volunteers/vetting.py); offers hands it in at start-up."""
+    _MATCH_READERS["matches_needing_vetting"] = matches_needing_vetting
+
+
+def volunteer_vetting_status(*, volunteer: Volunteer) -> tuple[VettingWarning | None, set]:
+    """What the volunteer's page marks: what is wrong with the certificate, when an open match
+    needs it, and the ids of those matches."""
+    reader = _MATCH_READERS.get("matches_needing_vetting")
+    needing = reader(volunteer=volunteer) if reader else set()
+    if not needing:
+        return None, set()
+    warning = vetting_warning_on(
+        seen=volunteer.vetting_seen_on,
+        renewal_due=volunteer.vetting_renewal_due,
+        on=timezone.localdate(),
+    )
+    return warning, needing if warning else set()
 
 
 def volunteer_search(

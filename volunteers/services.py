@@ -1,5 +1,6 @@
 """Every change to volunteers and to the waiting list for them."""
 
+from collections.abc import Callable
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -151,6 +152,23 @@ def volunteer_record_vetting(*, volunteer: Volunteer, data: dict, actor: User) -
     return volunteer
 
 
+def volunteer_status_steps_from(volunteer: Volunteer) -> set[str]:
+    """The statuses volunteer_set_status takes the volunteer to now, for the service and the
+    volunteer's page alike: VOLUNTEER_TRANSITIONS, except that a volunteer who has citizens
+    leaves only once their matches have ended."""
+    steps = set(VOLUNTEER_TRANSITIONS.get(volunteer.status, set()))
+    if volunteer.load:
+        steps.discard(VolunteerStatus.LEFT)
+    return steps
+
+
+def volunteer_may_leave_once_free(volunteer: Volunteer) -> bool:
+    """Whether the volunteer could leave now but for the citizens they have."""
+    return bool(volunteer.load) and VolunteerStatus.LEFT in VOLUNTEER_TRANSITIONS.get(
+        volunteer.status, set()
+    )
+
+
 @transaction.atomic
 def volunteer_set_status(
     *, volunteer: Volunteer, status: str, actor: User, reason: str = ""
@@ -158,7 +176,9 @@ def volunteer_set_status(
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if status == volunteer.status:
         return volunteer
-    if status not in VOLUNTEER_TRANSITIONS.get(volunteer.status, set()):
+    if status not in volunteer_status_steps_from(volunteer):
+        if status == VolunteerStatus.LEFT and volunteer_may_leave_once_free(volunteer):
+            raise ValidationError({"status": _("End the volunteer's matches before they leave.")})
         raise ValidationError(
             {
                 "status": _("A volunteer cannot go from {old} to {new}.").format(
@@ -170,8 +190,6 @@ def volunteer_set_status(
     if status == VolunteerStatus.LEFT:
         if not reason.strip():
             raise ValidationError({"reason": _("Say why the volunteer left.")})
-        if volunteer.load:
-            raise ValidationError({"status": _("End the volunteer's matches before they leave.")})
         volunteer.left_reason = reason.strip()
         volunteer.left_on = timezone.localdate()
         fields += ["left_reason", "left_on"]
@@ -218,3 +236,24 @@ def volunteer_request_close(*, request: VolunteerRequest, actor: User, match=Non
     audit_record(
         actor=actor, action=AuditAction.UPDATE, obj=request, fields=["closed_at", "fulfilled_by"]
     )
+
+
+# --- The daily reminders about certificates ------------------------------------------------------
+# The matches a certificate is needed for and the follow-up tasks are offers' and followups' rows:
+# offers makes the reminders and hands the maker in at start-up (OffersConfig.ready), as it does
+# the readers of volunteers.selectors, so volunteers imports neither.
+
+_VETTING_REMINDERS: dict[str, Callable[..., int]] = {}
+
+
+def vetting_reminders_set(*, create: Callable[..., int]) -> None:
+    """`create(on=…)`: the day's reminders about certificates; returns how many tasks it made."""
+    _VETTING_REMINDERS["create"] = create
+
+
+def vetting_reminders_make(*, on: date | None = None) -> int:
+    """The day's reminders about certificates running out (volunteers/vetting.py): the
+    coordinator is asked to renew, the bridge-builders of the matches that need one are told once
+    it has run out. Each is made once, however often this runs."""
+    create = _VETTING_REMINDERS.get("create")
+    return create(on=on or timezone.localdate()) if create else 0

@@ -153,6 +153,7 @@ def load_matching(scale_name: str, *, seed_value: int = 2026, out=print) -> dict
                     json.dumps([weekday * 3 + {10: 0, 14: 1, 19: 2}[hour]]),
                     organisation.pk,
                     team.pk,
+                    "[]",  # not held for review
                 )
                 schedules.append(
                     (
@@ -219,6 +220,7 @@ def load_matching(scale_name: str, *, seed_value: int = 2026, out=print) -> dict
                 "slots",
                 "organisation_id",
                 "team_id",
+                "review_reasons",
             ],
             offers(),
         )

@@ -55,6 +55,8 @@ LOCAL_APPS = [
     "offers",
     "volunteers",
     "followups",
+    # MedCom CareCommunication messages from GP systems (FHIR, /fhir/).
+    "medcom",
     "privacy",
     "stats",
     # The benchmark harness: its seed_bench command loads every app's tables.
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After (inside) the CSP: lets a single sign-on session's sign-out go on to the provider.
+    "accounts.middleware.SingleSignOnMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -172,7 +176,10 @@ AUTHENTICATION_BACKENDS = [
     # Refuses a sign-in while the user name is locked out from that address, before the
     # password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # User name and password; while single sign-on is on, for the break-glass admin only.
+    "accounts.backends.PasswordBackend",
+    # Single sign-on with the municipality's identity provider (OpenID Connect, accounts.oidc).
+    "accounts.oidc.SingleSignOnBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -225,6 +232,49 @@ OTP_TOTP_ISSUER = env.str("BROBYG_2FA_ISSUER", default="Brobyg")
 # (`manage.py two_factor_code`, or the user admin); it works this many hours.
 BROBYG_TWO_FACTOR_CODE_HOURS = env.int("BROBYG_TWO_FACTOR_CODE_HOURS", default=72)
 
+# --- Single sign-on (OpenID Connect) -------------------------------------------------------------
+
+# The municipality's identity provider: its issuer (discovery at ISSUER/.well-known/openid-
+# configuration), and Brobyg's client id and secret there. With an issuer set, staff sign in
+# through it and passwords are for the break-glass admins below only (accounts.oidc,
+# docs/decisions/0016-single-sign-on.md).
+BROBYG_OIDC_ISSUER = env.str("BROBYG_OIDC_ISSUER", default="").rstrip("/")
+BROBYG_OIDC_CLIENT_ID = env.str("BROBYG_OIDC_CLIENT_ID", default="")
+BROBYG_OIDC_CLIENT_SECRET = env.str("BROBYG_OIDC_CLIENT_SECRET", default="")
+if BROBYG_OIDC_ISSUER and not (BROBYG_OIDC_CLIENT_ID and BROBYG_OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "BROBYG_OIDC_ISSUER is set: set BROBYG_OIDC_CLIENT_ID and BROBYG_OIDC_CLIENT_SECRET too "
+        "(Brobyg's client at the identity provider)"
+    )
+BROBYG_OIDC_SCOPES = env.str("BROBYG_OIDC_SCOPES", default="openid profile email")
+# The claim with the person's groups, mapped to roles and teams in the admin ("Single sign-on
+# groups"). A dotted name reaches into an object (Keycloak: realm_access.roles).
+BROBYG_OIDC_GROUPS_CLAIM = env.str("BROBYG_OIDC_GROUPS_CLAIM", default="groups")
+# Refuse a sign-in the provider did not confirm with two factors. Off, such a person confirms
+# the sign-in with Brobyg's own code instead (BROBYG_REQUIRE_2FA).
+BROBYG_OIDC_REQUIRE_MFA = env.bool("BROBYG_OIDC_REQUIRE_MFA", default=True)
+# What counts as two factors: `amr` (RFC 8176) with one of these values, each of which says
+# by itself that the provider used several factors, or with two different methods (`pwd` and
+# `otp`); or one of these levels in `acr` (by default NSIS substantial and high, as from MitID
+# Erhverv). A single method (`otp`, `sms`, `hwk`, ...) is one factor: do not list one here.
+BROBYG_OIDC_MFA_AMR = env.list("BROBYG_OIDC_MFA_AMR", default=["mfa"])
+BROBYG_OIDC_MFA_ACR = env.list(
+    "BROBYG_OIDC_MFA_ACR",
+    default=[
+        "https://data.gov.dk/concept/core/nsis/Substantial",
+        "https://data.gov.dk/concept/core/nsis/High",
+    ],
+)
+# Sent to the provider as acr_values when set, to ask it for two factors.
+BROBYG_OIDC_ACR_VALUES = env.str("BROBYG_OIDC_ACR_VALUES", default="")
+# User names that may still sign in with a password (and Brobyg's own code) while single sign-on
+# is on: administrators only, for when the identity provider is down.
+BROBYG_OIDC_BREAK_GLASS_USERS = env.list("BROBYG_OIDC_BREAK_GLASS_USERS", default=[])
+BROBYG_OIDC_SIGN_ALGORITHM = env.str("BROBYG_OIDC_SIGN_ALGORITHM", default="RS256")
+BROBYG_OIDC_TIMEOUT_SECONDS = env.float("BROBYG_OIDC_TIMEOUT_SECONDS", default=10.0)
+# Clocks differ a little: an ID token is accepted this many seconds either side of its times.
+BROBYG_OIDC_CLOCK_SKEW_SECONDS = env.int("BROBYG_OIDC_CLOCK_SKEW_SECONDS", default=60)
+
 # --- Language and time --------------------------------------------------------------------------
 
 LANGUAGE_CODE = "da"
@@ -233,6 +283,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
+# How dates are typed in forms, in either language: day first (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------------
@@ -269,6 +321,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON that can be read and kept, or a 400 (core.api.parsers); forms as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "token": env.str("BROBYG_TOKEN_THROTTLE", default="20/min"),
@@ -354,6 +412,24 @@ CELERY_BEAT_SCHEDULE = {
     "anonymise-after-retention": {
         "task": "privacy.tasks.retention_anonymise",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Asks coordinators to renew volunteers' certificates in time, and tells the bridge-builders
+    # of the matches that need one once it has run out (once each, however often it runs).
+    "remind-vetting-renewals": {
+        "task": "volunteers.tasks.vetting_reminders_daily",
+        "schedule": crontab(hour=6, minute=15),
+    },
+    # "Kommer du i morgen?": a call to each citizen expected at a coming session of a group
+    # offer that asks for it (once each, however often it runs), before the day's reminders.
+    "call-before-sessions": {
+        "task": "offers.tasks.session_calls_daily",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Agreed contacts nobody logged count as missed after two days: a run of them makes a task
+    # for the bridge-builder (once per run, however often it runs).
+    "check-missed-contacts": {
+        "task": "offers.tasks.contact_missed_sweep",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 
@@ -454,19 +530,36 @@ BROBYG_OFFER_STALE_MONTHS = env.int("BROBYG_OFFER_STALE_MONTHS", default=6)
 BROBYG_VETTING_RENEWAL_YEARS = env.int("BROBYG_VETTING_RENEWAL_YEARS", default=2)
 # Coordinators are warned this many days before a certificate must be renewed.
 BROBYG_VETTING_WARN_DAYS = env.int("BROBYG_VETTING_WARN_DAYS", default=60)
-# How much each part counts when suggestions are ranked (the sum need not be 1).
+# How much each part counts when suggestions are ranked (the sum need not be 1). Each part is a
+# value from -1 to 1 times its weight: a part that does not fit can take points away (an offer
+# for a target group the citizen is not in, an age far outside the offer's, a full offer), so the
+# mismatches a bridge-builder would never suggest sink instead of merely missing points.
 BROBYG_MATCH_WEIGHTS = {
+    # The citizen's own words (their wishes and the referral's) found in the offer.
+    "wish": env.float("BROBYG_MATCH_WEIGHT_WISH", default=4.0),
     "interests": env.float("BROBYG_MATCH_WEIGHT_INTERESTS", default=3.0),
     "activity": env.float("BROBYG_MATCH_WEIGHT_ACTIVITY", default=2.0),
     "distance": env.float("BROBYG_MATCH_WEIGHT_DISTANCE", default=3.0),
     "schedule": env.float("BROBYG_MATCH_WEIGHT_SCHEDULE", default=2.0),
-    "age": env.float("BROBYG_MATCH_WEIGHT_AGE", default=1.0),
-    "target_group": env.float("BROBYG_MATCH_WEIGHT_TARGET_GROUP", default=1.0),
-    "places": env.float("BROBYG_MATCH_WEIGHT_PLACES", default=0.5),
+    "age": env.float("BROBYG_MATCH_WEIGHT_AGE", default=3.0),
+    "target_group": env.float("BROBYG_MATCH_WEIGHT_TARGET_GROUP", default=4.0),
+    "places": env.float("BROBYG_MATCH_WEIGHT_PLACES", default=1.0),
+    # Transport and someone to go along: what the offer solves and what is still to arrange.
+    "practical": env.float("BROBYG_MATCH_WEIGHT_PRACTICAL", default=2.0),
+    # For someone hard of hearing: a hearing loop helps, contact by phone speaks against.
+    "hearing": env.float("BROBYG_MATCH_WEIGHT_HEARING", default=3.0),
+    # For a citizen who needs language help: the offer in their language, or an interpreter.
+    "language": env.float("BROBYG_MATCH_WEIGHT_LANGUAGE", default=2.0),
     "load": env.float("BROBYG_MATCH_WEIGHT_LOAD", default=1.0),
 }
 # How long the e-mailed "did the citizen come?" link works.
 BROBYG_CONFIRM_LINK_DAYS = env.int("BROBYG_CONFIRM_LINK_DAYS", default=14)
+# Recurring contact on a match (offers/contact.py): how long a volunteer's link to log contacts
+# works, how many requests an address may make with such links, and how many agreed contacts
+# missed in a row make a task for the bridge-builder.
+BROBYG_CONTACT_LINK_DAYS = env.int("BROBYG_CONTACT_LINK_DAYS", default=183)
+BROBYG_CONTACT_LINK_THROTTLE = env.str("BROBYG_CONTACT_LINK_THROTTLE", default="30/hour")
+BROBYG_CONTACT_MISSED_IN_A_ROW = env.int("BROBYG_CONTACT_MISSED_IN_A_ROW", default=2)
 # How many suggestions of each kind the case page and the API show.
 BROBYG_SUGGESTIONS_PER_KIND = env.int("BROBYG_SUGGESTIONS_PER_KIND", default=5)
 # Geocoding of addresses: empty uses the postcode's centre; "dawa" asks the Danish address
@@ -490,9 +583,10 @@ BROBYG_REMINDER_DUE_AT = env.str("BROBYG_REMINDER_DUE_AT", default="07:00")
 BROBYG_REMINDER_DIGEST_AT = env.str("BROBYG_REMINDER_DIGEST_AT", default="07:00")
 # A task this many days overdue is escalated to the leads of its team.
 BROBYG_ESCALATE_AFTER_DAYS = env.int("BROBYG_ESCALATE_AFTER_DAYS", default=3)
-# Sending: attempts before a reminder is marked failed, the first retry's delay (doubling after
-# that), and how long a reminder may stay claimed by a sender before another takes it over.
-BROBYG_REMINDER_MAX_ATTEMPTS = env.int("BROBYG_REMINDER_MAX_ATTEMPTS", default=6)
+# Sending: attempts before a reminder is marked failed, the unit of the waits between them
+# (followups.reminders.RETRY_STEPS: 1, 5, 15, 30 units, then 1 to 12 hours; ten attempts span
+# more than a day), and how long a reminder may stay claimed by a sender before another takes it.
+BROBYG_REMINDER_MAX_ATTEMPTS = env.int("BROBYG_REMINDER_MAX_ATTEMPTS", default=10)
 BROBYG_REMINDER_RETRY_SECONDS = env.int("BROBYG_REMINDER_RETRY_SECONDS", default=60)
 BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS = env.int(
     "BROBYG_REMINDER_CLAIM_TIMEOUT_SECONDS", default=15 * 60
@@ -517,3 +611,9 @@ BROBYG_STATS_CONNECTIONS = env.int("BROBYG_STATS_CONNECTIONS", default=2)
 # issued; a new password or signing out on all devices ends it sooner. Systems' tokens are
 # issued for longer (`manage.py create_service_account --days`).
 BROBYG_API_TOKEN_HOURS = env.int("BROBYG_API_TOKEN_HOURS", default=8)
+
+# --- MedCom -------------------------------------------------------------------------------------
+
+# The SOR codes MedCom messages may be addressed to (comma-separated): a message to any other
+# receiver is refused. Empty: any receiver.
+BROBYG_MEDCOM_SOR = env.list("BROBYG_MEDCOM_SOR", default=[])

@@ -14,17 +14,24 @@ from offers.hsds.common import (
     _LANGUAGE_LABELS,
     ACTIVITY_TAXONOMY,
     DAY_CODES,
+    DETAIL_TAXONOMY,
+    DETAILS,
     FEATURE_TAXONOMY,
     FEATURES,
     INTEREST_TAXONOMY,
+    ORGANISATION_KIND_TAXONOMY,
+    OTHER_LANGUAGE,
     STRATEGY_TAXONOMY,
     TARGET_GROUP_TAXONOMY,
     TAXONOMY_DESCRIPTIONS,
     _anchor,
     _clock,
     _uid,
+    contact_id,
+    schedule_ids,
 )
 from offers.models import Offer, OfferSchedule
+from places.selectors import postcode_get
 
 # --- Export -------------------------------------------------------------------------------------
 
@@ -38,9 +45,9 @@ def _phone(number: str, *, id_parts: tuple, **links) -> dict:
     return _without_empty({"id": _uid(*id_parts), "number": number, "type": "voice", **links})
 
 
-def _schedule(schedule: OfferSchedule, offer: Offer) -> dict:
+def _schedule(schedule: OfferSchedule, offer: Offer, schedule_id: str) -> dict:
     record = {
-        "id": str(schedule.pk),
+        "id": schedule_id,
         "service_id": str(offer.pk),
         "opens_at": _clock(schedule.starts_at),
         "closes_at": _clock(schedule.ends_at),
@@ -88,29 +95,43 @@ def _term(taxonomy: str, code: str, label) -> dict:
     }
 
 
+def _attribute(owner_id, link_entity: str, taxonomy: str, code: str, label, value=None) -> dict:
+    record = {
+        "id": _uid(owner_id, "attribute", taxonomy, code),
+        "link_id": str(owner_id),
+        "link_entity": link_entity,
+        "taxonomy_term_id": _uid("term", taxonomy, code),
+        "taxonomy_term": _term(taxonomy, code, label),
+    }
+    if value is not None:
+        record["value"] = str(value)
+    return record
+
+
 def _attributes(offer: Offer) -> list[dict]:
-    terms = [(STRATEGY_TAXONOMY, offer.strategy, offer.get_strategy_display())]
+    terms = [(STRATEGY_TAXONOMY, offer.strategy, offer.get_strategy_display(), None)]
     for taxonomy, values, choices in (
         (ACTIVITY_TAXONOMY, offer.activity_kinds, ActivityKind.choices),
         (INTEREST_TAXONOMY, offer.interests, Interest.choices),
         (TARGET_GROUP_TAXONOMY, offer.target_groups, TargetGroup.choices),
     ):
         labels = dict(choices)
-        terms += [(taxonomy, v, labels[v]) for v in values if v in labels]
+        terms += [(taxonomy, v, labels[v], None) for v in values if v in labels]
     terms += [
-        (FEATURE_TAXONOMY, code, _(label))
+        (FEATURE_TAXONOMY, code, _(label), None)
         for code, (field_name, label) in FEATURES.items()
         if getattr(offer, field_name)
     ]
+    if "other" in offer.languages:
+        terms.append((FEATURE_TAXONOMY, OTHER_LANGUAGE, _("Another language"), None))
+    terms += [
+        (DETAIL_TAXONOMY, code, _(label), getattr(offer, field_name))
+        for code, (field_name, label) in DETAILS.items()
+        if getattr(offer, field_name) not in (None, "")
+    ]
     return [
-        {
-            "id": _uid(offer.pk, "attribute", taxonomy, code),
-            "link_id": str(offer.pk),
-            "link_entity": "service",
-            "taxonomy_term_id": _uid("term", taxonomy, code),
-            "taxonomy_term": _term(taxonomy, code, label),
-        }
-        for taxonomy, code, label in terms
+        _attribute(offer.pk, "service", taxonomy, code, label, value)
+        for taxonomy, code, label, value in terms
     ]
 
 
@@ -185,26 +206,37 @@ def _accessibility(offer: Offer, location_id: str) -> list[dict]:
 def _location(offer: Offer, page_url: str) -> dict:
     location_id = _uid(offer.pk, "location")
     if offer.is_remote:
-        return {
-            "id": location_id,
-            "location_type": "virtual",
-            "name": _("By phone or online"),
-            "url": offer.website or page_url,
-            "languages": _languages(offer, location_id=location_id),
-        }
+        return _without_empty(
+            {
+                "id": location_id,
+                "location_type": "virtual",
+                "name": _("By phone or online"),
+                "url": offer.website or page_url,
+                "transportation": offer.transport_note,
+                "accessibility": _accessibility(offer, location_id),
+                "languages": _languages(offer, location_id=location_id),
+            }
+        )
+    latitude, longitude, address = offer.latitude, offer.longitude, offer.address
+    if offer.in_private_home:
+        # Someone's home is not published: the postcode and town, at the postcode's centre, as in
+        # the directory. The address is given to those who sign up.
+        centre = postcode_get(code=offer.postcode)
+        latitude, longitude = (centre.latitude, centre.longitude) if centre else (None, None)
+        address = ""
     return _without_empty(
         {
             "id": location_id,
             "location_type": "physical",
-            "name": offer.address or offer.title,
-            "latitude": offer.latitude,
-            "longitude": offer.longitude,
+            "name": address or offer.title,
+            "latitude": latitude,
+            "longitude": longitude,
             "transportation": offer.transport_note,
             "addresses": [
                 {
                     "id": _uid(offer.pk, "address"),
                     "location_id": location_id,
-                    "address_1": offer.address,
+                    "address_1": address,
                     "city": offer.city,
                     # Denmark has regions, not states; the postcode and town place the address.
                     "state_province": "",
@@ -220,7 +252,8 @@ def _location(offer: Offer, page_url: str) -> dict:
 
 
 def _organisation(organisation: Organisation) -> dict:
-    # HSDS requires a description; the organisation's kind ("Forening") always gives one.
+    # HSDS requires a description; the organisation's kind ("Forening") always gives one. The
+    # kind itself travels as a term, for an import to read back.
     return _without_empty(
         {
             "id": str(organisation.pk),
@@ -240,7 +273,7 @@ def _organisation(organisation: Organisation) -> dict:
             "contacts": [
                 _without_empty(
                     {
-                        "id": str(contact.pk),
+                        "id": contact_id(organisation.pk, contact.name),
                         "organization_id": str(organisation.pk),
                         "name": contact.name,
                         "title": contact.title,
@@ -248,8 +281,8 @@ def _organisation(organisation: Organisation) -> dict:
                         "phones": [
                             _phone(
                                 contact.phone,
-                                id_parts=(contact.pk, "phone"),
-                                contact_id=str(contact.pk),
+                                id_parts=(contact_id(organisation.pk, contact.name), "phone"),
+                                contact_id=contact_id(organisation.pk, contact.name),
                             )
                         ]
                         if contact.phone
@@ -257,6 +290,15 @@ def _organisation(organisation: Organisation) -> dict:
                     }
                 )
                 for contact in organisation.contacts.all()
+            ],
+            "attributes": [
+                _attribute(
+                    organisation.pk,
+                    "organization",
+                    ORGANISATION_KIND_TAXONOMY,
+                    organisation.kind,
+                    organisation.get_kind_display(),
+                )
             ],
         }
     )
@@ -266,6 +308,8 @@ _HSDS_STATUS = {
     OfferStatus.ACTIVE: "active",
     OfferStatus.PAUSED: "temporarily closed",
     OfferStatus.ARCHIVED: "inactive",
+    # Not offered to anyone until a coordinator has looked at it.
+    OfferStatus.FOR_REVIEW: "inactive",
 }
 
 
@@ -310,6 +354,7 @@ def offer_to_hsds(offer: Offer, *, base_url: str | None = None) -> dict:
         welcome.append(_("A volunteer can go with you the first time."))
     audience = [str(label) for code, label in TargetGroup.choices if code in offer.target_groups]
     schedules = sorted(offer.schedules.all(), key=selectors.directory_schedule_sort_key)
+    ids = schedule_ids(offer.pk, schedules)
     record = {
         "id": service_id,
         "organization_id": str(offer.organisation_id),
@@ -327,7 +372,7 @@ def offer_to_hsds(offer: Offer, *, base_url: str | None = None) -> dict:
         "last_modified": offer.updated_at.isoformat(),
         "alert": _("Full at the moment") if offer.is_full else "",
         "phones": phones,
-        "schedules": [_schedule(s, offer) for s in schedules],
+        "schedules": [_schedule(s, offer, i) for s, i in zip(schedules, ids, strict=True)],
         "service_at_locations": [
             {
                 "id": _uid(offer.pk, "service_at_location"),

@@ -57,7 +57,7 @@ def _rank_citizens(ctx: _Citizen, nearby: list[str] | None, visible) -> list[Sug
             points[other.postcode] = (postcode.latitude, postcode.longitude) if postcode else None
         point = points[other.postcode]
         score = _Score()
-        km = _score_distance(score, ctx, point or (None, None), False, "citizen")
+        km = _score_distance(score, ctx, point or (None, None), False, "citizen", other.postcode)
         if km is not None and km > ctx.profile.max_distance_km:
             continue
         score.add("activity", 1)
@@ -89,6 +89,7 @@ def _rank_citizens(ctx: _Citizen, nearby: list[str] | None, visible) -> list[Sug
                 reasons=score.reasons,
                 cautions=score.cautions,
                 distance_km=km,
+                breakdown=score.breakdown,
             )
         )
     suggestions.sort(key=lambda s: (-s.score, s.distance_km or 0))

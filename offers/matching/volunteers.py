@@ -1,5 +1,6 @@
 """Volunteers ranked for a citizen: in a role the citizen wants, home visits only with a valid
-certificate (volunteers/vetting.py), with room for one more."""
+certificate (volunteers/vetting.py), with room for one more. A phone friend only for a citizen
+who asked for one or would take part by phone, and lower for someone hard of hearing."""
 
 from datetime import date
 
@@ -32,6 +33,21 @@ from volunteers.models import Volunteer
 from volunteers.vetting import vetting_valid_on, vetting_valid_q
 
 
+def _wish_interests(ctx: _Citizen) -> list[str]:
+    """The interests the citizen's own words name ("synge i kor": singing)."""
+    return sorted({i for term in ctx.wish.terms for i in term.interests})
+
+
+def _wish_sql(ctx: _Citizen, t: str) -> tuple[str, list]:
+    """The citizen's words in a volunteer's interests, as Wish.fit counts them."""
+    cases, params = [], []
+    for term in ctx.wish.terms:
+        if term.interests:
+            cases.append(f"CASE WHEN {t}.interests ?| %s::text[] THEN {term.weight} ELSE 0 END")
+            params.append(list(term.interests))
+    return f"least(1.0, ({' + '.join(cases)}) / %s)", [*params, ctx.wish.enough]
+
+
 def _prescored_volunteers(volunteers, ctx: _Citizen, wanted: list[str], today: date):
     score = _PreScore("volunteers_volunteer")
     t = score.t
@@ -49,15 +65,31 @@ def _prescored_volunteers(volunteers, ctx: _Citizen, wanted: list[str], today: d
     if ctx.point is not None:
         score.distance(ctx)
     score.shared_count("interests", "interests", ctx.profile.interests, 2.0)
+    if _wish_interests(ctx):
+        sql, params = _wish_sql(ctx, t)
+        score.add("wish", sql, *params)
     if ctx.profile.slots:
         score.overlap("schedule", "slots", ctx.profile.slots, cast="int")
     score.add("load", f'({t}.capacity - {t}."load")::float / {t}.capacity')
+    if ctx.citizen.needs_hearing:
+        # Only by phone (no role the citizen wants that meets in person): hard to hear.
+        in_person = [r for r in wanted if r not in REMOTE_ROLES]
+        score.add(
+            "hearing",
+            f"CASE WHEN {t}.roles ?| %s::text[] THEN 1 ELSE -1 END" if in_person else "-1",
+            *([in_person] if in_person else []),
+        )
     return score.apply(volunteers, order_tiebreak="first_name")
 
 
 def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion]:
     citizen = ctx.citizen
-    wanted = ctx.wanted_roles or [r for r in VolunteerRole.values if r != VolunteerRole.HOST]
+    # Asked for, or any role but host; by phone only for a citizen who would take part so.
+    wanted = ctx.wanted_roles or [
+        r
+        for r in VolunteerRole.values
+        if r != VolunteerRole.HOST and (ctx.profile.accepts_remote or r not in REMOTE_ROLES)
+    ]
     base = Volunteer.objects.filter(status__in=MATCHABLE_STATUSES, load__lt=F("capacity"))
     taken = Match.objects.filter(
         citizen=citizen, status__in=OPEN_MATCH_STATUSES, volunteer__isnull=False
@@ -73,6 +105,7 @@ def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion
         "slots",
         "latitude",
         "longitude",
+        "postcode",
         "capacity",
         "load",
         "vetting_seen_on",
@@ -104,6 +137,7 @@ def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion
         slots,
         lat,
         lon,
+        postcode,
         capacity,
         load,
         seen,
@@ -122,11 +156,18 @@ def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion
             continue
         score = _Score()
         remote = role in REMOTE_ROLES
-        km = _score_distance(score, ctx, (lat, lon), remote, "volunteer")
+        km = _score_distance(score, ctx, (lat, lon), remote, "volunteer", postcode)
         if km is not None and km > ctx.profile.max_distance_km:
             continue
         score.reasons.insert(0, _("can be a {role}").format(role=role_labels[role].lower()))
         _score_interests(score, ctx, interests)
+        if _wish_interests(ctx):
+            shared = [t for t in ctx.wish.terms if t.tagged(interests=interests)]
+            score.add("wish", ctx.wish.fit(shared))
+            if shared:
+                score.reasons.append(
+                    _("matches the wish: «{words}»").format(words=ctx.wish.quote(shared))
+                )
         fitting = _score_schedule(score, ctx, slots)
         if fitting:
             score.reasons.append(
@@ -151,6 +192,10 @@ def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion
                     languages=_join(_labels(other_languages, _LanguageChoices)).lower()
                 )
             )
+        if citizen.needs_hearing:
+            score.add("hearing", -1 if remote else 1)
+            if remote:
+                score.cautions.append(_("By phone or online: hard with hearing needs"))
         suggestions.append(
             Suggestion(
                 kind=SuggestionKind.VOLUNTEER,
@@ -162,6 +207,7 @@ def _rank_volunteers(ctx: _Citizen, nearby: list[str] | None) -> list[Suggestion
                 cautions=score.cautions,
                 distance_km=km,
                 role=role,
+                breakdown=score.breakdown,
             )
         )
     suggestions.sort(key=lambda s: (-s.score, s.distance_km or 0, s.title))

@@ -1,10 +1,11 @@
 """Attendance at an offer's sessions, and the first meeting confirmed by the provider's link."""
 
+import uuid
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -15,6 +16,7 @@ from followups.models import Task
 from followups.services import task_create
 from offers.constants import MatchStatus
 from offers.models import Attendance, Match, Offer, OfferSession
+from offers.schedules import possible_meeting_dates
 from offers.services.matches import match_record_first_meeting
 
 # --- Attendance ---------------------------------------------------------------------------------
@@ -27,6 +29,7 @@ def session_record_attendance(
     """Who came to one session. Each citizen who missed it gets a follow-up call, once.
 
     `attended` maps match ids to True (came) or False (did not). Recording again corrects it."""
+    _refuse_unless_meeting(offer=offer, on=on)
     if on > timezone.localdate():
         raise ValidationError({"date": _("Attendance is recorded after the session.")})
     session, _created = OfferSession.objects.get_or_create(
@@ -38,9 +41,13 @@ def session_record_attendance(
             offer=offer, status__in=[MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE]
         ).select_related("case__citizen", "case__team", "case__assignee")
     }
-    unknown = set(map(str, attended)) - set(matches)
+    # A match that ended after the list was opened (its case was closed) is left out: nobody
+    # follows it up any more, and its citizen is no longer the offer's to record.
+    ended = _ended_since(offer=offer, ids=set(map(str, attended)) - set(matches))
+    unknown = set(map(str, attended)) - set(matches) - ended
     if unknown:
         raise ValidationError({"attended": _("Someone on the list is not matched to the offer.")})
+    attended = {key: came for key, came in attended.items() if str(key) not in ended}
     previous = {
         str(a.match_id): a for a in Attendance.objects.filter(session=session, match_id__in=matches)
     }
@@ -57,6 +64,44 @@ def session_record_attendance(
         if not came:
             _missed_session_task(match=match, session=session, actor=actor)
     return session
+
+
+def _refuse_unless_meeting(*, offer: Offer, on: date) -> None:
+    """Attendance is for a day the offer meets (offers/schedules.py), or for a session already
+    recorded, which may be corrected after the meeting time has moved."""
+    if possible_meeting_dates(offer.schedules.all(), on, on):
+        return
+    if OfferSession.objects.filter(offer=offer, date=on).exists():
+        return
+    if not offer.schedules.exists():
+        raise ValidationError(
+            {"date": _("The offer has no meeting times: give them on the offer first.")}
+        )
+    raise ValidationError(
+        {
+            "date": _("The offer does not meet on {date}.").format(
+                date=formats.date_format(on, "j.n.Y")
+            )
+        }
+    )
+
+
+def _ended_since(*, offer: Offer, ids: set[str]) -> set[str]:
+    """Those of `ids` that are the offer's ended matches."""
+    valid = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    if not valid:
+        return set()
+    return {
+        str(pk)
+        for pk in Match.objects.filter(
+            offer=offer, pk__in=valid, status=MatchStatus.ENDED
+        ).values_list("pk", flat=True)
+    }
 
 
 def _missed_session_task(*, match: Match, session: OfferSession, actor: User) -> None:

@@ -1,12 +1,12 @@
 """Matches: from the proposal through the first meeting to the end, each step on the case's
 timeline, and the citizen's wishes for matching."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -16,7 +16,7 @@ from core.slots import clean_slots
 from core.validators import clean_choice_list
 from followups.constants import TaskKind, TaskOrigin
 from followups.models import Task
-from followups.services import task_create, task_plan_create
+from followups.services import task_create, task_plan_create, tasks_end_for_match
 from offers.constants import (
     MATCH_TRANSITIONS,
     ActivityKind,
@@ -28,6 +28,11 @@ from offers.constants import (
     TargetGroup,
 )
 from offers.models import Match, MatchProfile, Offer
+from offers.services.vetting import vetting_needed_for
+from offers.services.waiting_list import (
+    offer_waiting_list_claim_place,
+    offer_waiting_list_fill_places,
+)
 from referrals.constants import (
     CASE_TRANSITIONS,
     CITIZEN_LANGUAGES,
@@ -74,6 +79,8 @@ def _release_place(provider) -> None:
         if provider.places_taken:
             provider.places_taken -= 1
             provider.save(update_fields=["places_taken", "updated_at"])
+            # The freed place goes to the first on the offer's waiting list.
+            offer_waiting_list_fill_places(offer=provider)
     elif provider.load:
         provider.load -= 1
         provider.save(update_fields=["load", "updated_at"])
@@ -129,6 +136,8 @@ def match_propose(
             raise ValidationError({"offer": _("The offer is not active.")})
         if provider.is_full:
             raise ValidationError({"offer": _("The offer has no places left.")})
+        # A free place held for someone on the waiting list is not this citizen's to take.
+        offer_waiting_list_claim_place(offer=provider, case=case, actor=actor)
         provider.places_taken += 1
         provider.save(update_fields=["places_taken", "updated_at"])
         existing = Q(offer=provider)
@@ -140,11 +149,18 @@ def match_propose(
         role = role or (provider.roles[0] if provider.roles else "")
         if role not in provider.roles:
             raise ValidationError({"role": _("The volunteer does not take this role.")})
-        if role in HOME_VISIT_ROLES and not provider.vetting_valid():
+        if not provider.vetting_valid() and vetting_needed_for(
+            citizen_id=case.citizen_id, role=role
+        ):
             raise ValidationError(
                 {
                     "volunteer": _(
                         "The volunteer's certificate is missing or expired: no home visits."
+                    )
+                    if role in HOME_VISIT_ROLES
+                    else _(
+                        "The volunteer's certificate is missing or expired: they cannot go "
+                        "along to an offer in a private home."
                     )
                 }
             )
@@ -288,12 +304,34 @@ def match_respond(*, match: Match, confirmed: bool, actor: User, note: str = "")
     return match
 
 
+def first_meeting_outcome_open(match: Match, *, today: date | None = None) -> bool:
+    """Whether the citizen's coming to the first meeting can be recorded now: the meeting is
+    planned and its day has come. The pages offer the buttons by this rule, and
+    match_record_first_meeting refuses by it."""
+    if match.status != MatchStatus.FIRST_MEETING:
+        return False
+    if match.first_meeting_at is None:
+        return True
+    return timezone.localdate(match.first_meeting_at) <= (today or timezone.localdate())
+
+
 @transaction.atomic
 def match_record_first_meeting(*, match: Match, came: bool, actor: User, note: str = "") -> Match:
-    """After the first meeting: did the citizen come? Yes makes the match active."""
+    """After the first meeting: did the citizen come? Yes makes the match active. Not before
+    the meeting's day: whether someone came to a meeting still ahead cannot be known."""
     match, provider = _lock_match(match)
     if match.status != MatchStatus.FIRST_MEETING:
         raise ValidationError({"status": _("No first meeting is planned.")})
+    if not first_meeting_outcome_open(match):
+        day = formats.date_format(timezone.localdate(match.first_meeting_at), "SHORT_DATE_FORMAT")
+        raise ValidationError(
+            {
+                "first_meeting_at": _(
+                    "The first meeting is on {date}. Whether the citizen came can be recorded "
+                    "from that day."
+                ).format(date=day)
+            }
+        )
     case = Case.objects.select_related("citizen", "team", "assignee").get(pk=match.case_id)
     if came:
         match.status = MatchStatus.ACTIVE
@@ -367,29 +405,38 @@ def match_end(*, match: Match, reason: str, actor: User, note: str = "") -> Matc
         reason=reason,
     )
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=match, fields=["status", "end_reason"])
+    # Its first meeting's check and follow-up plan end with it.
+    tasks_end_for_match(match_id=match.pk, actor=actor)
     return match
 
 
 @transaction.atomic
 def match_profile_save(*, citizen: Citizen, data: dict, actor: User) -> MatchProfile:
-    """What the citizen would like, when they are free, how far they will go."""
+    """What the citizen would like, when they are free, how far they will go, and who has
+    arranged what the citizen cannot do alone (a lift, someone to go along, an interpreter)."""
     allowed = {
         "interests": set(Interest.values),
         "activity_kinds": set(ActivityKind.values),
         "target_groups": set(TargetGroup.values),
         "other_languages": {code for code, _label in CITIZEN_LANGUAGES},
     }
+    arranged = ["companion_arranged_by", "transport_arranged_by", "language_help_arranged_by"]
     unknown = set(data) - {
         *allowed,
+        *arranged,
         "slots",
         "wishes",
         "max_distance_km",
         "wants_company_of_others",
         "accepts_remote",
+        "needs_companion",
     }
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     data = dict(data)
+    for name in arranged:
+        if name in data:
+            data[name] = " ".join(str(data[name] or "").split())[:200]
     for name, values in allowed.items():
         if name in data:
             data[name] = clean_choice_list(data[name], values, name)

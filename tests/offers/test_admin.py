@@ -123,6 +123,7 @@ def test_an_offer_added_in_the_admin_gets_its_weekdays_place_and_audit_row(clien
         "price_kind": "free",
         "is_group": "on",
         "is_public": "on",
+        "call_days_before": "1",
         "status": OfferStatus.ACTIVE,
     } | _schedule_rows({"frequency": "weekly", "weekday": 1, "starts_at": "14:00"})
     assert client.get("/django-admin/offers/offer/add/").status_code == 200

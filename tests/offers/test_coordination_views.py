@@ -181,8 +181,9 @@ def test_attendance_page_query_count_does_not_grow(client, django_assert_num_que
     url = reverse("offers:offer_attendance", args=[offer.pk])
     # 1 session, 2 user, 3-4 own and group permissions, 5 roles, 6 teams (scope), 7 the
     # offer, 8 the matches with their citizens, 9 the consents to share with the offer, 10 the
-    # audit insert, 11 the recent sessions (none yet), 12-14 saving the session
-    with django_assert_num_queries(14):
+    # offer's meeting times (the days to choose), 11 the audit insert, 12 the recent sessions
+    # (none yet), 13-15 saving the session
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="came_') == rows

@@ -5,6 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -176,12 +177,192 @@ def test_within_a_distance_of_a_postcode_sorted_nearest_first(client):
 
 def test_a_distance_around_an_unknown_place_is_said_on_the_field(client):
     offer(title="Gåtur")
+    client.cookies["django_language"] = "en"
 
     response = client.get(URL, {"area": "Atlantis", "km": "5"})
 
     assert response.status_code == 200
-    assert "Vi ved ikke, hvor Atlantis ligger" in " ".join(response.context["form"].errors["area"])
+    assert "We do not know the place «Atlantis» – search for a postcode or a town." in " ".join(
+        response.context["form"].errors["area"]
+    )
     assert _titles(response) == ["Gåtur"]
+
+
+@pytest.mark.parametrize("place", ["Xyzby", "9999"])
+def test_an_unknown_place_is_said_and_the_results_are_not_said_to_be_there(client, place):
+    offer(title="Gåtur", postcode="5200", city="Odense V")
+    offer(title="Telefonven", is_remote=True)
+    client.cookies["django_language"] = "en"
+
+    response = client.get(URL, {"area": place})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"We do not know the place «{place}» – search for a postcode or a town." in body
+    assert response.context["form"].errors["area"]
+    # Every offer the other filters find, and no claim that they are in the unknown place.
+    assert _titles(response) == ["Gåtur", "Telefonven"]
+    count = body.split('data-testid="result-count"')[1].split("</p>")[0]
+    assert place not in count
+    assert "2 offers" in count
+
+
+def test_an_unknown_place_suggests_towns_with_a_name_close_to_it(client):
+    offer(title="Gåtur", postcode="5750", city="Ringe")
+
+    response = client.get(URL, {"area": "Rinnge", "q": "gåtur"})
+
+    assert [s["name"] for s in response.context["place_suggestions"]] == ["Ringe"]
+    body = response.content.decode()
+    assert 'data-testid="place-suggestions"' in body
+    assert 'href="?area=Ringe&amp;q=g%C3%A5tur"' in body
+    # A town with several postcodes is suggested once, by the name they share.
+    odense = client.get(URL, {"area": "Odnse"})
+    assert [s["name"] for s in odense.context["place_suggestions"]] == ["Odense"]
+    # Nothing close: no suggestions, only the message.
+    nothing = client.get(URL, {"area": "Xyzby"})
+    assert nothing.context["place_suggestions"] == []
+    assert 'data-testid="place-suggestions"' not in nothing.content.decode()
+
+
+def test_without_pg_trgm_towns_beginning_alike_are_suggested(client):
+    offer(title="Gåtur", postcode="5750", city="Ringe")
+    with connection.cursor() as cursor:
+        # As on a database where the extension could not be created (undone after the test).
+        cursor.execute("DROP EXTENSION pg_trgm")
+
+    response = client.get(URL, {"area": "Rinnge"})
+
+    assert [s["name"] for s in response.context["place_suggestions"]] == ["Ringe"]
+
+
+def test_the_api_says_a_postcode_it_does_not_know_is_unknown(api_client):
+    offer(title="Telefonven", is_remote=True)
+
+    response = api_client.get("/api/v1/offers/", {"postcode": "9999"})
+
+    assert response.status_code == 400
+    assert "9999" in response.json()["postcode"][0]
+
+
+def test_a_place_typed_as_postcode_and_town_is_known(client):
+    offer(title="I Odense V", postcode="5200", city="Odense V")
+    offer(title="I Odense C", postcode="5000", city="Odense C")
+
+    response = client.get(URL, {"area": "5200 Odense V"})
+
+    assert _titles(response) == ["I Odense V"]
+    assert not response.context["form"].errors
+
+
+# --- Sorting -------------------------------------------------------------------------------------
+
+
+def _sort_options(response) -> list[tuple[str, str]]:
+    return [
+        (str(value), str(label)) for value, label in response.context["form"].fields["sort"].choices
+    ]
+
+
+def _chosen_sort(response) -> tuple[str, str]:
+    """The sort the select shows as chosen, and the one the list was sorted by."""
+    labels = dict(_sort_options(response))
+    return labels[response.context["form"]["sort"].value() or ""], response.context["sorted_by"]
+
+
+def test_without_a_place_the_sort_is_by_best_match_or_name_never_by_distance(client):
+    client.cookies["django_language"] = "en"
+    offer(title="B Gåtur", postcode="5200", city="Odense V")
+    offer(title="A Strikkecafé", postcode="5750", city="Ringe")
+
+    plain = client.get(URL)
+    with_words = client.get(URL, {"q": "gåtur"})
+    asked_for_distance = client.get(URL, {"sort": "distance"})
+
+    for response in (plain, with_words, asked_for_distance):
+        assert "Nearest first" not in [label for _value, label in _sort_options(response)]
+        assert "Nearest first" not in response.content.decode()
+    assert [label for _value, label in _sort_options(plain)] == ["Best match", "Name"]
+    assert _chosen_sort(with_words) == ("Best match", "relevance")
+    # Without words there is nothing to match: by name.
+    assert _chosen_sort(plain) == ("Best match", "title")
+    assert _chosen_sort(asked_for_distance) == ("Best match", "title")
+    assert _titles(asked_for_distance) == ["A Strikkecafé", "B Gåtur"]
+
+
+def test_with_a_known_place_nearest_first_is_offered_and_chosen(client):
+    client.cookies["django_language"] = "en"
+    offer(title="A Ringe", postcode="5750", city="Ringe")
+    offer(title="B Odense C", postcode="5000", city="Odense C")
+
+    response = client.get(URL, {"area": "5000", "km": "25"})
+
+    assert [label for _value, label in _sort_options(response)] == [
+        "Nearest first",
+        "Best match",
+        "Name",
+    ]
+    assert _chosen_sort(response) == ("Nearest first", "distance")
+    assert _titles(response) == ["B Odense C", "A Ringe"]
+    assert _titles(client.get(URL, {"area": "5000", "km": "25", "sort": "title"})) == [
+        "A Ringe",
+        "B Odense C",
+    ]
+    # An unknown place is no place to measure from.
+    unknown = client.get(URL, {"area": "Xyzby", "sort": "distance"})
+    assert "Nearest first" not in [label for _value, label in _sort_options(unknown)]
+
+
+# --- An offer in a private home ------------------------------------------------------------------
+
+
+def _map_points(response) -> list[dict]:
+    data = response.content.decode().split('<script id="directory-points" type="application/json">')
+    return json.loads(data[1].split("</script>")[0])
+
+
+def test_an_offer_in_a_private_home_does_not_show_its_address(client, api_client):
+    at_home = offer(
+        title="Spiseven hos Grethe",
+        in_private_home=True,
+        address="Rosenvænget 7, 2. th.",
+        postcode="5200",
+        city="Odense V",
+    )
+    # Geocoded to the door (BROBYG_GEOCODER = "dawa"), not to the postcode's centre.
+    Offer.objects.filter(pk=at_home.pk).update(latitude=55.40123, longitude=10.34567)
+    client.cookies["django_language"] = "en"
+
+    listed = client.get(URL)
+    page = client.get(f"{URL}{at_home.pk}/")
+
+    for response in (listed, page):
+        body = response.content.decode()
+        assert "Rosenvænget" not in body
+        assert "55.40123" not in body and "10.34567" not in body
+        assert "5200 Odense V" in body
+        assert "The address is given when you sign up." in body
+        # On the map at the postcode's centre, with the postcode and town only.
+        assert [(p["lat"], p["lng"], p["place"]) for p in _map_points(response)] == [
+            (55.3925, 10.33, "5200 Odense V")
+        ]
+    assert "openstreetmap.org/search?query=Rosenv" not in page.content.decode()
+    # The directory's API does not give it either.
+    for answer in (
+        api_client.get("/api/v1/offers/").json()["results"][0],
+        api_client.get(f"/api/v1/offers/{at_home.pk}/").json(),
+    ):
+        assert answer["address"] == ""
+        assert (answer["latitude"], answer["longitude"]) == (55.3925, 10.33)
+
+
+def test_an_offer_elsewhere_shows_its_address_as_before(client):
+    hall = offer(title="Spisevenner", address="Rismarksvej 4", postcode="5240", city="Odense NØ")
+
+    for response in (client.get(URL), client.get(f"{URL}{hall.pk}/")):
+        body = response.content.decode()
+        assert "Rismarksvej 4" in body
+        assert "The address is given when you sign up." not in body
 
 
 def test_weekday_finds_weekly_monthly_and_single_date_meetings(client):
@@ -309,6 +490,10 @@ def test_the_offer_page_tells_a_newcomer_everything_needed_to_turn_up(client):
         ],
     )
 
+    # Every other week is counted from its first time: the first Thursday from the day it was made.
+    today = timezone.localdate()
+    first_thursday = selectors.directory_date(today + timedelta(days=(THU - today.weekday()) % 7))
+
     response = client.get(f"{URL}{spisevenner.pk}/")
 
     body = response.content.decode()
@@ -316,7 +501,7 @@ def test_the_offer_page_tells_a_newcomer_everything_needed_to_turn_up(client):
     assert response.context["schedule_texts"] == [
         "Første mandag i måneden kl. 09.30",
         "Hver tirsdag kl. 14.00–16.00",
-        "Hver anden torsdag kl. 10.00",
+        f"Hver anden torsdag kl. 10.00 (fra {first_thursday})",
         "Sidste fredag i måneden kl. 19.00",
         "Tirsdag 5. marts 2030 kl. 13.00–15.00",
     ]
@@ -404,8 +589,8 @@ def _add(n: int, **kwargs):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        # 1 count, 2 the page of offers with their organisation, 3 their schedules,
-        # 4 the map's points
+        # 1 the search: the ids of the offers found, in order (their count), 2 the page's
+        # offers with their organisation, 3 their schedules, 4 the map's points
         ({}, 4),
         # the same, after 0 looking up the postcode's centre
         ({"area": "5000", "km": "10", "weekday": "1", "q": "Tilbud"}, 5),

@@ -10,16 +10,25 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
 from jsonschema import Draft202012Validator, FormatChecker
 
+from accounts.constants import Role, TeamKind
 from accounts.models import Organisation
+from accounts.services import organisation_create
 from audit.models import AuditEvent
-from offers.constants import OfferStatus
-from offers.hsds import hsds_import, offer_to_hsds
+from offers.constants import OfferStatus, SuggestionKind
+from offers.hsds import hsds_import, offer_review_release, offer_to_hsds, offers_held_for_review
+from offers.matching import suggestions_for
 from offers.models import Offer
-from offers.services import organisation_contact_add
+from offers.presentation import offer_status_steps
+from offers.selectors import directory_area, directory_search, offer_managed_get
+from offers.services import offer_set_status, organisation_contact_add
+from places.models import Postcode
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.offers.factories import (
     an_organisation,
@@ -30,6 +39,8 @@ from tests.offers.factories import (
     once,
     weekly,
 )
+from tests.referrals.factories import make_referral
+from tests.volunteers.factories import profile
 
 pytestmark = pytest.mark.django_db
 
@@ -182,9 +193,11 @@ def test_the_export_maps_an_offer_to_hsds(service_schema):
         "dtstart": None,
         "until": None,
     }
-    assert rules["Hver anden torsdag kl. 10.00"]["freq"] == "WEEKLY"
-    assert rules["Hver anden torsdag kl. 10.00"]["interval"] == 2
-    assert date.fromisoformat(rules["Hver anden torsdag kl. 10.00"]["dtstart"]).weekday() == THU
+    # every other week says the first time it is counted from: "(fra …)"
+    every_other = next(v for k, v in rules.items() if k.startswith("Hver anden torsdag kl. 10.00"))
+    assert every_other["freq"] == "WEEKLY"
+    assert every_other["interval"] == 2
+    assert date.fromisoformat(every_other["dtstart"]).weekday() == THU
     assert rules["Første mandag i måneden kl. 09.30"]["byday"] == "1MO"
     assert rules["Sidste fredag i måneden kl. 19.00"]["byday"] == "-1FR"
     any_wednesday = rules["En onsdag om måneden kl. 13.00"]
@@ -324,20 +337,26 @@ def test_the_specifications_example_list_imports_and_again_changes_nothing():
     demo_postcodes()
     data = _example("example-service_list.json")
 
-    report = hsds_import(data=data)
+    with translation.override("en"):
+        report = hsds_import(data=data)
 
     assert [(r.action, r.name) for r in report.results] == [("created", "Community Counselling")]
     counselling = Offer.objects.get()
     assert counselling.organisation.name == "Example Organization Inc."
     assert counselling.organisation.kind == "association"
-    assert counselling.is_remote
     assert counselling.description.startswith("Counselling Services provided")
     assert (counselling.age_min, counselling.age_max) == (12, 100)
     assert counselling.website == "http://example.com/counselling"
     assert counselling.contact_email == "email@example.com"
     assert counselling.strategy == "social_network"
+    assert counselling.last_confirmed_on == date(2005, 1, 1)  # its assured_date
+    # No team was given and it names no place: held until a coordinator has looked at it.
+    assert counselling.status == OfferStatus.FOR_REVIEW
+    assert counselling.review_reasons == ["no_team", "no_place"]
     assert report.results[0].notes == [
-        "Intet sted angivet: importeret som over telefonen eller online."
+        "Held for review: No coordinating team keeps it up to date: choose one. No place is "
+        "given, and the service does not say it is by phone or online: give the address, or "
+        "check that it is by phone or online."
     ]
     events = AuditEvent.objects.count()
 
@@ -445,14 +464,20 @@ def test_an_export_imported_elsewhere_keeps_what_the_offer_says():
         "accessibility_note",
         "host_name",
         "host_phone",
+        "host_note",
         "accompaniment_possible",
+        "is_group",
+        "capacity",
+        "languages",
+        "last_confirmed_on",
         "contact_email",
         "contact_phone",
         "weekdays",
         "slots",
     ]
     assert {f: getattr(copied, f) for f in same} == {f: getattr(original, f) for f in same}
-    assert copied.languages == ["da", "ar"]  # "other" has no ISO code to travel with
+    assert copied.languages == ["da", "ar", "other"]
+    assert copied.status == OfferStatus.ACTIVE
 
     def rules(o):
         return sorted(
@@ -490,12 +515,12 @@ def test_the_command_reports_created_updated_and_skipped(tmp_path):
     text = out.getvalue()
     assert "created: Community Counselling" in text
     assert "skipped: Outside Denmark – Stedet har intet dansk postnummer (ABC 1234)." in text
-    assert "1 created, 0 updated, 0 unchanged, 1 skipped." in text
+    assert "1 created, 0 updated, 0 unchanged, 1 skipped; 1 held for review." in text
     assert Offer.objects.get().strategy == "psychological_treatment"
 
     out = io.StringIO()
     call_command("import_hsds", str(path), stdout=out)
-    assert "0 created, 0 updated, 1 unchanged, 1 skipped." in out.getvalue()
+    assert "0 created, 0 updated, 1 unchanged, 1 skipped; 1 held for review." in out.getvalue()
 
 
 def test_the_command_refuses_what_it_cannot_read(tmp_path):
@@ -513,3 +538,307 @@ def test_the_command_refuses_what_it_cannot_read(tmp_path):
     with pytest.raises(CommandError, match="team"):
         call_command("import_hsds", str(nothing), "--team", "Findes ikke")
     assert not Offer.objects.exists()
+
+
+# --- Held for review: no coordinating team, or no place -------------------------------------
+
+
+def _danish_service(**extra) -> dict:
+    """A service another system publishes, in Odense, as HSDS gives it."""
+    service_id = str(uuid.uuid4())
+    location_id = str(uuid.uuid4())
+    return {
+        "id": service_id,
+        "name": "Strikkecafé",
+        "description": "Vi strikker og drikker kaffe.",
+        "status": "active",
+        "assured_date": "2030-01-02",
+        "organization": {
+            "id": str(uuid.uuid4()),
+            "name": "Strikkeforeningen",
+            "description": "En forening",
+        },
+        "schedules": [
+            {"id": str(uuid.uuid4()), "freq": "WEEKLY", "byday": "TU", "opens_at": "14:00"}
+        ],
+        "service_at_locations": [
+            {
+                "id": str(uuid.uuid4()),
+                "location": {
+                    "id": location_id,
+                    "location_type": "physical",
+                    "name": "Kulturhuset",
+                    "addresses": [
+                        {
+                            "id": str(uuid.uuid4()),
+                            "address_1": "Torvet 1",
+                            "city": "Odense C",
+                            "postal_code": "5000",
+                            "country": "DK",
+                        }
+                    ],
+                },
+            }
+        ],
+        **extra,
+    }
+
+
+def _citizen_in_odense():
+    citizen = make_referral(postcode="5000").referral.case.citizen
+    profile(citizen, max_distance_km=25, accepts_remote=True)
+    return citizen
+
+
+def _suggested(citizen) -> set:
+    return {s.id for s in suggestions_for(citizen=citizen)[SuggestionKind.OFFER]}
+
+
+def _in_directory(held) -> bool:
+    area = directory_area(text="5000")
+    return any(
+        directory_search(user=user, area=area).filter(pk=held.pk).exists()
+        for user in (None, UserFactory(admin=True))
+    )
+
+
+def test_an_offer_imported_without_a_team_is_held_out_of_the_directory_and_matching():
+    demo_postcodes()
+    citizen = _citizen_in_odense()
+
+    with translation.override("en"):
+        report = hsds_import(data=_danish_service())
+
+    result = report.results[0]
+    held = Offer.objects.get(pk=result.offer.pk)
+    assert (result.action, held.status, held.team) == ("created", OfferStatus.FOR_REVIEW, None)
+    assert result.held
+    assert any("No coordinating team" in note for note in result.notes), result.notes
+    assert not _in_directory(held)
+    assert held.pk not in _suggested(citizen)
+    assert Client().get(URL).json()["total_items"] == 0
+    assert Client().get(reverse("directory:offer", args=[held.pk])).status_code == 404
+
+
+def test_a_held_offer_is_not_made_active_until_a_team_keeps_it():
+    demo_postcodes()
+    held = hsds_import(data=_danish_service()).results[0].offer
+    admin = UserFactory(admin=True)
+
+    assert not offer_status_steps(offer=held).activate
+    with pytest.raises(ValidationError) as refused:
+        offer_set_status(offer=held, status=OfferStatus.ACTIVE, actor=admin)
+    assert "team" in refused.value.message_dict
+    assert Offer.objects.get(pk=held.pk).status == OfferStatus.FOR_REVIEW
+
+
+def test_coordinators_find_held_offers_and_one_takes_it_on_for_their_team():
+    # given: an offer held because no team keeps it, two coordinators and a bridge-builder
+    demo_postcodes()
+    citizen = _citizen_in_odense()
+    team = TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION, name="Frivillig Odense")
+    coordinator = UserFactory(coordinator=True, team=team)
+    elsewhere = UserFactory(
+        coordinator=True, team=TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION)
+    )
+    held = hsds_import(data=_danish_service()).results[0].offer
+
+    # then: coordinators and admins find it in the review list, others do not
+    for user in (coordinator, elsewhere, UserFactory(admin=True)):
+        assert list(offers_held_for_review(user=user)) == [held], user
+    assert not offers_held_for_review(user=UserFactory(role=Role.BRIDGE_BUILDER)).exists()
+    # nobody may take it on for a team they are not on
+    with pytest.raises(PermissionDenied):
+        offer_review_release(offer=held, team=team, actor=elsewhere)
+
+    # when: the coordinator takes it on for their team and makes it active
+    offer_review_release(offer=held, team=team, actor=coordinator)
+
+    # then: it is theirs, in the directory and in matching
+    held.refresh_from_db()
+    assert (held.status, held.team, held.review_reasons) == (OfferStatus.ACTIVE, team, [])
+    assert offer_managed_get(user=coordinator, offer_id=held.pk) == held
+    assert not offers_held_for_review(user=coordinator).exists()
+    assert _in_directory(held)
+    assert held.pk in _suggested(citizen)
+
+
+def test_with_a_team_the_import_is_active_and_the_teams_coordinators_keep_it(client):
+    demo_postcodes()
+    team = TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION)
+    coordinator = UserFactory(coordinator=True, team=team)
+
+    result = hsds_import(data=_danish_service(), team=team).results[0]
+
+    assert (result.offer.status, result.offer.team, result.held) == (
+        OfferStatus.ACTIVE,
+        team,
+        False,
+    )
+    client.force_login(coordinator)
+    assert client.get(reverse("offers:offer_edit", args=[result.offer.pk])).status_code == 200
+
+
+def test_the_organisations_own_coordinating_team_keeps_what_it_runs():
+    demo_postcodes()
+    centre = organisation_create(name="Frivilligcenter Odense", kind="volunteer_centre")
+    team = TeamFactory(organisation=centre, kind=TeamKind.VOLUNTEER_COORDINATION)
+    service = _danish_service()
+    service["organization"] = {"id": str(centre.pk), "name": centre.name, "description": "x"}
+
+    result = hsds_import(data=service).results[0]
+
+    assert (result.offer.status, result.offer.team) == (OfferStatus.ACTIVE, team)
+
+
+def test_a_coordinator_makes_a_held_offer_of_their_team_active_from_its_page(client):
+    # given: the import had a team but the service gives no place
+    demo_postcodes()
+    team = TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION)
+    coordinator = UserFactory(coordinator=True, team=team)
+    service = _danish_service()
+    del service["service_at_locations"]
+    held = hsds_import(data=service, team=team).results[0].offer
+    assert held.status == OfferStatus.FOR_REVIEW
+    client.force_login(coordinator)
+
+    # the coordinator's list shows it with its status, and its page offers to make it active
+    listed = client.get(reverse("offers:offer_list"), {"status": "for_review"})
+    assert held.title in listed.content.decode()
+    assert offer_status_steps(offer=held).activate
+    response = client.post(
+        reverse("offers:offer_status", args=[held.pk]), {"action": "active"}, follow=True
+    )
+
+    assert response.status_code == 200
+    held.refresh_from_db()
+    assert (held.status, held.review_reasons) == (OfferStatus.ACTIVE, [])
+
+
+def test_the_hsds_example_service_is_held_not_suggested_to_every_citizen():
+    # The specification's example (a counselling service in "MyCity") gives no place at all.
+    demo_postcodes()
+    citizen = _citizen_in_odense()
+    team = TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION)
+
+    with translation.override("en"):
+        listed = hsds_import(data=_example("example-service_list.json"), team=team)
+        full = hsds_import(data=_example("example-service_full.json"), team=team)
+
+    result = listed.results[0]
+    assert (result.action, result.offer.status) == ("created", OfferStatus.FOR_REVIEW)
+    assert result.offer.review_reasons == ["no_place"]
+    assert any("does not say it is by phone or online" in n for n in result.notes), result.notes
+    # the full example is placed outside Denmark: not imported at all
+    assert [r.action for r in full.results] == ["skipped"]
+    assert _suggested(citizen) == set()
+    assert not _in_directory(result.offer)
+
+
+@pytest.mark.parametrize(
+    "says",
+    [
+        {
+            "service_at_locations": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "location": {
+                        "id": str(uuid.uuid4()),
+                        "location_type": "virtual",
+                        "name": "Telefonen",
+                    },
+                }
+            ]
+        },
+        {
+            "service_at_locations": [],
+            "attributes": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "taxonomy_term": {
+                        "id": str(uuid.uuid4()),
+                        "code": "telephone-support",
+                        "name": "Telephone support",
+                        "taxonomy": "delivery",
+                    },
+                }
+            ],
+        },
+        {
+            "schedules": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "freq": "WEEKLY",
+                    "byday": "TU",
+                    "opens_at": "14:00",
+                    "attending_type": "Online, via video",
+                }
+            ],
+        },
+    ],
+    ids=["virtual location", "a term for phone", "attended online"],
+)
+def test_a_service_without_a_place_is_by_phone_or_online_only_when_it_says_so(says):
+    demo_postcodes()
+    team = TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION)
+    service = _danish_service()
+    del service["service_at_locations"]
+    service.update(says)
+
+    result = hsds_import(data=service, team=team).results[0]
+
+    assert (result.offer.status, result.offer.is_remote) == (OfferStatus.ACTIVE, True)
+    assert not result.held
+
+
+def test_a_held_offer_stays_held_when_imported_again_and_a_team_given_later_keeps_it():
+    demo_postcodes()
+    service = _danish_service()
+    held = hsds_import(data=service).results[0].offer
+    assert [r.action for r in hsds_import(data=service).results] == ["unchanged"]
+    team = TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION)
+
+    report = hsds_import(data=service, team=team)
+
+    held.refresh_from_db()
+    assert [r.action for r in report.results] == ["updated"]
+    # the team's coordinators now see it on their list and make it active themselves
+    assert (held.status, held.team, held.review_reasons) == (OfferStatus.FOR_REVIEW, team, [])
+    assert offer_status_steps(offer=held).activate
+
+
+def test_the_review_command_lists_held_offers_with_why_and_releases_one():
+    demo_postcodes()
+    held = hsds_import(data=_danish_service()).results[0].offer
+    team = TeamFactory(kind=TeamKind.VOLUNTEER_COORDINATION, name="Frivillig Odense")
+    out = io.StringIO()
+
+    with translation.override("en"):
+        call_command("hsds_review", stdout=out)
+
+    assert f"{held.pk}  Strikkecafé (Strikkeforeningen), -" in out.getvalue()
+    assert "No coordinating team keeps it up to date" in out.getvalue()
+    assert "1 held for review." in out.getvalue()
+    with pytest.raises(CommandError, match="team"):
+        call_command("hsds_review", "--release", str(held.pk))
+    with pytest.raises(CommandError, match="held"):
+        call_command("hsds_review", "--release", "nope", "--team", team.name)
+
+    call_command("hsds_review", "--release", str(held.pk), "--team", team.name, stdout=out)
+
+    held.refresh_from_db()
+    assert (held.status, held.team) == (OfferStatus.ACTIVE, team)
+    assert "active: Strikkecafé, kept by Frivillig Odense" in out.getvalue()
+
+
+def test_an_offer_in_a_private_home_is_published_without_its_address():
+    home = offer(address="Rosenvænget 12", in_private_home=True)
+    centre = Postcode.objects.get(code=home.postcode)
+
+    location = offer_to_hsds(home, base_url="https://brobyg.example")["service_at_locations"][0][
+        "location"
+    ]
+
+    assert "Rosenvænget" not in json.dumps(location, ensure_ascii=False)
+    assert (location["latitude"], location["longitude"]) == (centre.latitude, centre.longitude)
+    assert location["addresses"][0]["postal_code"] == home.postcode

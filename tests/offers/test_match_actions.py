@@ -56,8 +56,9 @@ def _match_at(status: str, *, team, actor) -> Match:
     if status in (MatchStatus.ACCEPTED, MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE):
         match = services.match_accept(match=match, actor=actor)
     if status in (MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE):
+        # An hour ago: whether the citizen came is recorded from the meeting's day.
         match = services.match_plan_first_meeting(
-            match=match, at=timezone.now() + timedelta(days=2), actor=actor
+            match=match, at=timezone.now() - timedelta(hours=1), actor=actor
         )
     if status == MatchStatus.ACTIVE:
         match = services.match_record_first_meeting(match=match, came=True, actor=actor)
@@ -200,6 +201,9 @@ def test_the_requests_page_offers_what_the_services_accept(status, answered, tea
         # under way (the first meeting answered it) or over: nothing to answer
         with pytest.raises(ValidationError):
             services.match_respond(match=match, confirmed=True, actor=builder)
+    elif status == MatchStatus.FIRST_MEETING:
+        # planned: the meeting answers the request, and the page offers its outcome instead
+        assert steps.first_meeting_outcome
     else:
         assert answered
     # and whether the citizen came is offered exactly when the service records it

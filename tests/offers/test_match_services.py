@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 from django.utils import timezone
 
-from followups.constants import TaskKind
+from followups.constants import TaskKind, TaskOrigin
 from followups.models import Task
 from offers.constants import MatchEndReason, MatchStatus, ProviderResponse
 from offers.models import Match, Offer
@@ -19,12 +19,18 @@ from offers.services import (
     match_propose,
     match_record_first_meeting,
     match_respond,
+    offer_update,
     session_record_attendance,
 )
 from referrals.constants import CaseStatus
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import make_referral
-from tests.volunteers.factories import load_postcodes, make_offer, make_volunteer
+from tests.volunteers.factories import (
+    last_session_day,
+    load_postcodes,
+    make_offer,
+    make_volunteer,
+)
 from volunteers.models import Volunteer, VolunteerRequest
 from volunteers.services import volunteer_request_create
 
@@ -61,7 +67,8 @@ def test_the_whole_path_of_a_volunteer_match(user):
     assert case.status == CaseStatus.MATCHING
 
     match = match_accept(match=match, actor=user)
-    meeting = timezone.now() + timedelta(days=3)
+    # (a meeting three days ago: whether the citizen came is recorded from the meeting's day)
+    meeting = timezone.now() - timedelta(days=3)
     match = match_plan_first_meeting(
         match=match, at=meeting, accompaniment=True, accompanied_by="Bente går med", actor=user
     )
@@ -109,6 +116,94 @@ def test_an_unvetted_volunteer_cannot_visit_at_home_but_can_phone(user):
 
     assert "volunteer" in error.value.message_dict
     assert match.volunteer_role == "phone_friend"
+
+
+# --- Offers held in a private home ---------------------------------------------------------------
+# An offer has no volunteers of its own: the volunteer who goes there is the citizen's companion
+# (følgeven), and going into a private home needs a valid certificate, as a home visit does.
+
+
+def test_an_offer_says_whether_it_is_held_in_a_private_home():
+    at_home = make_offer(in_private_home=True)
+    hall = make_offer()
+
+    at_home.refresh_from_db()
+    assert (at_home.in_private_home, hall.in_private_home) == (True, False)
+    assert offer_update(offer=hall, data={"in_private_home": True}, actor=None).in_private_home
+
+
+def test_a_companion_going_to_an_offer_in_a_private_home_needs_a_valid_certificate(user):
+    # given: the citizen goes to a meal in a host's home
+    case = _case()
+    match_propose(case=case, offer=make_offer(in_private_home=True), actor=user)
+    companion = make_volunteer(vetted=False, roles=["companion"])
+
+    # when / then: an unvetted companion may not go along
+    with pytest.raises(ValidationError) as error:
+        match_propose(case=case, volunteer=companion, role="companion", actor=user)
+    assert "privat hjem" in error.value.message_dict["volunteer"][0]  # "in a private home"
+    companion.refresh_from_db()
+    assert companion.load == 0
+
+
+def test_a_companion_needs_no_certificate_for_offers_outside_private_homes(user):
+    case = _case()
+    match_propose(case=case, offer=make_offer(), actor=user)
+
+    match = match_propose(
+        case=case, volunteer=make_volunteer(vetted=False, roles=["companion"]), actor=user
+    )
+
+    assert match.volunteer_role == "companion"
+
+
+def test_a_vetted_companion_may_go_along_to_a_private_home(user):
+    case = _case()
+    match_propose(case=case, offer=make_offer(in_private_home=True), actor=user)
+
+    match = match_propose(
+        case=case, volunteer=make_volunteer(roles=["companion"]), role="companion", actor=user
+    )
+
+    assert match.volunteer_role == "companion"
+
+
+def test_an_ended_match_with_a_private_home_asks_nothing_of_a_new_companion(user):
+    case = _case()
+    at_home = match_propose(case=case, offer=make_offer(in_private_home=True), actor=user)
+    match_end(match=at_home, reason=MatchEndReason.CITIZEN_DECLINED, actor=user)
+
+    match = match_propose(
+        case=case, volunteer=make_volunteer(vetted=False, roles=["companion"]), actor=user
+    )
+
+    assert match.volunteer_role == "companion"
+
+
+def test_a_running_companion_needs_the_certificate_once_the_citizen_goes_to_a_private_home(user):
+    from volunteers.tasks import vetting_reminders_daily  # the daily reminder (beat)
+
+    # given: an unvetted companion already goes along with the citizen
+    case = _case()
+    companion = make_volunteer(vetted=False, roles=["companion"])
+    match = match_accept(
+        match=match_propose(case=case, volunteer=companion, actor=user), actor=user
+    )
+    vetting_reminders_daily()
+    assert not Task.objects.filter(match=match).exists()  # a hall needs no certificate
+
+    # when: the citizen is matched to an offer in a private home, and the reminder runs
+    match_propose(case=case, offer=make_offer(in_private_home=True), actor=user)
+    vetting_reminders_daily()
+    vetting_reminders_daily()
+
+    # then: the bridge-builder hears once that the companion may not go along without one
+    (task,) = Task.objects.filter(match=match, data__origin=TaskOrigin.VETTING_EXPIRED)
+    assert task.case == case
+    assert companion.full_name in task.heading
+    # and the companion's coordinator is asked to get one
+    (ask,) = Task.objects.filter(data__origin=TaskOrigin.VETTING_MISSING)
+    assert (ask.team, ask.citizen) == (companion.team, None)
 
 
 def test_declining_a_request_ends_the_match_and_frees_the_place(user):
@@ -161,18 +256,18 @@ def test_missed_sessions_create_one_follow_up_each(user):
         match_accept(match=match, actor=user)
         match_plan_first_meeting(match=match, at=timezone.now(), actor=user)
         matches.append(match_record_first_meeting(match=match, came=True, actor=user))
-    yesterday = timezone.localdate() - timedelta(days=1)
+    session_day = last_session_day()
     coordinator = UserFactory(coordinator=True)
 
     attendance = {matches[0].pk: True, matches[1].pk: False}
-    session_record_attendance(offer=offer, on=yesterday, attended=attendance, actor=coordinator)
+    session_record_attendance(offer=offer, on=session_day, attended=attendance, actor=coordinator)
     # Recording the same session again does not call twice.
-    session_record_attendance(offer=offer, on=yesterday, attended=attendance, actor=coordinator)
+    session_record_attendance(offer=offer, on=session_day, attended=attendance, actor=coordinator)
 
     missed_tasks = Task.objects.filter(kind=TaskKind.AFTER_MISSED_SESSION)
     assert [t.citizen_id for t in missed_tasks] == [missed.citizen_id]
     assert missed_tasks[0].heading == (
-        f"Ring og hør, hvordan det går ({offer.title}, {yesterday:%d.%m.%Y})"
+        f"Ring og hør, hvordan det går ({offer.title}, {session_day:%d.%m.%Y})"
     )
 
 

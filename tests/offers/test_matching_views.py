@@ -90,13 +90,15 @@ def test_proposing_keeps_what_the_page_showed_without_ranking_again(
 
     # when she says yes to it
     # 1 session, 2 user, 3-4 own and group permissions, 5 the user's teams, 6 the case, locked,
-    # 7 the offer; proposing: 8 savepoint, 9-10 the offer locked and its place taken, 11 an
-    # open match of hers with it, 12 the match, 13 its line on the timeline, 14 its audit row,
-    # 15 the case's status; the case moves on new → contacted → screening → matching, each
-    # step a savepoint, the case locked, saved, its audit row and its line on the timeline
-    # (16-20, 22-26, 28-32) and a release (21, 27, 34), the last reading its referrals for the
-    # referrer's feedback (33); 35 release; 36-38 saving the session. Nothing ranks again.
-    with django_assert_num_queries(38):
+    # 7 the offer; proposing: 8 savepoint, 9 the offer locked, 10 the places held for others on
+    # its waiting list and her own place on it, 11 its place taken, 12 an open match of hers
+    # with it, 13 the match, 14 its line on the timeline, 15 its audit row, 16 the case's
+    # status; the case moves on new → contacted → screening → matching, each step a savepoint,
+    # the case locked, saved, its audit row and its line on the timeline (17-21, 23-27, 29-33)
+    # and a release (22, 28, 36), the last reading its referrals for the referrer's feedback
+    # (34) and whether a referral came as a MedCom message, to be answered in kind (35);
+    # 37 release; 38-40 saving the session. Nothing ranks again.
+    with django_assert_num_queries(40):
         response = client.post(
             reverse("offers:propose", args=[case.pk]),
             {"kind": "offer", "target": setting["offer"].pk},
@@ -332,7 +334,12 @@ PAGES = [
     ("offers:case_matching", "case"),
 ]
 EXPECTED = {
-    "bridge_builder": {"volunteers:waiting_list", "offers:case_matching"},
+    # A bridge-builder creates the communities they host themself (offers.services.offer_create).
+    "bridge_builder": {
+        "volunteers:waiting_list",
+        "offers:case_matching",
+        "offers:offer_create",
+    },
     "coordinator": {
         "offers:requests",
         "offers:offer_list",
@@ -435,9 +442,84 @@ def test_suggestions_api_query_count_does_not_grow(
         make_volunteer(team=coordination_team())
     api_client.force_authenticate(setting["builder"])
     url = f"/api/v1/citizens/{setting['case'].citizen_id}/suggestions/"
-    # permissions, teams, the citizen, profile, postcode, requests, nearby postcodes, offers,
-    # schedules, volunteers, the citizens nearby, the audit insert
-    with django_assert_num_queries(14):
+    # 1-2 own and group permissions, 3 teams, 4 groups, 5 the citizen, 6 the case (scope), 7 the
+    # citizen's wishes with the open case's referrals and the volunteers asked for, 8 postcode,
+    # 9 nearby postcodes, 10 offers, 11 their schedules (in season?), 12 volunteers, 13 the
+    # audit insert
+    with django_assert_num_queries(13):
         response = api_client.get(url)
     assert response.status_code == 200
     assert response.json()["count"] >= 2
+
+
+def test_the_wishes_form_records_who_solves_a_need(client, setting):
+    client.force_login(setting["builder"])
+    case = setting["case"]
+
+    response = client.post(
+        reverse("offers:profile_save", args=[case.pk]),
+        {
+            "profile-max_distance_km": "10",
+            "profile-needs_companion": "on",
+            "profile-companion_arranged_by": "  datteren Hanne ",
+            "profile-transport_arranged_by": "naboen, der kører",
+            "profile-language_help_arranged_by": "",
+        },
+    )
+
+    assert response.status_code == 302
+    saved = case.citizen.match_profile
+    assert saved.needs_companion is True
+    assert saved.companion_arranged_by == "datteren Hanne"
+    assert saved.transport_arranged_by == "naboen, der kører"
+    page = client.get(reverse("offers:case_matching", args=[case.pk])).content.decode()
+    assert 'name="profile-transport_arranged_by"' in page
+    assert "naboen, der kører" in page
+
+
+def test_the_page_says_what_each_score_is_made_of_and_marks_full_offers(client, setting):
+    case = setting["case"]
+    profile(case.citizen, interests=["walking"], slots=[4])
+    full = make_offer(title="Sorggruppen", capacity=1)
+    match_propose(case=make_referral().referral.case, offer=full, actor=setting["builder"])
+    client.force_login(setting["builder"])
+
+    response = client.get(reverse("offers:case_matching", args=[case.pk]))
+
+    page = response.content.decode()
+    shown = {s.title: s for s in response.context["offer_suggestions"]}
+    # Each score with what it is made of, in the reader's words.
+    shown_anywhere = [
+        *response.context["offer_suggestions"],
+        *response.context["volunteer_suggestions"],
+    ]
+    assert page.count('data-testid="score-why"') == len(shown_anywhere)
+    for label, points in shown["Gå-klubben"].breakdown:
+        assert f"{label}" in page and str(points) in page
+    # A full offer is shown and marked; it is not proposed: the waiting list is the way in.
+    assert shown["Sorggruppen"].full
+    offers = page.split('data-testid="offer-suggestions"')[1].split("</ul>\n        </div>")[0]
+    full_item = next(
+        item for item in offers.split('<li class="list-group-item') if "Sorggruppen" in item
+    )
+    assert 'data-testid="suggestion-full"' in full_item
+    assert 'name="target"' not in full_item
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_suggestions_api_query_count_with_wishes_and_a_referral(
+    api_client, setting, django_assert_num_queries, rows
+):
+    # given: wishes with times and words, a referral saying what happened, offers that fit
+    citizen = setting["case"].citizen
+    profile(citizen, interests=["walking"], slots=[4], wishes="gå ture", accepts_remote=True)
+    for _ in range(rows):
+        make_offer(capacity=5, interests=["walking"])
+        make_volunteer(team=coordination_team())
+    api_client.force_authenticate(setting["builder"])
+    url = f"/api/v1/citizens/{citizen.pk}/suggestions/"
+    # As without wishes (13), and the phone friends further away: the citizen would take part
+    # by phone. No query for the wishes' words, the referrals or the times that suit.
+    with django_assert_num_queries(14):
+        response = api_client.get(url)
+    assert response.status_code == 200

@@ -21,7 +21,12 @@ from offers.services import (
 from referrals.constants import CaseEventKind
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import make_referral
-from tests.volunteers.factories import load_postcodes, make_offer, make_volunteer
+from tests.volunteers.factories import (
+    last_session_day,
+    load_postcodes,
+    make_offer,
+    make_volunteer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,35 +57,35 @@ def _active_match(*, offer, actor):
 def test_a_missed_session_recorded_in_danish_and_again_in_english_makes_one_call(
     builder, coordinator
 ):
-    # given a citizen on an offer who missed yesterday's session
+    # given a citizen on an offer who missed its last session
     offer = make_offer(title="Strikkecaféen Nord")
     match = _active_match(offer=offer, actor=builder)
-    yesterday = timezone.localdate() - timedelta(days=1)
+    session_day = last_session_day()
 
     # when the coordinator records it in Danish, and a colleague corrects nothing in English
     with translation.override("da"):
         session_record_attendance(
-            offer=offer, on=yesterday, attended={match.pk: False}, actor=coordinator
+            offer=offer, on=session_day, attended={match.pk: False}, actor=coordinator
         )
     with translation.override("en"):
         session_record_attendance(
-            offer=offer, on=yesterday, attended={match.pk: False}, actor=coordinator
+            offer=offer, on=session_day, attended={match.pk: False}, actor=coordinator
         )
 
     # then the bridge-builder has one call to make, not two
     tasks = Task.objects.filter(match=match, kind=TaskKind.AFTER_MISSED_SESSION)
     assert tasks.count() == 1
-    session = OfferSession.objects.get(offer=offer, date=yesterday)
+    session = OfferSession.objects.get(offer=offer, date=session_day)
     assert tasks.get().data["session"] == str(session.pk)
 
 
 def test_another_session_missed_is_another_call(builder, coordinator):
     offer = make_offer()
     match = _active_match(offer=offer, actor=builder)
-    for days_ago in (8, 1):
+    for weeks_ago in (1, 0):
         session_record_attendance(
             offer=offer,
-            on=timezone.localdate() - timedelta(days=days_ago),
+            on=last_session_day(weeks_ago=weeks_ago),
             attended={match.pk: False},
             actor=coordinator,
         )
@@ -91,18 +96,18 @@ def test_another_session_missed_is_another_call(builder, coordinator):
 def test_the_missed_session_call_reads_in_the_readers_language(builder, coordinator):
     offer = make_offer(title="Strikkecaféen Nord")
     match = _active_match(offer=offer, actor=builder)
-    yesterday = timezone.localdate() - timedelta(days=1)
+    session_day = last_session_day()
     with translation.override("da"):
         session_record_attendance(
-            offer=offer, on=yesterday, attended={match.pk: False}, actor=coordinator
+            offer=offer, on=session_day, attended={match.pk: False}, actor=coordinator
         )
     task = Task.objects.get(match=match, kind=TaskKind.AFTER_MISSED_SESSION)
 
     with translation.override("en"):
-        day = formats.date_format(yesterday, "SHORT_DATE_FORMAT")
+        day = formats.date_format(session_day, "SHORT_DATE_FORMAT")
         assert task.heading == f"Call and hear how it is going (Strikkecaféen Nord, {day})"
     with translation.override("da"):
-        day = formats.date_format(yesterday, "SHORT_DATE_FORMAT")
+        day = formats.date_format(session_day, "SHORT_DATE_FORMAT")
         assert task.heading == f"Ring og hør, hvordan det går (Strikkecaféen Nord, {day})"
     # Nothing was written in the words of the person who recorded it.
     assert task.title == ""
@@ -110,7 +115,8 @@ def test_the_missed_session_call_reads_in_the_readers_language(builder, coordina
 
 def test_the_match_timeline_is_written_in_danish_and_read_in_english(builder):
     offer = make_offer(title="Gåklubben Solsikken")
-    meeting = timezone.now() + timedelta(days=2)
+    # (two days ago: whether the citizen came is recorded from the meeting's day)
+    meeting = timezone.now() - timedelta(days=2)
     with translation.override("da"):
         case = make_referral().referral.case
         match = match_propose(case=case, offer=offer, actor=builder)

@@ -56,6 +56,13 @@ def make_offer(*, org=None, team=None, schedules=None, **data):
     )
 
 
+def last_session_day(*, weeks_ago: int = 0):
+    """A day make_offer's offers met (they meet on Tuesdays): the last Tuesday before today, or
+    the one `weeks_ago` weeks before it. Attendance is recorded only for a day the offer meets."""
+    today = timezone.localdate()
+    return today - timedelta(days=(today.weekday() - 1) % 7 or 7, weeks=weeks_ago)
+
+
 def make_volunteer(*, team=None, status=VolunteerStatus.ACTIVE, vetted=True, **data):
     values = {
         "first_name": f"Frivillig{next(_counter)}",

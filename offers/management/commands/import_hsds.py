@@ -14,8 +14,11 @@ class Command(BaseCommand):
         "Import offers from Open Referral HSDS 3.0 services: a paged service list (as the HSDS "
         "API's /services gives it), a bare JSON list of services, or one service. Offers known "
         "already (by Brobyg's own id, or by organisation and title) are updated, never "
-        "duplicated; organisations are created when needed. Prints what was created, updated, "
-        "left unchanged and skipped, with the reasons."
+        "duplicated; organisations are created when needed. A new offer without a coordinating "
+        "team (--team, or its organisation's own) or without a place (unless the service says "
+        "it is by phone or online) is held for review: in no directory and no matching until "
+        "a coordinator makes it active (manage.py hsds_review lists them). Prints what was "
+        "created, updated, left unchanged and skipped, with the reasons."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +26,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--team",
             default="",
-            help="The name of the coordinating team that keeps the imported offers up to date.",
+            help=(
+                "The name of the coordinating team that keeps the imported offers up to date. "
+                "Without it, an offer goes to its organisation's own coordinating team, or is "
+                "held for review."
+            ),
         )
         parser.add_argument(
             "--strategy",
@@ -66,5 +73,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"    {note}")
         self.stdout.write(
             f"{report.count('created')} created, {report.count('updated')} updated, "
-            f"{report.count('unchanged')} unchanged, {report.count('skipped')} skipped."
+            f"{report.count('unchanged')} unchanged, {report.count('skipped')} skipped; "
+            f"{report.held} held for review."
         )

@@ -1,4 +1,4 @@
-"""Demo organisations, teams and the five demo users. Idempotent: looks up before it creates."""
+"""Demo organisations, teams and the demo users. Idempotent: looks up before it creates."""
 
 from accounts.constants import ApiScope, OrganisationKind, Role, TeamKind
 from accounts.models import Organisation, Team, User
@@ -48,6 +48,8 @@ USERS = [
     ("hjemmepleje2", "Hans", "Hjemmepleje", Role.HOME_CARE, "Hjemmeplejen Syd", False),
     ("koordinator2", "Kamilla", "Koordinator", Role.COORDINATOR, "Frivilligkoordinering Syd", True),
     ("laege2", "Lene", "Læge", Role.REFERRER, "Lægepraksis Havnen", False),
+    # Holstebro's nøgleperson: checks Hjemmeplejen Nord's screenings a second time.
+    ("noegleperson", "Nanna", "Nøgleperson", Role.AMBASSADOR, "Hjemmeplejen Nord", False),
 ]
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.constants import AuditAction
 from audit.models import AuditEvent
+from core.forms import DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -18,12 +19,8 @@ class AuditFilterForm(forms.Form):
         empty_label=_("All"),
     )
     subject_id = forms.UUIDField(label=_("Citizen (id)"), required=False)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,

@@ -28,6 +28,9 @@ urlpatterns = [
     path("revision/", include("audit.urls")),
     path("databeskyttelse/", include("privacy.urls")),
     path("statistik/", include("stats.urls")),
+    path("medcom/", include("medcom.urls")),
+    # MedCom's FHIR messaging: what the municipality's MedCom gateway calls.
+    path("fhir/", include("medcom.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),

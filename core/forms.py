@@ -3,6 +3,7 @@ from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 T = TypeVar("T")
 
@@ -37,14 +38,33 @@ def run_service(
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A date as Danish staff read and type it, dd.mm.åååå, whatever the browser's language (a
+    browser's own date field shows mm/dd/yyyy in an English-language browser). The field takes
+    the ways people write a date (config/formats)."""
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
+        attrs = {
+            "placeholder": gettext_lazy("dd.mm.yyyy"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+            **(attrs or {}),
+        }
+        super().__init__(attrs, format="%d.%m.%Y")
 
 
 class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    """A date and time as dd.mm.åååå tt:mm (see DateInput)."""
+
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+        attrs = {
+            "placeholder": gettext_lazy("dd.mm.yyyy hh:mm"),
+            "autocomplete": "off",
+            "maxlength": "19",
+            **(attrs or {}),
+        }
+        super().__init__(attrs, format="%d.%m.%Y %H:%M")

@@ -4,6 +4,7 @@ Each rule lives here once, so a form and a serializer for the same thing say the
 service that stores the value checks it too (an import or a management command has no form).
 """
 
+import re
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -76,6 +77,37 @@ def validate_meeting_date(value: date | datetime | None) -> None:
         raise ValidationError(
             _("Give a date within the last year or the next two years."), code="out_of_range"
         )
+
+
+# A phone number as people write it: digits, spaces, hyphens and brackets, with a + only in
+# front of a country code. A Danish number has 8 digits (+45 before them is fine); a number
+# abroad starts with + and its country code, at most 15 digits in all (the ITU's E.164).
+PHONE_CHARACTERS = re.compile(r"\+?[0-9 ()-]+")
+DANISH_PHONE_DIGITS = 8
+PHONE_MAX_DIGITS = 15
+PHONE_INVALID = _(
+    "Write the phone number with 8 digits, or with + and the country code for a number abroad."
+)
+
+
+def validate_phone(value: str | None) -> None:
+    """A phone number a person can be called on: every form and serializer with a phone field
+    uses this one rule. Empty is left to the field (most phone numbers are optional)."""
+    text = (value or "").strip()
+    if not text:
+        return
+    if not PHONE_CHARACTERS.fullmatch(text):
+        raise ValidationError(PHONE_INVALID, code="phone")
+    digits = re.sub(r"[^0-9]", "", text)
+    if not text.startswith("+"):
+        valid = len(digits) == DANISH_PHONE_DIGITS
+    elif digits.startswith("45"):
+        valid = len(digits) == 2 + DANISH_PHONE_DIGITS
+    else:
+        # A country code (1–3 digits) and a number of at least a few digits.
+        valid = DANISH_PHONE_DIGITS <= len(digits) <= PHONE_MAX_DIGITS
+    if not valid:
+        raise ValidationError(PHONE_INVALID, code="phone")
 
 
 def strip_nul(text: str) -> str:

@@ -36,6 +36,21 @@ class ConsentMethod(models.TextChoices):
     VERBAL = "verbal", _("Verbal")
     WRITTEN = "written", _("Written")
     DIGITAL = "digital", _("Digital")
+    # A MedCom message (medcom) says nothing of consent in structured form: the GP's sending it
+    # is the statement, and the bridge-builder asks the citizen (docs/decisions/0015-medcom.md).
+    REFERRER_STATED = (
+        "referrer_stated",
+        _("Stated by the referrer, to be confirmed at first contact"),
+    )
+
+
+# How a person gives consent, in a form or through the API: "stated by the referrer" is what a
+# MedCom message carries, never what a person picks.
+PERSON_CONSENT_METHODS = [
+    (value, label)
+    for value, label in ConsentMethod.choices
+    if value != ConsentMethod.REFERRER_STATED
+]
 
 
 class ConsentPurpose(models.TextChoices):
@@ -77,6 +92,18 @@ class CloseReason(models.TextChoices):
     DIED = "died", _("Died")
     NO_CONTACT = "no_contact", _("No contact")
     MERGED = "merged", _("Continued in the other record's case")
+
+
+class ExitCriterionKind(models.TextChoices):
+    """When a bridge-builder's role may end: the citizen carries on without them (seed 002's
+    "klare afslutningskriterier"). Ticked on the case's plan; closing a case as "in a lasting
+    community" with any of them unticked needs an explicit "close anyway"."""
+
+    IN_A_COMMUNITY = "in_a_community", _("Comes regularly to a community")
+    CONTACT_PERSON = "contact_person", _("Has a contact person in the community")
+    TRANSPORT = "transport", _("Can get there on their own, or transport is arranged")
+    KNOWS_WHOM_TO_CALL = "knows_whom_to_call", _("Knows whom to contact if it comes to a halt")
+    FOLLOW_UP_DONE = "follow_up_done", _("The follow-up after 3 months is done")
 
 
 class ContactKind(models.TextChoices):
@@ -126,6 +153,8 @@ class CaseEventAction(models.TextChoices):
     NETWORK_REMOVED = "network_removed", _("Person removed from the network")
     PLAN_STEP_ADDED = "plan_step_added", _("Plan step added")
     PLAN_STEP_DONE = "plan_step_done", _("Plan step done")
+    EXIT_CRITERION_MET = "exit_criterion_met", _("Exit criterion ticked")
+    EXIT_CRITERION_UNMET = "exit_criterion_unmet", _("Exit criterion unticked")
     MATCH_PROPOSED = "match_proposed", _("Match proposed")
     MATCH_ACCEPTED = "match_accepted", _("The citizen said yes")
     MATCH_CONFIRMED = "match_confirmed", _("The provider confirmed")
@@ -134,6 +163,14 @@ class CaseEventAction(models.TextChoices):
     FIRST_MEETING_HELD = "first_meeting_held", _("First meeting held")
     FIRST_MEETING_MISSED = "first_meeting_missed", _("First meeting missed")
     MATCH_ENDED = "match_ended", _("Match ended")
+    WAITING_LIST_JOINED = "waiting_list_joined", _("Put on an offer's waiting list")
+    WAITING_LIST_PLACE_FREE = "waiting_list_place_free", _("A place came free on an offer")
+    WAITING_LIST_LEFT = "waiting_list_left", _("Taken off an offer's waiting list")
+    GROUP_JOINED = "group_joined", _("Joined a group on an offer")
+    GROUP_LEFT = "group_left", _("Left a group on an offer")
+    GROUP_VOLUNTEER_JOINED = "group_volunteer_joined", _("A volunteer joined the citizen's group")
+    GROUP_VOLUNTEER_LEFT = "group_volunteer_left", _("A volunteer left the citizen's group")
+    GROUP_ENDED = "group_ended", _("The citizen's group ended")
 
 
 class Interest(models.TextChoices):
@@ -177,6 +214,14 @@ class MatchEndReason(models.TextChoices):
     OFFER_ENDED = "offer_ended", _("The offer stopped")
     MOVED = "moved", _("Moved")
     OTHER = "other", _("Other")
+
+
+# Why a citizen left a full offer's waiting list (offers.OfferWaitingListEntry.left_reason).
+# Here, not in offers, for the same reason as MatchEndReason: the timeline says it too.
+class WaitingListLeaveReason(models.TextChoices):
+    PLACE_OFFERED = "place_offered", _("A place was offered")
+    NO_LONGER_WANTED = "no_longer_wanted", _("No longer wanted")
+    CASE_CLOSED = "case_closed", _("The case was closed")
 
 
 class AgeBand(models.TextChoices):

@@ -12,6 +12,7 @@ from referrals.constants import (
     CloseReason,
     ConsentMethod,
     ContactKind,
+    ExitCriterionKind,
     NetworkKind,
     ReferralSource,
 )
@@ -291,9 +292,13 @@ def seed_referrals() -> None:
             )
             services.note_add(case=case, text="Vil helst gå med en fast person.", actor=builder)
         if status == CaseStatus.CLOSED:
+            lasting = index % 2 == 0
+            # In a lasting community: the citizen carries on without the bridge-builder.
+            for criterion in ExitCriterionKind.values if lasting else []:
+                services.exit_criterion_tick(case=case, criterion=criterion, actor=builder)
             services.case_close(
                 case=case,
-                reason=CloseReason.LASTING_COMMUNITY if index % 2 == 0 else CloseReason.DECLINED,
+                reason=CloseReason.LASTING_COMMUNITY if lasting else CloseReason.DECLINED,
                 actor=builder,
             )
         # Spread the demo over the past weeks, so "days since referral" looks like a real week.

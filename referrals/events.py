@@ -20,10 +20,16 @@ from django.utils.translation import gettext_lazy
 
 from referrals.constants import CaseEventAction as Action
 from referrals.constants import CaseEventKind as Kind
-from referrals.constants import MatchEndReason, NetworkKind
+from referrals.constants import (
+    ExitCriterionKind,
+    MatchEndReason,
+    NetworkKind,
+    WaitingListLeaveReason,
+)
 
-# Keys of `data` that name a person or a provider: taken out when the citizen is anonymised.
-NAMING_KEYS = ("name", "provider")
+# Keys of `data` that name a person or a provider: taken out when the citizen is anonymised. A
+# group's name is typed by a coordinator and may name its host.
+NAMING_KEYS = ("name", "provider", "group")
 
 
 def _value(data: dict, key: str):
@@ -88,11 +94,28 @@ def _consent(event, data) -> str:
 
 
 def _screening(event, data) -> str:
+    if "triage_how" in data:
+        return _triage_colour(event, data)
     label = data.get("triage_label")
+    if data.get("instrument", "ucla3") != "ucla3":
+        # Another instrument (the change form, the direct question): its colour, not a score.
+        name = _value(data, "instrument_name")
+        return f"{name} · {label}" if label else name
     return _("UCLA-3 score %(score)s%(colour)s") % {
         "score": _value(data, "score"),
         "colour": f" · {label}" if label else "",
     }
+
+
+def _triage_colour(event, data) -> str:
+    """A colour set without a screening: a step of the team's procedure, or by hand (the
+    reason, as the person wrote it, in `detail`)."""
+    colour = _value(data, "colour_label")
+    if data["triage_how"] == "procedure":
+        line = _("Colour %(colour)s: %(step)s") % {"colour": colour, "step": _value(data, "step")}
+    else:
+        line = _("Colour %(colour)s, set by hand") % {"colour": colour}
+    return f"{line} – {event.detail}" if event.detail else line
 
 
 def _details_used(event, data) -> str:
@@ -120,6 +143,15 @@ def _plan_step_done(event, data) -> str:
     return _("done: %(step)s") % {"step": event.detail} if event.detail else ""
 
 
+def _exit_criterion(event, data) -> str:
+    template = (
+        _("Exit criterion met: %(criterion)s")
+        if data["action"] == Action.EXIT_CRITERION_MET
+        else _("Exit criterion no longer met: %(criterion)s")
+    )
+    return template % {"criterion": ExitCriterionKind(_value(data, "criterion")).label}
+
+
 def _first_meeting_planned(event, data) -> str:
     return _("First meeting with {what}: {when}").format(
         what=_value(data, "provider"), when=_moment(_value(data, "at"))
@@ -130,6 +162,50 @@ def _match_ended(event, data) -> str:
     return _("Ended: {what} ({why})").format(
         what=_value(data, "provider"), why=_end_reason(_value(data, "reason"))
     )
+
+
+def _waiting_list_left(event, data) -> str:
+    return _("Off the waiting list for {what} ({why})").format(
+        what=_value(data, "provider"),
+        why=WaitingListLeaveReason(_value(data, "reason")).label,
+    )
+
+
+def _group_left(event, data) -> str:
+    if data.get("reason"):
+        return _("Left the group «{group}» on {what}, and the match ended ({why})").format(
+            group=_value(data, "group"),
+            what=_value(data, "provider"),
+            why=_end_reason(data["reason"]),
+        )
+    return _("Left the group «{group}» on {what}").format(
+        group=_value(data, "group"), what=_value(data, "provider")
+    )
+
+
+def _group_volunteer(event, data) -> str:
+    joined = data["action"] == Action.GROUP_VOLUNTEER_JOINED
+    if data.get("host"):
+        template = (
+            _("{name} hosts the group «{group}»")
+            if joined
+            else _("{name} no longer hosts the group «{group}»")
+        )
+    else:
+        template = (
+            _("{name} joined the group «{group}»")
+            if joined
+            else _("{name} left the group «{group}»")
+        )
+    return template.format(name=_value(data, "name"), group=_value(data, "group"))
+
+
+def _group_ended(event, data) -> str:
+    if data.get("reason"):
+        return _("The group «{group}» ended, and the match with it ({why})").format(
+            group=_value(data, "group"), why=_end_reason(data["reason"])
+        )
+    return _("The group «{group}» ended; the match goes on").format(group=_value(data, "group"))
 
 
 def _about_provider(template) -> Callable[[object, dict], str]:
@@ -155,6 +231,8 @@ ACTION_LINES: dict[str, Callable[[object, dict], str]] = {
     Action.NETWORK_REMOVED: _network_removed,
     Action.PLAN_STEP_ADDED: _plan_step_added,
     Action.PLAN_STEP_DONE: _plan_step_done,
+    Action.EXIT_CRITERION_MET: _exit_criterion,
+    Action.EXIT_CRITERION_UNMET: _exit_criterion,
     Action.MATCH_PROPOSED: _about_provider(gettext_lazy("Proposed: {what}")),
     Action.MATCH_ACCEPTED: _about_provider(gettext_lazy("The citizen said yes to {what}")),
     Action.MATCH_CONFIRMED: _about_provider(gettext_lazy("{what} confirmed the request")),
@@ -165,6 +243,18 @@ ACTION_LINES: dict[str, Callable[[object, dict], str]] = {
         gettext_lazy("The citizen did not come to the first meeting: {what}")
     ),
     Action.MATCH_ENDED: _match_ended,
+    Action.WAITING_LIST_JOINED: _about_provider(gettext_lazy("On the waiting list for {what}")),
+    Action.WAITING_LIST_PLACE_FREE: _about_provider(
+        gettext_lazy("A place came free on {what}: offer it to the citizen")
+    ),
+    Action.WAITING_LIST_LEFT: _waiting_list_left,
+    Action.GROUP_JOINED: lambda event, data: _("Joined the group «{group}» on {what}").format(
+        group=_value(data, "group"), what=_value(data, "provider")
+    ),
+    Action.GROUP_LEFT: _group_left,
+    Action.GROUP_VOLUNTEER_JOINED: _group_volunteer,
+    Action.GROUP_VOLUNTEER_LEFT: _group_volunteer,
+    Action.GROUP_ENDED: _group_ended,
 }
 
 

@@ -9,29 +9,47 @@ from accounts.constants import TeamKind
 from accounts.models import Team
 from core.forms import DateInput, DateTimeInput
 from core.selectors import form_token_used
-from core.validators import LONG_TEXT_MAX, SEARCH_MAX, validate_birth_date
+from core.validators import LONG_TEXT_MAX, SEARCH_MAX, validate_birth_date, validate_phone
 from referrals.constants import (
     CITIZEN_LANGUAGES,
+    PERSON_CONSENT_METHODS,
     CaseStatus,
     Closeness,
     CloseReason,
-    ConsentMethod,
     ConsentPurpose,
     ContactKind,
+    ExitCriterionKind,
     LifeTransition,
     NetworkKind,
     ReferralSource,
     Urgency,
 )
 from referrals.models import postcode_validator
-from referrals.services import CITIZEN_FIELDS
+from referrals.services import CITIZEN_FIELDS, citizen_check, consent_given_at_check
+
+
+def required(message) -> dict:
+    """A required field's message that names what is missing, instead of Django's "This field
+    is required." (a form shows every error at once, and each must say what it is about)."""
+    return {"required": message}
 
 
 class CitizenFieldsForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages=required(_("Write the citizen's first name.")),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        error_messages=required(_("Write the citizen's last name.")),
+    )
     birth_date = forms.DateField(
-        label=_("Date of birth"), widget=DateInput(), validators=[validate_birth_date]
+        label=_("Date of birth"),
+        widget=DateInput(),
+        validators=[validate_birth_date],
+        error_messages=required(_("Write the citizen's date of birth.")),
     )
     cpr = forms.CharField(
         label=_("CPR number (optional)"),
@@ -39,7 +57,13 @@ class CitizenFieldsForm(forms.Form):
         max_length=11,
         help_text=_("DDMMYY-SSSS. Stored encrypted; used only to find the citizen again."),
     )
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        validators=[validate_phone],
+        error_messages=required(_("Write the citizen's phone number.")),
+    )
     email = forms.EmailField(label=_("E-mail"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     postcode = forms.CharField(
@@ -47,7 +71,10 @@ class CitizenFieldsForm(forms.Form):
     )
     city = forms.CharField(label=_("Town"), max_length=100, required=False)
     preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=CITIZEN_LANGUAGES, initial="da"
+        label=_("Preferred language"),
+        choices=CITIZEN_LANGUAGES,
+        initial="da",
+        error_messages=required(_("Choose the citizen's preferred language.")),
     )
     needs_mobility = forms.BooleanField(
         label=_("Mobility needs (wheelchair, walker)"), required=False
@@ -61,6 +88,22 @@ class CitizenFieldsForm(forms.Form):
         names = [*CITIZEN_FIELDS, "cpr"]
         return {name: self.cleaned_data.get(name) for name in names if name in self.fields}
 
+    def clean(self):
+        cleaned = super().clean()
+        # What the service checks about the person (the CPR number and its date of birth), said
+        # with the form's other errors, not on the next submit. A field already named keeps
+        # its own error.
+        try:
+            citizen_check(data=self.citizen_data())
+        except forms.ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                if field in self.fields and field not in self.errors:
+                    self.add_error(field, messages)
+        return cleaned
+
+
+# How a person gives consent (docs/decisions/0015-medcom.md).
+CONSENT_METHODS = PERSON_CONSENT_METHODS
 
 CONSENT_NEEDED = _(
     "A bridge-builder may only make contact with the citizen's consent. Tick the box when the "
@@ -77,12 +120,17 @@ PROFESSIONAL_SOURCES = [
 class ReferralForm(CitizenFieldsForm):
     """A professional's referral: GP, home care, other staff."""
 
-    source = forms.ChoiceField(label=_("Referred by"), choices=PROFESSIONAL_SOURCES)
+    source = forms.ChoiceField(
+        label=_("Referred by"),
+        choices=PROFESSIONAL_SOURCES,
+        error_messages=required(_("Choose who refers the citizen.")),
+    )
     reason = forms.CharField(
         label=_("Reason for the referral"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("In your own words: what have you noticed?"),
         max_length=LONG_TEXT_MAX,
+        error_messages=required(_("Describe the reason for the referral.")),
     )
     life_transitions = forms.MultipleChoiceField(
         label=_("Life transitions behind it"),
@@ -96,22 +144,46 @@ class ReferralForm(CitizenFieldsForm):
         required=False,
         max_length=LONG_TEXT_MAX,
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Urgency.choices,
+        initial=Urgency.NORMAL,
+        error_messages=required(_("Choose how urgent the referral is.")),
+    )
     consent_given = forms.BooleanField(
         label=_("The citizen has consented to the referral"), required=False
     )
     consent_method = forms.ChoiceField(
-        label=_("How was consent given?"), choices=ConsentMethod.choices, initial="verbal"
+        label=_("How was consent given?"),
+        choices=CONSENT_METHODS,
+        initial="verbal",
+        error_messages=required(_("Choose how the citizen gave consent.")),
     )
     consent_given_at = forms.DateTimeField(
-        label=_("When was consent given?"), widget=DateTimeInput(), initial=timezone.now
+        label=_("When was consent given?"),
+        widget=DateTimeInput(),
+        initial=timezone.now,
+        error_messages=required(_("Write when the citizen gave consent.")),
     )
     feedback_consent = forms.BooleanField(
         label=_("The citizen agrees that I am told how it goes"), required=False
     )
     team = forms.ModelChoiceField(
-        label=_("Send to"), queryset=Team.objects.none(), required=False, empty_label=None
+        label=_("Send to"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label=None,
+        error_messages=required(_("Choose the team to send the referral to.")),
     )
+
+    def clean_consent_given_at(self):
+        given_at = self.cleaned_data["consent_given_at"]
+        # The service's check, said here with the other errors.
+        try:
+            consent_given_at_check(given_at)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(exc.message_dict["given_at"]) from None
+        return given_at
 
     def clean(self):
         cleaned = super().clean()
@@ -147,14 +219,18 @@ class SelfReferralForm(CitizenFieldsForm):
         ],
         widget=forms.RadioSelect,
         initial=ReferralSource.SELF,
+        error_messages=required(_("Choose who you are.")),
     )
     referrer_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    referrer_phone = forms.CharField(label=_("Your phone"), max_length=32, required=False)
+    referrer_phone = forms.CharField(
+        label=_("Your phone"), max_length=32, required=False, validators=[validate_phone]
+    )
     referrer_email = forms.EmailField(label=_("Your e-mail"), required=False)
     reason = forms.CharField(
         label=_("What would you like help with?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_MAX,
+        error_messages=required(_("Write what you would like help with.")),
     )
     citizen_wishes = forms.CharField(
         label=_("What would be good? Interests, wishes"),
@@ -190,6 +266,14 @@ class SelfReferralForm(CitizenFieldsForm):
         ):
             del self.fields[name]
         self.fields["phone"].help_text = _("So the bridge-builder can call.")
+        # The person may be writing about themself: the messages name the field, not "the
+        # citizen".
+        for name, message in [
+            ("first_name", _("Write the first name.")),
+            ("last_name", _("Write the last name.")),
+            ("birth_date", _("Write the date of birth.")),
+        ]:
+            self.fields[name].error_messages["required"] = message
         if not self.is_bound:
             self.initial["shown_at"] = self._new_token()
 
@@ -237,12 +321,19 @@ class SelfReferralForm(CitizenFieldsForm):
             )
         if not cleaned.get("consent_given"):
             self.add_error("consent_given", CONSENT_NEEDED)
+        # A phone or e-mail written wrongly is named as that, not as missing.
         if cleaned.get("who") == ReferralSource.RELATIVE:
             if not cleaned.get("referrer_name"):
                 self.add_error("referrer_name", _("Write your name, so we know who you are."))
-            if not (cleaned.get("referrer_phone") or cleaned.get("referrer_email")):
+            if not (
+                cleaned.get("referrer_phone")
+                or cleaned.get("referrer_email")
+                or {"referrer_phone", "referrer_email"} & set(self.errors)
+            ):
                 self.add_error("referrer_phone", _("Give a phone number or an e-mail address."))
-        elif not (cleaned.get("phone") or cleaned.get("email")):
+        elif not (
+            cleaned.get("phone") or cleaned.get("email") or {"phone", "email"} & set(self.errors)
+        ):
             self.add_error(
                 "phone", _("Give a phone number or an e-mail address, so we can reach you.")
             )
@@ -250,7 +341,24 @@ class SelfReferralForm(CitizenFieldsForm):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Move to"), choices=CaseStatus.choices)
+    """The case's next step: one of `steps` ((status, label) pairs), the steps forward the
+    case page offers (referrals.presentation.case_next_steps)."""
+
+    status = forms.ChoiceField(
+        label=_("Move to"),
+        choices=CaseStatus.choices,
+        error_messages=required(_("Choose the next step.")),
+    )
+
+    def __init__(self, *args, steps=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if steps is not None:
+            self.fields["status"].choices = list(steps)
+
+
+# What happens to what the course holds open (tasks, matches, reminders) when it closes.
+OPEN_WORK_END = "end"
+OPEN_WORK_HAND_OVER = "hand_over"
 
 
 class CloseForm(forms.Form):
@@ -261,6 +369,40 @@ class CloseForm(forms.Form):
     note = forms.CharField(
         label=_("Onward to (when the citizen needs other help)"), max_length=300, required=False
     )
+    open_work = forms.ChoiceField(
+        label=_("What is still open"),
+        choices=[
+            (OPEN_WORK_END, _("End the open tasks and matches")),
+            (OPEN_WORK_HAND_OVER, _("Hand them over to a colleague")),
+        ],
+        initial=OPEN_WORK_END,
+        widget=forms.RadioSelect,
+    )
+    hand_over_to = forms.ModelChoiceField(
+        label=_("Colleague"), queryset=None, required=False, empty_label=_("Choose …")
+    )
+    approach_again_on = forms.DateField(
+        label=_("Approach the citizen again on (when they said “not now”)"),
+        required=False,
+        widget=DateInput(),
+    )
+    # "In a lasting community" with exit criteria not met: the bridge-builder confirms it.
+    close_anyway = forms.BooleanField(
+        label=_("Close anyway, though not all exit criteria are met"), required=False
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        """`colleagues`: the bridge-builders on the case's team the work may go to."""
+        super().__init__(*args, **kwargs)
+        self.fields["hand_over_to"].queryset = colleagues
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("open_work") == OPEN_WORK_HAND_OVER and not cleaned.get("hand_over_to"):
+            self.add_error("hand_over_to", _("Choose the colleague who takes over."))
+        if cleaned.get("open_work") != OPEN_WORK_HAND_OVER:
+            cleaned["hand_over_to"] = None
+        return cleaned
 
 
 class AssignForm(forms.Form):
@@ -282,6 +424,16 @@ class ContactForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
         max_length=LONG_TEXT_MAX,
+    )
+    # "Not now" is a date: the citizen declines, and may be asked again on a day they agree to.
+    declined = forms.BooleanField(
+        label=_("The citizen does not want help now (the case is closed as declined)"),
+        required=False,
+    )
+    approach_again_on = forms.DateField(
+        label=_("Approach the citizen again on (optional)"),
+        required=False,
+        widget=DateInput(),
     )
 
 
@@ -316,7 +468,7 @@ class ConsentForm(forms.Form):
         required=False,
         help_text=_("The offers and volunteers of the citizen's matches."),
     )
-    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices, initial="verbal")
+    method = forms.ChoiceField(label=_("How"), choices=CONSENT_METHODS, initial="verbal")
 
     def __init__(self, *args, providers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -364,6 +516,13 @@ class PlanStepForm(forms.Form):
     description = forms.CharField(label=_("Next step"), max_length=300)
     responsible = forms.CharField(label=_("Who"), max_length=100)
     due_date = forms.DateField(label=_("By"), required=False, widget=DateInput())
+
+
+class ExitCriterionForm(forms.Form):
+    """Tick (`met`) or untick one exit criterion on the plan."""
+
+    criterion = forms.ChoiceField(label=_("Exit criterion"), choices=ExitCriterionKind.choices)
+    met = forms.BooleanField(label=_("Met"), required=False)
 
 
 class CaseloadFilterForm(forms.Form):

@@ -407,6 +407,11 @@ def _move_related(*, keep: Citizen, merged: Citizen) -> None:
                 _combine(kept_row, merged_row, skip={field})
                 merged_row.delete()
             continue
+        # A kind of record that can hold only one current row per citizen (a triage colour per
+        # team) says itself which of the two stays current.
+        prepare = getattr(model, "before_citizen_merge", None)
+        if prepare is not None:
+            prepare(keep=keep, merged=merged)
         try:
             with transaction.atomic():
                 model.objects.filter(**{field: merged}).update(**{field: keep})

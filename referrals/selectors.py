@@ -256,6 +256,22 @@ def team_bridge_builders(*, team: Team) -> QuerySet[User]:
     ).order_by("first_name", "last_name")
 
 
+def citizen_earlier_courses(*, user: User, case: Case) -> list[Case]:
+    """The citizen's earlier, closed courses, newest first, for the bridge-builder of a new one:
+    what was tried (each course's matches, with the offer or volunteer, and why they ended) and
+    why the course closed. Only for someone who may see the citizen; the caller logs the read."""
+    if not citizens_visible_to(user=user).filter(pk=case.citizen_id).exists():
+        return []
+    return list(
+        Case.objects.filter(citizen_id=case.citizen_id, status=CaseStatus.CLOSED)
+        .exclude(pk=case.pk)
+        .select_related("team", "assignee")
+        # The matches are offers' rows, read through the case (referrals does not import offers).
+        .prefetch_related("matches__offer", "matches__volunteer")
+        .order_by("-closed_at")
+    )
+
+
 def citizens_visible_to(*, user: User) -> QuerySet[Citizen]:
     """Bridge-builders: citizens with a case on their teams. Home care: their team's citizens.
     Both: citizens a team that has them granted their team access to."""

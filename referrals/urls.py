@@ -30,6 +30,11 @@ urlpatterns = [
     path("forloeb/<uuid:case_id>/samtykke/", views.case_consent_add, name="case_consent_add"),
     path("forloeb/<uuid:case_id>/netvaerk/", views.case_network_add, name="case_network_add"),
     path(
+        "forloeb/<uuid:case_id>/netvaerkskort/",
+        views.case_network_map,
+        name="case_network_map",
+    ),
+    path(
         "forloeb/<uuid:case_id>/netvaerk/<uuid:person_id>/fjern/",
         views.case_network_remove,
         name="case_network_remove",
@@ -39,6 +44,11 @@ urlpatterns = [
         "forloeb/<uuid:case_id>/plan/<uuid:step_id>/udfoert/",
         views.case_plan_done,
         name="case_plan_done",
+    ),
+    path(
+        "forloeb/<uuid:case_id>/afslutningskriterier/",
+        views.case_exit_criterion,
+        name="case_exit_criterion",
     ),
     path(
         "forloeb/<uuid:case_id>/henvisning/<uuid:referral_id>/brug/",

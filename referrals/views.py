@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,13 +18,7 @@ from core.forms import run_service
 from core.throttling import address_throttle
 from core.views import team_from_request
 from referrals import identity, selectors, services
-from referrals.constants import (
-    CASE_TRANSITIONS,
-    CaseStatus,
-    ConsentPurpose,
-    MatchStatus,
-    ReferralSource,
-)
+from referrals.constants import ConsentPurpose, MatchStatus, ReferralSource
 from referrals.forms import (
     AssignForm,
     CaseloadFilterForm,
@@ -32,6 +27,7 @@ from referrals.forms import (
     ConsentForm,
     ContactForm,
     DuplicateForm,
+    ExitCriterionForm,
     NetworkPersonForm,
     NoteForm,
     PlanStepForm,
@@ -40,7 +36,12 @@ from referrals.forms import (
     StatusForm,
 )
 from referrals.models import ConsentRecord, NetworkPerson, PlanStep
-from referrals.presentation import timeline_entries
+from referrals.network_map import initials, network_map_layout
+from referrals.presentation import (
+    case_count_text,
+    case_next_steps,
+    timeline_entries,
+)
 
 PAGE_SIZE = 25
 
@@ -200,7 +201,19 @@ def caseload(request):
     )
     page, query = _paged(request, cases)
     audit_read_many(actor=request.user, objs=list(page), request=request)
-    return render(request, "referrals/caseload.html", {"form": form, "page": page, "query": query})
+    return render(
+        request,
+        "referrals/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "filtered_status": filters.get("status", ""),
+            "count_text": case_count_text(
+                count=page.paginator.count, status=filters.get("status", "")
+            ),
+        },
+    )
 
 
 @login_required
@@ -247,13 +260,27 @@ def _providers(case) -> list[tuple[str, object, str]]:
     return providers
 
 
+def _network_map(citizen, network):
+    """The citizen's network map, with their initials in the middle (none for a record that
+    was anonymised or merged away)."""
+    named = not citizen.is_anonymised and citizen.merged_into_id is None
+    centre = initials(citizen.first_name, citizen.last_name) if named else ""
+    return network_map_layout(network, centre_label=centre)
+
+
+def _colleagues(case):
+    """Whom a bridge-builder may hand the case's open work over to when it closes."""
+    return selectors.team_bridge_builders(team=case.team).exclude(pk=case.assignee_id)
+
+
 def _case_context(request, case, **forms):
+    network = list(case.citizen.network.all())
     bridge_builders = selectors.team_bridge_builders(team=case.team)
-    allowed = [s for s in CASE_TRANSITIONS[case.status] if s != CaseStatus.CLOSED]
-    status_form = forms.get("status_form") or StatusForm(prefix="status")
-    status_form.fields["status"].choices = [
-        (s, label) for s, label in CaseStatus.choices if s in allowed
-    ]
+    next_steps = case_next_steps(case=case)
+    exit_criteria = services.case_exit_criteria(case=case)
+    status_form = forms.get("status_form") or StatusForm(
+        prefix="status", steps=[(step.status, step.label) for step in next_steps]
+    )
     context = {
         "case": case,
         "citizen": case.citizen,
@@ -263,15 +290,20 @@ def _case_context(request, case, **forms):
         "referral_consent_active": services.consent_is_active(
             citizen_id=case.citizen_id, purpose=ConsentPurpose.REFERRAL
         ),
-        "network": case.citizen.network.all(),
+        "network": network,
+        "network_map": _network_map(case.citizen, network),
         "plan": case.plan_steps.all(),
+        "exit_criteria": exit_criteria,
+        "unmet_exit_criteria": [item for item in exit_criteria if not item.met],
         "matches": case.matches.exclude(status=MatchStatus.ENDED).select_related(
             "offer", "volunteer"
         ),
         "status_form": status_form,
+        "next_steps": next_steps,
         # Each form has a prefix of its own: the page holds eight, and their field ids
         # (and so their labels) must not collide.
-        "close_form": CloseForm(prefix="close"),
+        "close_form": CloseForm(prefix="close", colleagues=_colleagues(case)),
+        "earlier_courses": selectors.citizen_earlier_courses(user=request.user, case=case),
         "assign_form": AssignForm(
             prefix="assign",
             bridge_builders=bridge_builders,
@@ -292,7 +324,30 @@ def _case_context(request, case, **forms):
 @permission_required("referrals.view_case", raise_exception=True)
 def case_detail(request, case_id):
     case = selectors.case_get(user=request.user, case_id=case_id, request=request)
-    return render(request, "referrals/case_detail.html", _case_context(request, case))
+    context = _case_context(request, case)
+    # The citizen's earlier courses are part of their record: each shown is a read of it.
+    if context["earlier_courses"]:
+        audit_read_many(actor=request.user, objs=context["earlier_courses"], request=request)
+    return render(request, "referrals/case_detail.html", context)
+
+
+@login_required
+@permission_required("referrals.view_case", raise_exception=True)
+def case_network_map(request, case_id):
+    """The network map on a page of its own, to look at together on a tablet and to print on
+    A4. Opening it is a read of the citizen's record, as opening the case page is."""
+    case = selectors.case_get(user=request.user, case_id=case_id, request=request)
+    network = list(case.citizen.network.all())
+    return render(
+        request,
+        "referrals/network_map.html",
+        {
+            "case": case,
+            "citizen": case.citizen,
+            "network_map": _network_map(case.citizen, network),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _case_action(request, case_id, form_class, form_key, perform, success, form_kwargs=None):
@@ -317,6 +372,7 @@ def _case_post(permission):
 
 @_case_post("referrals.change_case")
 def case_status(request, case_id):
+    # Only the steps forward the page offers: a step back happens with the work itself.
     return _case_action(
         request,
         case_id,
@@ -326,6 +382,9 @@ def case_status(request, case_id):
             case=case, status=data["status"], actor=request.user
         ),
         _("The status has been changed."),
+        form_kwargs=lambda case: {
+            "steps": [(step.status, step.label) for step in case_next_steps(case=case)]
+        },
     )
 
 
@@ -337,9 +396,16 @@ def case_close(request, case_id):
         CloseForm,
         "close",
         lambda case, data: services.case_close(
-            case=case, reason=data["reason"], note=data["note"], actor=request.user
+            case=case,
+            reason=data["reason"],
+            note=data["note"],
+            hand_over_to=data["hand_over_to"],
+            approach_again_on=data["approach_again_on"],
+            close_anyway=data["close_anyway"],
+            actor=request.user,
         ),
         _("The case has been closed."),
+        form_kwargs=lambda case: {"colleagues": _colleagues(case)},
     )
 
 
@@ -386,6 +452,8 @@ def case_contact(request, case_id):
             occurred_at=data["occurred_at"],
             reached=data["reached"],
             note=data["note"],
+            declined=data["declined"],
+            approach_again_on=data["approach_again_on"],
             actor=request.user,
         ),
         _("The contact has been recorded."),
@@ -419,6 +487,7 @@ def case_consent_add(request, case_id):
             recipient_id=data["recipient_id"],
             actor=request.user,
             case=case,
+            once=True,
         ),
         _("The consent has been recorded."),
         form_kwargs=lambda case: {"providers": _providers(case)},
@@ -521,6 +590,25 @@ def case_plan_done(request, case_id, step_id):
         _("The step is done."),
         "plan",
     )
+
+
+@_case_post("referrals.change_case")
+def case_exit_criterion(request, case_id):
+    """Tick or untick one exit criterion on the plan."""
+    case = selectors.case_get(user=request.user, case_id=case_id, log_read=False)
+    form = ExitCriterionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the exit criteria."))
+        return redirect(reverse("referrals:case_detail", args=[case.pk]) + "#exit-criteria")
+    met = form.cleaned_data["met"]
+    change = services.exit_criterion_tick if met else services.exit_criterion_untick
+    try:
+        change(case=case, criterion=form.cleaned_data["criterion"], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The exit criteria have been updated."))
+    return redirect(reverse("referrals:case_detail", args=[case.pk]) + "#exit-criteria")
 
 
 @_case_post("referrals.change_consentrecord")

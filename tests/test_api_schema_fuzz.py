@@ -121,6 +121,7 @@ def callers(db):
     users = {
         Role.BRIDGE_BUILDER: UserFactory(bridge_builder=True, team=bridge_team),
         Role.HOME_CARE: UserFactory(home_care=True, team=home_team),
+        Role.AMBASSADOR: UserFactory(role=Role.AMBASSADOR, team=home_team),
         Role.COORDINATOR: UserFactory(coordinator=True),
         Role.REFERRER: UserFactory(referrer=True),
         Role.ADMIN: UserFactory(admin=True),

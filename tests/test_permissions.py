@@ -3,8 +3,8 @@
 One table for the whole system. Add a row for each page or endpoint you add: the URL (with
 {placeholders} from the `world` fixture below), the method, the status most roles get, and the
 roles that get something else. Roles: anonymous, brobygger, hjemmepleje, koordinator, laege,
-admin (the demo users' roles). A POST is sent with an empty body, so an allowed role usually
-gets the form back with its errors (400) and a refused one 403.
+admin, noegleperson (the demo users' roles). A POST is sent with an empty body, so an allowed
+role usually gets the form back with its errors (400) and a refused one 403.
 
 Statuses: 200 opens, 302 is sent to sign in (anonymous) or away, 400 is allowed but the empty
 input is refused, 401 the API wants a token, 403 refused, 404 not visible to this caller.
@@ -27,13 +27,14 @@ from tests.screening.factories import home_care_citizen, screen
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "brobygger", "hjemmepleje", "koordinator", "laege", "admin"]
+ROLES = ["anonymous", "brobygger", "hjemmepleje", "koordinator", "laege", "admin", "noegleperson"]
 ROLE_OF = {
     "brobygger": Role.BRIDGE_BUILDER,
     "hjemmepleje": Role.HOME_CARE,
     "koordinator": Role.COORDINATOR,
     "laege": Role.REFERRER,
     "admin": Role.ADMIN,
+    "noegleperson": Role.AMBASSADOR,
 }
 
 
@@ -115,6 +116,14 @@ TABLE = [
     row("GET", "/screening/borgere/{home_citizen}/screen/", 403, brobygger=404, hjemmepleje=200),
     row("GET", "/screening/borgere/{citizen}/", 403, brobygger=200, hjemmepleje=404),
     row("POST", "/screening/tavle/tildel/", 403, hjemmepleje=404),  # no team in the empty body
+    row("POST", "/screening/borgere/{home_citizen}/hjemmehjaelp/", 403, hjemmepleje=302),
+    # A home-care team's lead or the administrator imports hours (hjemmepleje is no lead).
+    row("GET", "/screening/hjemmehjaelp/import/", 403, admin=200),
+    row("POST", "/screening/hjemmehjaelp/import/", 403, admin=404),  # no team in the body
+    row("POST", "/screening/hjemmehjaelp/import/godkend/", 403, admin=404),
+    # The ambassador's quality check of the team's screenings.
+    row("GET", "/screening/kvalitet/", 403, noegleperson=200),
+    row("POST", "/screening/kvalitet/{quality_check}/", 403, noegleperson=302),
     row(
         "POST",
         "/screening/borgere/{home_citizen}/opgaver/{task}/udfoert/",
@@ -132,14 +141,19 @@ TABLE = [
     row("POST", "/forloeb/{case}/behov/", 403, **BUILDER_POST),
     row("GET", "/behov/", 403, koordinator=200, admin=200),
     row("GET", "/koordinering/", 403, koordinator=200),
+    # A bridge-builder may create a community they host (a network café, a practice community),
+    # from their start page; the list of the volunteer centre's offers is the coordinators'.
     row("GET", "/koordinering/tilbud/", 403, koordinator=200),
-    row("GET", "/koordinering/tilbud/nyt/", 403, koordinator=200),
-    row("POST", "/koordinering/tilbud/nyt/", 403, koordinator=400),
+    row("GET", "/koordinering/tilbud/nyt/", 403, brobygger=200, koordinator=200),
+    row("POST", "/koordinering/tilbud/nyt/", 403, brobygger=400, koordinator=400),
     row("GET", "/frivillige/", 403, koordinator=200),
     row("GET", "/frivillige/ny/", 403, koordinator=200),
     row("GET", "/frivillige/venteliste/", 403, brobygger=200, koordinator=200),
     # --- Follow-up ------------------------------------------------------------------------------
     row("GET", "/opgaver/", 403, brobygger=200, hjemmepleje=200, koordinator=200),
+    # Taking a task from the team's queue: someone who may see it (it is held already: back).
+    row("POST", "/opgaver/{task}/tag/", 403, brobygger=404, hjemmepleje=302, koordinator=404),
+    row("POST", "/opgaver/beskeder/send-igen/", 403, admin=302),
     # --- Administration and data protection ---------------------------------------------------
     row("GET", "/revision/", 403, admin=200),
     row("GET", "/django-admin/", 302, admin=200),
@@ -179,6 +193,7 @@ def world():
         "koordinator": UserFactory(coordinator=True),
         "laege": UserFactory(referrer=True),
         "admin": UserFactory(admin=True),
+        "noegleperson": UserFactory(role=Role.AMBASSADOR, team=home_team),
     }
     builder = users["brobygger"]
     referral = make_referral(team=bridge_team, referrer=users["laege"]).referral
@@ -191,6 +206,10 @@ def world():
     )
     home_citizen = home_care_citizen(team=home_team)
     screening = screen(citizen=home_citizen, by=users["hjemmepleje"], answers=(3, 3, 3))
+    # "Hardly ever" to everything at a first screening: a quality check for the ambassador.
+    flagged = screen(
+        citizen=home_care_citizen(team=home_team), by=users["hjemmepleje"], answers=(1, 1, 1)
+    )
     # A second record with the case's citizen's name and birth date, and another home-care
     # team asking for the home-care team's citizen.
     citizen = case.citizen
@@ -220,6 +239,7 @@ def world():
             "task": Task.objects.filter(citizen=home_citizen).first().pk,
             "duplicate": PossibleDuplicate.objects.get(other=citizen).pk,
             "access_request": access_request.pk,
+            "quality_check": flagged.quality_check.pk,
         },
     }
 

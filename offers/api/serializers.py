@@ -88,7 +88,10 @@ class DirectoryFilterSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="By title, or by distance (the default when a postcode is given).",
+        help_text=(
+            "By relevance to q (the default without a postcode), by title, or by distance (the "
+            "default when a postcode is given)."
+        ),
     )
 
     def validate(self, attrs):
@@ -265,3 +268,13 @@ class OfferSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = reverse("directory:offer", args=[offer.pk])
         return request.build_absolute_uri(path) if request else path
+
+    def to_representation(self, offer):
+        data = super().to_representation(offer)
+        if offer.in_private_home:
+            # Held in someone's home: the postcode and town, and the postcode's centre
+            # (offers.selectors), never the door; the address is given on signing up.
+            data["address"] = ""
+            data["latitude"] = getattr(offer, "public_latitude", None)
+            data["longitude"] = getattr(offer, "public_longitude", None)
+        return data

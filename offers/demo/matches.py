@@ -1,15 +1,19 @@
-"""The demo citizens' wishes for matching, the two who agreed to be suggested to each other, and
-matches in every state with the demo offers and volunteers. Idempotent: looks up before it
-creates. Runs after the offers', the referrals' and the volunteers' demo steps."""
+"""The demo citizens' wishes for matching, the two who agreed to be suggested to each other,
+matches in every state with the demo offers and volunteers, and a telefonven who calls every
+other Wednesday with the contacts she has logged. Idempotent: looks up before it creates. Runs
+after the offers', the referrals' and the volunteers' demo steps."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from accounts.models import User
-from offers.constants import MatchEndReason
-from offers.models import Match, MatchProfile, Offer
+from followups.services import task_complete
+from offers.constants import MatchEndReason, Weekday
+from offers.models import ContactChannel, ContactOutcome, ContactRhythm, Match, MatchProfile, Offer
 from offers.services import (
+    contact_agreement_set,
+    contact_log_record,
     match_accept,
     match_end,
     match_plan_first_meeting,
@@ -21,6 +25,7 @@ from offers.services import (
 from referrals.constants import OPEN_STATUSES, ConsentMethod, ConsentPurpose
 from referrals.models import Case
 from referrals.services import consent_give
+from volunteers.constants import VolunteerRole
 from volunteers.demo import VOLUNTEERS
 from volunteers.models import Volunteer
 
@@ -135,6 +140,61 @@ def _matches(builder: User, volunteers: dict[str, Volunteer]) -> None:
         )
 
 
+def _phone_friend(builder: User, volunteers: dict[str, Volunteer]) -> None:
+    """Fatima waited for a telefonven; Yasmin, who speaks Arabic, calls her every other Wednesday
+    at 10. Yasmin is a besøgsven too, so the match says which role she has here: telefonven (the
+    Red Cross telephone guide, seed 004: a fixed rhythm, topics parked for next time)."""
+    fatima, yasmin = _open_case("Fatima"), volunteers.get("Yasmin")
+    if fatima is None or yasmin is None:
+        return
+    match = Match.objects.filter(citizen=fatima.citizen, volunteer=yasmin).first()
+    today = timezone.localdate()
+    # The first call: the Wednesday three to four weeks ago (within the 30 days a first meeting
+    # may be recorded back).
+    first = today - timedelta(days=23)
+    first -= timedelta(days=(first.weekday() - Weekday.WEDNESDAY) % 7)
+    if match is None:
+        match = match_propose(
+            case=fatima, volunteer=yasmin, role=VolunteerRole.PHONE_FRIEND, actor=builder
+        )
+        match_accept(match=match, actor=builder)
+        at = timezone.make_aware(datetime.combine(first, time(10)))
+        match_plan_first_meeting(match=match, at=at, actor=builder)
+        match = match_record_first_meeting(match=match, came=True, actor=builder)
+        # The calls after the first meeting were made: only what is still ahead is open.
+        for task in match.tasks.filter(done_at__isnull=True, due__lt=today):
+            task_complete(task=task, actor=builder, outcome="Fatima glæder sig til hver samtale.")
+    if not match.contact_agreements.exists():
+        contact_agreement_set(
+            match=match,
+            actor=builder,
+            rhythm=ContactRhythm.BIWEEKLY,
+            weekday=Weekday.WEDNESDAY,
+            at=time(10),
+            channel=ContactChannel.PHONE,
+            starts_on=first,
+        )
+    if not match.contact_log_entries.exists():
+        contact_log_record(
+            match=match, actor=builder, outcome=ContactOutcome.DONE, expected_on=first
+        )
+        # Fatima rang Yasmin herself one evening: a contact besides the agreed ones.
+        contact_log_record(
+            match=match,
+            actor=None,
+            outcome=ContactOutcome.DONE,
+            on=first + timedelta(days=5),
+        )
+        contact_log_record(
+            match=match,
+            actor=None,
+            outcome=ContactOutcome.DONE,
+            expected_on=first + timedelta(days=14),
+            topics_next_time="Barnebarnets skolestart. Opskriften på maamoul, som Fatima vil "
+            "fortælle om.",
+        )
+
+
 def seed_matches() -> None:
     builder = User.objects.filter(username="brobygger").first()
     if builder is None:
@@ -154,4 +214,6 @@ def seed_matches() -> None:
                 actor=builder,
                 case=case,
             )
-    _matches(builder, _demo_volunteers())
+    volunteers = _demo_volunteers()
+    _matches(builder, volunteers)
+    _phone_friend(builder, volunteers)

@@ -5,6 +5,7 @@ from django import template
 
 from offers.constants import ActivityKind
 from offers.models import Match, Offer
+from offers.presentation import match_awaiting as awaiting
 
 register = template.Library()
 
@@ -19,6 +20,13 @@ def offer_badges(offer: Offer) -> dict:
         "offer": offer,
         "activity_labels": [labels[kind] for kind in offer.activity_kinds if kind in labels],
     }
+
+
+@register.simple_tag
+def match_awaiting(match: Match) -> str:
+    """Whose answer the match waits for ("" when nobody's), beside its status wherever a match
+    is shown: `{% match_awaiting m as awaiting %}`."""
+    return awaiting(match)
 
 
 @register.inclusion_tag("offers/_first_meeting.html")

@@ -2,6 +2,8 @@
 offers they keep up to date, and attendance at group sessions. Each needs a permission only
 coordinators hold."""
 
+from itertools import chain
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -26,7 +28,8 @@ from offers.forms import (
     RespondForm,
     ScheduleFormSet,
 )
-from offers.presentation import offer_status_steps, provider_actions
+from offers.presentation import offer_status_steps, provider_request_sections
+from offers.services.offers import SCHEDULE_FIELDS
 from volunteers.selectors import coordination_team_of
 
 PAGE_SIZE = 25
@@ -35,15 +38,15 @@ PAGE_SIZE = 25
 @login_required
 @permission_required("offers.answer_match_requests", raise_exception=True)
 def requests(request):
-    groups = selectors.provider_requests(user=request.user)
+    # Each match once, in the section of its state, with that section's actions.
+    groups = provider_request_sections(
+        matches=chain.from_iterable(selectors.provider_requests(user=request.user).values())
+    )
     # Each row is about one citizen, named or not (a request, a first meeting's time): every
     # row shown is a read of that citizen's data.
     audit_read_many(
         actor=request.user, objs=[m for group in groups.values() for m in group], request=request
     )
-    for group in groups.values():
-        for match in group:
-            match.steps = provider_actions(match=match)
     stale = selectors.offers_stale_for(user=request.user).order_by("title")
     return render(
         request,
@@ -101,7 +104,7 @@ def first_meeting_outcome(request, match_id):
 
 
 @login_required
-@permission_required("offers.add_offer", raise_exception=True)
+@permission_required("offers.answer_match_requests", raise_exception=True)
 def offer_list(request):
     # A NUL can be in no offer's text, and PostgreSQL refuses one in a query.
     q = strip_nul(request.GET.get("q", "")).strip()
@@ -125,8 +128,12 @@ def offer_list(request):
 
 
 def _schedules(formset) -> list[dict]:
+    """The meeting times the coordinator kept or added: not the empty rows, nor those ticked
+    off (the service removes what is not given)."""
     return [
-        form.cleaned_data for form in formset.forms if form.cleaned_data and not form.is_blank()
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.is_blank() and not form.cleaned_data.get("DELETE")
     ]
 
 
@@ -151,19 +158,22 @@ def _offer_form_page(request, *, offer=None):
     organisations = selectors.organisations_managed_by(user=request.user) if offer is None else None
     if offer is not None:
         initial = {f: getattr(offer, f) for f in services.OFFER_FIELDS}
-        schedule_initial = list(
-            offer.schedules.values(
-                "frequency", "weekday", "week_of_month", "date", "starts_at", "ends_at"
-            )
-        )
+        schedule_initial = list(offer.schedules.values("id", *SCHEDULE_FIELDS))
     else:
         initial, schedule_initial = {}, []
-    form = OfferForm(request.POST or None, initial=initial, organisations=organisations)
+    form = OfferForm(
+        request.POST or None, initial=initial, organisations=organisations, offer=offer
+    )
     formset = ScheduleFormSet(request.POST or None, initial=schedule_initial, prefix="schedule")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    # Both are checked, so that everything wrong is said at once.
+    valid = request.method == "POST" and all([form.is_valid(), formset.is_valid()])
+    if valid:
         saved = run_service(form, lambda data: _offer_save(request, offer, form, formset))
         if saved is not None:
             messages.success(request, _("The offer is saved."))
+            if not request.user.has_perm("offers.change_offer"):
+                # A bridge-builder's own community: they see it as others find it.
+                return redirect("directory:offer", offer_id=saved.pk)
             return redirect("offers:offer_edit", offer_id=saved.pk)
     return render(
         request,
@@ -216,7 +226,7 @@ def offer_status(request, offer_id):
 def offer_attendance(request, offer_id):
     offer = selectors.offer_managed_get(user=request.user, offer_id=offer_id)
     matches = selectors.open_matches_of_offer(offer=offer)
-    form = AttendanceForm(request.POST or None, matches=matches)
+    form = AttendanceForm(request.POST or None, matches=matches, offer=offer)
     if request.method == "POST" and form.is_valid():
         recorded = run_service(
             form,

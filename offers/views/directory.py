@@ -4,6 +4,7 @@ No sign-in. The list is plain HTML that works without JavaScript and without map
 is drawn by static/js/directory-map.js from data attributes (the CSP allows no inline script).
 """
 
+from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from django import forms
@@ -12,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -19,7 +22,8 @@ from django.views.decorators.http import require_GET
 from core.forms import form_add_service_errors
 from core.throttling import limit_per_address
 from offers import selectors
-from offers.constants import Interest, TargetGroup, Weekday
+from offers.constants import Frequency, Interest, TargetGroup, Weekday
+from offers.models import OfferSchedule
 from referrals.constants import CITIZEN_LANGUAGES
 
 PAGE_SIZE = 20
@@ -53,7 +57,8 @@ class DirectoryFilterForm(forms.Form):
         empty_value=None,
         choices=[
             ("", _("Only that area")),
-            *[(km, _("Within {km} km").format(km=km)) for km in DISTANCE_CHOICES],
+            # format_lazy: the label is made in the visitor's language, not when this loads.
+            *[(km, format_lazy(_("Within {km} km"), km=km)) for km in DISTANCE_CHOICES],
         ],
     )
     weekday = forms.TypedChoiceField(
@@ -63,11 +68,35 @@ class DirectoryFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("Any day")), *Weekday.choices],
     )
+    # "" is the order that fits the search (selectors.directory_sort): nearest first from a
+    # known place, else the best match. Nearest first is offered only when there is a place.
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[("", _("Nearest first")), ("title", _("Title"))],
+        choices=[
+            ("", _("Best match")),
+            ("relevance", _("Best match")),
+            ("title", _("Name")),
+            ("distance", _("Nearest first")),
+        ],
     )
+
+    def show_sorts(self, *, place_known: bool) -> None:
+        """The orders that make sense for the search shown: nearest first only from a place."""
+        field = self.fields["sort"]
+        if place_known:
+            field.choices = [
+                ("", _("Nearest first")),
+                ("relevance", _("Best match")),
+                ("title", _("Name")),
+            ]
+        else:
+            field.choices = [("", _("Best match")), ("title", _("Name"))]
+        shown = {value for value, _label in field.choices}
+        if self.is_bound and self.data.get("sort") not in shown:
+            # The order asked for cannot be had here: show the one the list has.
+            self.data = self.data.copy()
+            self.data["sort"] = ""
 
 
 def _tile_origin(tile_url: str) -> str:
@@ -104,9 +133,31 @@ def _ages(offer) -> str:
     return ""
 
 
+def _is_over(schedule: OfferSchedule, today: date) -> bool:
+    """A season that has ended, or a single date that has passed, is no longer a meeting time."""
+    if schedule.frequency == Frequency.ONCE:
+        return schedule.date < today
+    return schedule.valid_until is not None and schedule.valid_until < today
+
+
 def _schedules(offer) -> list[str]:
-    schedules = sorted(offer.schedules.all(), key=selectors.directory_schedule_sort_key)
+    today = timezone.localdate()
+    schedules = sorted(
+        (s for s in offer.schedules.all() if not _is_over(s, today)),
+        key=selectors.directory_schedule_sort_key,
+    )
     return [selectors.directory_schedule_text(s) for s in schedules]
+
+
+def _suggestions(request, area) -> list[dict]:
+    """Towns close to the unknown place, each with the same search there."""
+    suggestions = selectors.directory_place_suggestions(text=area.text)
+    for suggestion in suggestions:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["area"] = suggestion["name"]
+        suggestion["query"] = query.urlencode()
+    return suggestions
 
 
 @require_GET
@@ -117,28 +168,35 @@ def directory_list(request):
     form = DirectoryFilterForm(request.GET or None)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
+    q = filters.get("q") or ""
+    sort = filters.get("sort") or ""
     area = None
+    place_suggestions = []
     try:
         area = selectors.directory_area(text=filters.get("area") or "")
-        offers = selectors.directory_search(
+        offers = selectors.directory_found(
             user=request.user,
-            q=filters.get("q") or "",
+            q=q,
             category=filters.get("category") or "",
             area=area,
             km=filters.get("km"),
             weekday=filters.get("weekday"),
-            sort=filters.get("sort") or "",
+            sort=sort,
         )
     except ValidationError as exc:
         # The search still shows what it can: everything but the filter that cannot be used.
         form_add_service_errors(form, exc)
+        if area is not None and not area.known:
+            place_suggestions = _suggestions(request, area)
         area = None
-        offers = selectors.directory_search(
+        offers = selectors.directory_found(
             user=request.user,
-            q=filters.get("q") or "",
+            q=q,
             category=filters.get("category") or "",
             weekday=filters.get("weekday"),
+            sort="title" if sort == "title" else "",
         )
+    form.show_sorts(place_known=area is not None)
     page = Paginator(offers, PAGE_SIZE).get_page(request.GET.get("page"))
     for offer in page:
         offer.schedule_texts = _schedules(offer)
@@ -147,11 +205,17 @@ def directory_list(request):
     map_points = selectors.directory_map_points(offers)
     for point in map_points:
         point["url"] = reverse("directory:offer", args=[point["id"]])
+    words = selectors.directory_search_words(q=q)
     context = {
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "words_too_common": words.too_common,
+        "words_beyond_limit": words.beyond_limit,
+        "max_words": selectors.DIRECTORY_MAX_WORDS,
         "area": area,
+        "place_suggestions": place_suggestions,
+        "sorted_by": selectors.directory_sort(sort=sort, q=q, area=area),
         "map_points": map_points,
         "map_centre": area.centre if area and area.centre else None,
         **_map_context(),
@@ -165,31 +229,30 @@ def directory_list(request):
 )
 def directory_offer(request, offer_id):
     offer = selectors.directory_offer_get(user=request.user, offer_id=offer_id)
+    schedule_texts = _schedules(offer)
     languages = dict(CITIZEN_LANGUAGES)
     target_groups = dict(TargetGroup.choices)
     interests = dict(Interest.choices)
     place = " ".join(part for part in (offer.postcode, offer.city) if part)
+    # An offer in someone's home shows its postcode and town only: the address is given to
+    # those who sign up.
+    address = "" if offer.in_private_home else offer.address
     map_link = ""
-    if not offer.is_remote and (offer.address or place):
+    if not offer.is_remote and (address or place):
         map_link = "https://www.openstreetmap.org/search?" + urlencode(
-            {"query": ", ".join(part for part in (offer.address, place, "Danmark") if part)}
+            {"query": ", ".join(part for part in (address, place, "Danmark") if part)}
         )
     context = {
         "offer": offer,
-        "schedule_texts": _schedules(offer),
+        "schedule_texts": schedule_texts,
+        # It had meeting times, and all are over: not "by appointment".
+        "meetings_over": not schedule_texts and bool(offer.schedules.all()),
+        "address": address,
         "place": place,
         "map_link": map_link,
         "map_points": []
-        if offer.is_remote or offer.latitude is None
-        else [
-            {
-                "id": str(offer.pk),
-                "title": offer.title,
-                "place": ", ".join(part for part in (offer.address, place) if part),
-                "lat": round(offer.latitude, 5),
-                "lng": round(offer.longitude, 5),
-            }
-        ],
+        if offer.is_remote or offer.public_latitude is None
+        else [selectors.directory_map_point(offer)],
         "languages": [languages[code] for code in offer.languages if code in languages],
         "audience": [
             *[target_groups[g] for g in offer.target_groups if g in target_groups],

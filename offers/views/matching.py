@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
@@ -20,9 +21,11 @@ from offers.forms import (
     ProposeForm,
 )
 from offers.matching import companions_read, suggestions_for
+from offers.matching.wishes import profile_initial_from_referrals
 from offers.models import MatchProfile, Offer
 from offers.presentation import match_actions
 from offers.selectors import match_provider_may_see_citizen, matches_of_case
+from referrals.constants import ReferralSource
 from referrals.selectors import case_get, citizens_visible_to
 from volunteers.forms import VolunteerRequestForm
 from volunteers.models import Volunteer, VolunteerRequest
@@ -36,15 +39,30 @@ SHOWN_SESSION_KEY = "matching_shown"
 SHOWN_CASES = 5
 
 
-def _profile_initial(citizen) -> dict:
-    profile = MatchProfile.objects.filter(citizen=citizen).first()
-    if profile is None:
-        return {}
-    return {name: getattr(profile, name) for name in PROFILE_FIELDS}
+def _profile_initial(case) -> tuple[dict, str]:
+    """The matching form's values and, when they are not the citizen's saved profile, a note
+    saying where they come from. A saved profile is what the bridge-builder agreed with the
+    citizen, so the referral never overrides it; before there is one, the form starts from
+    what the open case's referrals say the citizen wants."""
+    profile = MatchProfile.objects.filter(citizen=case.citizen).first()
+    if profile is not None:
+        return {name: getattr(profile, name) for name in PROFILE_FIELDS}, ""
+    if not case.is_open:
+        return {}, ""
+    referrals = list(case.referrals.order_by("-created_at"))
+    initial = profile_initial_from_referrals(referrals)
+    if not initial:
+        return {}, ""
+    if all(r.source == ReferralSource.GP for r in referrals):
+        return initial, gettext_lazy(
+            "Filled in from the GP's referral – check with the citizen and save."
+        )
+    return initial, gettext_lazy("Filled in from the referral – check with the citizen and save.")
 
 
 def _context(request, case, **forms) -> dict:
     citizen = case.citizen
+    profile_initial, prefill_note = _profile_initial(case)
     matches = list(matches_of_case(user=request.user, case=case))
     groups = suggestions_for(
         citizen=citizen, visible_citizens=citizens_visible_to(user=request.user)
@@ -65,7 +83,9 @@ def _context(request, case, **forms) -> dict:
         ],
         "ended_matches": [m for m in matches if m.status == MatchStatus.ENDED],
         "requests": VolunteerRequest.objects.filter(citizen=citizen, closed_at__isnull=True),
-        "profile_form": MatchProfileForm(prefix="profile", initial=_profile_initial(citizen)),
+        "profile_form": MatchProfileForm(prefix="profile", initial=profile_initial),
+        # A form posted back shows what was posted, not the referral.
+        "profile_prefill_note": "" if "profile_form" in forms else prefill_note,
         "request_form": VolunteerRequestForm(prefix="request"),
         "meeting_form": FirstMeetingForm(prefix="meeting"),
         "end_form": MatchEndForm(prefix="end"),

@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from core.validators import LONG_TEXT_MAX, validate_birth_date
+from core.validators import LONG_TEXT_MAX, validate_birth_date, validate_phone
 from referrals.constants import (
+    PERSON_CONSENT_METHODS,
     CaseStatus,
-    ConsentMethod,
     LifeTransition,
     ReferralSource,
     SuggestionKind,
@@ -24,7 +24,14 @@ class CitizenInputSerializer(serializers.Serializer):
     birth_date = serializers.DateField(
         validators=[validate_birth_date], help_text="From 1900-01-01 until today."
     )
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_phone],
+        help_text="8 digits, or + and the country code; spaces, hyphens and brackets are fine.",
+    )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     postcode = serializers.RegexField(
@@ -58,7 +65,7 @@ class CitizenInputSerializer(serializers.Serializer):
 class ConsentInputSerializer(serializers.Serializer):
     given = serializers.BooleanField()
     given_at = serializers.DateTimeField(required=False, help_text="Not in the future.")
-    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    method = serializers.ChoiceField(choices=PERSON_CONSENT_METHODS)
 
     def validate_given_at(self, value):
         try:

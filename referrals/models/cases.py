@@ -16,6 +16,7 @@ from referrals.constants import (
     Closeness,
     CloseReason,
     ContactKind,
+    ExitCriterionKind,
     LifeTransition,
     NetworkKind,
     ReferralSource,
@@ -392,3 +393,38 @@ class ReferralFeedback(BaseModel):
     @property
     def audit_subject_id(self):
         return self.referral.citizen_id
+
+
+class ExitCriterion(BaseModel):
+    """One of the exit criteria (ExitCriterionKind) ticked on the case's plan: who ticked it and
+    when. Unticking removes the row; the timeline keeps both, with who and when."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="exit_criteria"
+    )
+    criterion = models.CharField(
+        _("exit criterion"), max_length=32, choices=ExitCriterionKind.choices
+    )
+    ticked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ticked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ticked_at = models.DateTimeField(_("ticked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("exit criterion")
+        verbose_name_plural = _("exit criteria")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "criterion"],
+                name="exit_criterion_once_per_case",
+                violation_error_message=_("The exit criterion is already ticked."),
+            ),
+        ]
+
+    @property
+    def audit_subject_id(self):
+        return self.case.citizen_id

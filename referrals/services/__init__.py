@@ -31,6 +31,13 @@ from referrals.services.consent import (
     consent_is_active,
     consent_withdraw,
 )
+from referrals.services.exit_criteria import (
+    ExitCriterionState,
+    case_exit_criteria,
+    exit_criteria_unmet,
+    exit_criterion_tick,
+    exit_criterion_untick,
+)
 from referrals.services.feedback import referral_feedback_deliver, referral_feedback_due
 from referrals.services.referrals import ReferralResult, referral_create, team_for_referrals
 
@@ -38,10 +45,12 @@ __all__ = [
     "CITIZEN_FIELDS",
     "FEEDBACK_STATUSES",
     "CitizenMatch",
+    "ExitCriterionState",
     "ReferralResult",
     "case_assign",
     "case_change_status",
     "case_close",
+    "case_exit_criteria",
     "citizen_check",
     "citizen_resolve",
     "citizen_set_home_care_team",
@@ -51,6 +60,9 @@ __all__ = [
     "consent_is_active",
     "consent_withdraw",
     "contact_record",
+    "exit_criteria_unmet",
+    "exit_criterion_tick",
+    "exit_criterion_untick",
     "network_person_add",
     "network_person_remove",
     "note_add",

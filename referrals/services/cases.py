@@ -1,5 +1,7 @@
 """The case: its status, who has it, contacts, notes, the network and the plan."""
 
+import inspect
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from referrals.constants import (
 )
 from referrals.models import Case, CaseNote, Contact, NetworkPerson, PlanStep
 from referrals.services.citizens import _choice
+from referrals.services.exit_criteria import exit_criteria_close_check
 from referrals.services.feedback import _referrer_feedback_schedule
 from referrals.timeline import case_event_record
 
@@ -66,9 +69,95 @@ def case_change_status(*, case: Case, status: str, actor: User) -> Case:
     return _set_status(case=case, status=status, actor=actor)
 
 
+# --- What the apps above referrals end when a case closes ----------------------------------------
+# Closing a case ends the bridge-builder's role, and with it what the case still holds open in the
+# apps that build on referrals (offers: its places on offers' waiting lists). Referrals cannot
+# import them: each hands in its part at start-up, from its AppConfig.ready, and case_close calls
+# it in its own transaction, with the case's row locked.
+# Followups ends or hands over the case's tasks and asks for the day to approach a citizen who
+# said "not now" again; offers ends or hands over its matches, and checks first that "in a
+# lasting community" names a community beyond the bridge-builder's own.
+_ON_CASE_CLOSE: dict[str, Callable[..., None]] = {}
+_CASE_CLOSE_CHECKS: dict[str, Callable[..., None]] = {}
+
+
+def case_close_hook_add(name: str, hook: Callable[..., None]) -> None:
+    """`hook(case=…, actor=…)` runs when a case closes, after it is closed. A hook that names
+    them also gets the bridge-builder's choices: `hand_over_to` (the colleague who takes over
+    what is open; None: it ends) and `approach_again_on` (a date, or None)."""
+    _ON_CASE_CLOSE[name] = hook
+
+
+def case_close_check_add(name: str, check: Callable[..., None]) -> None:
+    """`check(case=…, reason=…, actor=…)` runs before a case closes, and refuses the close by
+    raising a ValidationError."""
+    _CASE_CLOSE_CHECKS[name] = check
+
+
+def _call(function: Callable[..., None], **values) -> None:
+    """Call a hook with the values it names (all of them if it takes **kwargs): a hook written
+    before a value was added needs no change for it."""
+    parameters = inspect.signature(function).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        values = {name: value for name, value in values.items() if name in parameters}
+    function(**values)
+
+
+def _may_take_case(user: User, case: Case) -> bool:
+    return (
+        user.is_active
+        and user.has_role(Role.BRIDGE_BUILDER)
+        and user.memberships.filter(team_id=case.team_id).exists()
+    )
+
+
+def _close_choices_errors(
+    *, case: Case, reason: str, hand_over_to: User | None, approach_again_on: date | None
+) -> dict:
+    errors = {}
+    if hand_over_to is not None:
+        if not _may_take_case(hand_over_to, case):
+            errors["hand_over_to"] = [_("Hand over to a bridge-builder on the case's team.")]
+        elif hand_over_to.pk == case.assignee_id:
+            errors["hand_over_to"] = [
+                _("Choose a colleague: %(name)s has the case already.") % {"name": hand_over_to}
+            ]
+    if approach_again_on is not None:
+        if reason != CloseReason.DECLINED:
+            errors["approach_again_on"] = [
+                _("A day to approach the citizen again is for a citizen who declined.")
+            ]
+        elif approach_again_on <= timezone.localdate():
+            errors["approach_again_on"] = [_("Choose a day after today.")]
+        else:
+            try:
+                validate_task_due(approach_again_on)
+            except ValidationError as exc:
+                errors["approach_again_on"] = exc.messages
+    return errors
+
+
 @transaction.atomic
-def case_close(*, case: Case, reason: str, actor: User, note: str = "") -> Case:
-    """Close the case. This ends the bridge-builder's role: the case leaves every caseload."""
+def case_close(
+    *,
+    case: Case,
+    reason: str,
+    actor: User,
+    note: str = "",
+    hand_over_to: User | None = None,
+    approach_again_on: date | None = None,
+    close_anyway: bool = False,
+) -> Case:
+    """Close the case. This ends the bridge-builder's role: the case leaves every caseload.
+
+    "In a lasting community" with exit criteria not ticked on the plan is refused unless the
+    bridge-builder confirms it with `close_anyway`.
+
+    What the course still holds open ends with it: its follow-up tasks and the reminders about
+    them, and its matches (followups' and offers' hooks). With `hand_over_to`, a bridge-builder
+    on the case's team, they go on with that colleague instead, who is given the case (so what
+    its matches bring later is theirs). A citizen who declined may be approached again: with
+    `approach_again_on`, the case's bridge-builder gets a task that day."""
     case = _lock(case)
     if not case.is_open:
         raise ValidationError({"status": _("The case is already closed.")})
@@ -77,15 +166,40 @@ def case_close(*, case: Case, reason: str, actor: User, note: str = "") -> Case:
     note = note.strip()
     if reason == CloseReason.OTHER_HELP and not note:
         raise ValidationError({"note": _("Say where the citizen was referred on to.")})
+    errors = _close_choices_errors(
+        case=case, reason=reason, hand_over_to=hand_over_to, approach_again_on=approach_again_on
+    )
+    if errors:
+        raise ValidationError(errors)
+    for check in _CASE_CLOSE_CHECKS.values():
+        _call(check, case=case, reason=reason, actor=actor)
+    # After the checks of the reason itself: a reason that does not hold is said first.
+    exit_criteria_close_check(case=case, reason=reason, close_anyway=close_anyway)
+    if hand_over_to is not None:
+        case.assignee = hand_over_to
+        case.save(update_fields=["assignee", "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, fields=["assignee"])
+        case_event_record(
+            case=case, kind=CaseEventKind.ASSIGNMENT, actor=actor, assignee=hand_over_to
+        )
     case.closed_at = timezone.now()
     case.close_reason = reason
     case.close_note = note
-    return _set_status(
+    case = _set_status(
         case=case,
         status=CaseStatus.CLOSED,
         actor=actor,
         extra_fields=["closed_at", "close_reason", "close_note"],
     )
+    for hook in _ON_CASE_CLOSE.values():
+        _call(
+            hook,
+            case=case,
+            actor=actor,
+            hand_over_to=hand_over_to,
+            approach_again_on=approach_again_on,
+        )
+    return case
 
 
 @transaction.atomic
@@ -120,11 +234,28 @@ def contact_record(
     occurred_at: datetime | None = None,
     reached: bool = True,
     note: str = "",
+    declined: bool = False,
+    approach_again_on: date | None = None,
 ) -> Contact:
-    """A contact with the citizen. The first one that reaches them is the first contact."""
+    """A contact with the citizen. The first one that reaches them is the first contact.
+
+    A citizen who does not want help now (`declined`) closes the case as declined; "not now" is
+    a date: with `approach_again_on`, the bridge-builder gets a task that day to ask again."""
     case = _lock(case)
     if not case.is_open:
         raise ValidationError({"kind": _("The case is closed.")})
+    if declined and not reached:
+        raise ValidationError(
+            {"declined": _("Only a contact that reached the citizen can record their answer.")}
+        )
+    if approach_again_on is not None and not declined:
+        raise ValidationError(
+            {
+                "approach_again_on": _(
+                    "A day to approach the citizen again is for a citizen who declined."
+                )
+            }
+        )
     _choice(kind, ContactKind, "kind")
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + timezone.timedelta(minutes=5):
@@ -149,6 +280,13 @@ def contact_record(
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=case, fields=["first_contact_at"])
     if reached and case.status == CaseStatus.RECEIVED:
         _set_status(case=case, status=CaseStatus.CONTACTED, actor=actor)
+    if declined:
+        case_close(
+            case=case,
+            reason=CloseReason.DECLINED,
+            actor=actor,
+            approach_again_on=approach_again_on,
+        )
     return contact
 
 

@@ -1,5 +1,6 @@
 """Referrals: from a referrer, the public form or home care, onto the citizen's one open case."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,18 @@ from referrals.models import Case, Citizen, Referral
 from referrals.services.citizens import CitizenMatch, citizen_resolve
 from referrals.services.consent import consent_give
 from referrals.timeline import case_event_record
+
+# --- What the apps above referrals do when a citizen is referred --------------------------------
+# A referral answers what an app building on referrals had asked for (screening: a triage
+# colour's "refer to a bridge-builder"). Referrals cannot import them: each hands in its part at
+# start-up, from its AppConfig.ready, and referral_create calls it in its own transaction.
+_ON_REFERRAL: dict[str, Callable[..., None]] = {}
+
+
+def referral_hook_add(name: str, hook: Callable[..., None]) -> None:
+    """`hook(referral=…, actor=…)` runs when a referral has been recorded."""
+    _ON_REFERRAL[name] = hook
+
 
 # --- Referrals ----------------------------------------------------------------------------------
 
@@ -158,4 +171,6 @@ def referral_create(
         referral.save(update_fields=["feedback_consent", "updated_at"])
     audit_record(actor=referrer, action=AuditAction.CREATE, obj=referral)
     case_event_record(case=case, kind=CaseEventKind.REFERRAL, actor=referrer, referral=referral)
+    for hook in _ON_REFERRAL.values():
+        hook(referral=referral, actor=referrer)
     return ReferralResult(referral, attached_to_existing=match.existed)

@@ -30,6 +30,26 @@
     if (event.target.closest && event.target.closest("[data-print]")) { window.print(); }
   });
 
+  // A table wider than the screen scrolls sideways in its own box: a keyboard can reach and
+  // scroll the box, and a screen reader names it after the table's caption.
+  function scrollableTables(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) { return; }
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var caption = box.querySelector("caption");
+      var near = box.closest("section, main");
+      var title = near && near.querySelector("h1, h2, h3");
+      var heading = (caption || title) ? (caption || title).textContent.trim() : "";
+      if (heading && !box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+        box.setAttribute("aria-label", heading);
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { scrollableTables(document); });
+  window.addEventListener("resize", function () { scrollableTables(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { scrollableTables(event.target); });
+
   // A page that comes back with errors shows the first one, wherever it is on the page.
   document.addEventListener("DOMContentLoaded", function () {
     var invalid = document.querySelector("main .is-invalid, main .invalid-feedback");
@@ -38,6 +58,37 @@
     target.scrollIntoView({ block: "start" });
     var field = target.querySelector(".is-invalid");
     if (field) { field.focus({ preventScroll: true }); }
+  });
+
+  // <button data-add-form="prefix">: one more row of a Django formset, made from its
+  // <template data-form-template="prefix"> and put in [data-form-rows="prefix"], without
+  // saving first (an offer's meeting times). Without the script the page has one empty row
+  // and says to save for another, so the button is shown only here.
+  document.querySelectorAll("[data-add-form]").forEach(function (button) {
+    var prefix = button.getAttribute("data-add-form");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var most = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    button.hidden = !!(total && most && parseInt(total.value, 10) >= parseInt(most.value, 10));
+    var form = button.closest("form");
+    (form ? form.querySelectorAll("[data-without-script]") : []).forEach(function (note) {
+      note.hidden = true;
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-form]");
+    if (!button) { return; }
+    var prefix = button.getAttribute("data-add-form");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var most = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
+    var template = document.querySelector('template[data-form-template="' + prefix + '"]');
+    var rows = document.querySelector('[data-form-rows="' + prefix + '"]');
+    if (!total || !template || !rows) { return; }
+    var index = parseInt(total.value, 10);
+    rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+    total.value = String(index + 1);
+    if (most && index + 1 >= parseInt(most.value, 10)) { button.hidden = true; }
+    var first = rows.lastElementChild && rows.lastElementChild.querySelector("select, input:not([type=hidden])");
+    if (first) { first.focus(); }
   });
 
   // After an htmx swap, move focus to an element that asks for it, for keyboard and screen-reader users.

@@ -35,18 +35,50 @@
     return box;
   }
 
-  function start() {
-    var element = document.getElementById("directory-map");
-    if (!element || !window.L) { return; }
-    var tiles = element.getAttribute("data-tiles");
-    if (!tiles) { return; }
-    element.hidden = false;
+  // No tile in this long and the map counts as not loaded (a tile server that never answers).
+  var TILES_TIMEOUT_MS = 10000;
 
+  // The map gives way to a short notice when it cannot be drawn: the tile server is down or
+  // unreachable, or Leaflet did not load. The list beside it is untouched.
+  function failure(element) {
+    var notice = document.getElementById("directory-map-failed");
+    return {
+      show: function () {
+        element.hidden = true;
+        if (notice) { notice.hidden = false; }
+      },
+      hide: function () {
+        element.hidden = false;
+        if (notice) { notice.hidden = true; }
+      }
+    };
+  }
+
+  function draw(element, tiles, failed) {
     var map = window.L.map(element, { scrollWheelZoom: false });
-    window.L.tileLayer(tiles, {
+    var layer = window.L.tileLayer(tiles, {
       attribution: element.getAttribute("data-attribution") || "",
       maxZoom: 18
-    }).addTo(map);
+    });
+    var loaded = 0;
+    var gaveUp = false;
+    function giveUp() {
+      if (loaded || gaveUp) { return; }
+      gaveUp = true;
+      failed.show();
+    }
+    layer.on("tileload", function () {
+      loaded += 1;
+      if (gaveUp) {
+        // A slow tile server after all: the map comes back.
+        gaveUp = false;
+        failed.hide();
+        map.invalidateSize();
+      }
+    });
+    layer.on("tileerror", giveUp);
+    window.setTimeout(giveUp, TILES_TIMEOUT_MS);
+    layer.addTo(map);
 
     var points = readPoints(element);
     var bounds = [];
@@ -68,6 +100,24 @@
       map.setView([lat, lng], 12);
     } else {
       map.setView(DENMARK, 7);
+    }
+  }
+
+  function start() {
+    var element = document.getElementById("directory-map");
+    if (!element) { return; }
+    var tiles = element.getAttribute("data-tiles");
+    if (!tiles) { return; }
+    var failed = failure(element);
+    if (!window.L) {
+      failed.show();
+      return;
+    }
+    element.hidden = false;
+    try {
+      draw(element, tiles, failed);
+    } catch (error) {
+      failed.show();
     }
   }
 

@@ -1,6 +1,9 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 
 from accounts.constants import Role
 from audit.constants import AuditAction
@@ -15,6 +18,10 @@ START_HEADINGS = {
     Role.COORDINATOR: "Tilbud og frivillige",
     Role.REFERRER: "Henvisninger",
     Role.ADMIN: "Administration",
+    # A heading whose Danish is added with the translations: read from the catalogue.
+    Role.AMBASSADOR: lazy(lambda text: translation.override("da")(gettext)(text), str)(
+        "Quality check"
+    ),
 }
 
 
@@ -267,3 +274,14 @@ def test_the_referrers_start_page_shows_only_what_their_referral_brought(client)
     body = response.content.decode()
     assert "G. H" in body
     assert "Særnavn" not in body
+
+
+def test_a_bridge_builder_starts_a_community_from_the_start_page_not_from_an_offer_list(client):
+    from tests.referrals.factories import bridge_team
+
+    client.force_login(UserFactory(role=Role.BRIDGE_BUILDER, team=bridge_team()))
+    start = client.get("/").content.decode()
+
+    assert f'href="{reverse("offers:offer_create")}"' in start
+    assert client.get(reverse("offers:offer_create")).status_code == 200
+    assert client.get(reverse("offers:offer_list")).status_code == 403

@@ -1,8 +1,6 @@
 """The bridge-builder finds an offer for a citizen, proposes it, plans the first meeting with
 someone going along; the coordinator confirms the request and that the citizen came."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -70,24 +68,30 @@ def test_propose_plan_the_first_meeting_and_the_coordinator_confirms(browser, li
     match_card.get_by_role("button", name="Borgeren har sagt ja").tap()
     expect(match_card.get_by_test_id("match-status")).to_have_text("Borgeren har sagt ja")
 
-    # The first meeting, with someone going along.
-    meeting = timezone.localtime() + timedelta(days=2)
-    match_card.get_by_label("Hvornår").fill(meeting.strftime("%Y-%m-%dT14:00"))
+    # The coordinator sees the request with what they need, and confirms it.
+    coordinator = _tablet(browser, live_server)
+    sign_in(coordinator, "koordinator")
+    coordinator.get_by_test_id("main-nav").get_by_role("link", name="Forespørgsler").tap()
+    request = coordinator.get_by_test_id("pending").get_by_test_id("request")
+    expect(request.get_by_test_id("shared-citizen")).to_contain_text("Inger")
+    request.get_by_role("button", name="Bekræft").tap()
+    expect(coordinator.get_by_test_id("waiting")).to_contain_text("Inger")
+    expect(coordinator.get_by_test_id("pending").get_by_test_id("request")).to_have_count(0)
+
+    # The first meeting, today, with someone going along.
+    meeting = timezone.localtime()
+    match_card.get_by_label("Hvornår").fill(meeting.strftime("%Y-%m-%dT%H:%M"))
     match_card.get_by_label("Nogen går med (følgeskab)").check()
     match_card.get_by_label("Hvem går med").fill("Bente følger Inger derhen")
     match_card.get_by_role("button", name="Gem det første møde").tap()
     expect(match_card.get_by_test_id("match-status")).to_have_text("Første møde aftalt")
     expect(match_card).to_contain_text("Bente følger Inger derhen")
 
-    # The coordinator sees the request with what they need, confirms it, then that she came.
-    coordinator = _tablet(browser, live_server)
-    sign_in(coordinator, "koordinator")
-    coordinator.get_by_test_id("main-nav").get_by_role("link", name="Forespørgsler").tap()
-    request = coordinator.get_by_test_id("pending").get_by_test_id("request")
-    expect(request.get_by_test_id("shared-citizen")).to_contain_text("Inger")
-    expect(request).to_contain_text("Bente følger Inger derhen")
-    request.get_by_role("button", name="Bekræft").tap()
+    # The coordinator finds it once, under the first meetings, and records that she came.
+    coordinator.reload()
     meeting_card = coordinator.get_by_test_id("meetings").get_by_test_id("request")
+    expect(meeting_card).to_contain_text("Bente følger Inger derhen")
+    expect(coordinator.get_by_test_id("request")).to_have_count(1)
     meeting_card.get_by_role("button", name="Borgeren kom").tap()
     expect(coordinator.get_by_test_id("active")).to_contain_text("Inger")
 

@@ -58,8 +58,7 @@ def test_gp_refers_and_the_bridge_builder_takes_contacts_and_screens(browser, li
 
     # And on to screening.
     status = builder.get_by_test_id("status-form")
-    status.get_by_label("Flyt til").select_option("screening")
-    status.get_by_role("button", name="Flyt").tap()
+    status.locator('[data-testid="next-step"][value="screening"]').tap()
     expect(builder.get_by_test_id("timeline")).to_contain_text("Kontaktet → Screening")
 
     case = Case.objects.get()

@@ -150,9 +150,16 @@ def test_the_web_forms_answer_in_danish():
 
     response = client.post(
         "/henvisninger/ny/",
-        {"first_name": "Inger", "last_name": "Madsen", "birth_date": "1899-12-31", "reason": ""},
+        {
+            "first_name": "Inger",
+            "last_name": "Madsen",
+            "birth_date": "1899-12-31",
+            "email": "inger",
+            "reason": "",
+        },
     )
 
     errors = response.context["form"].errors
-    assert errors["reason"] == ["Dette felt er påkrævet."]
+    assert errors["email"] == ["Angiv en gyldig e-mailadresse."]
+    assert errors["reason"] == ["Beskriv årsagen til henvisningen."]
     assert _danish(errors["birth_date"][0], "før", "fødselsdato"), errors

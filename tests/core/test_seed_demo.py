@@ -18,6 +18,8 @@ DEMO_USERS = {
     "hjemmepleje2": Role.HOME_CARE,
     "koordinator2": Role.COORDINATOR,
     "laege2": Role.REFERRER,
+    # Hjemmeplejen Nord's nøgleperson, who checks its screenings a second time.
+    "noegleperson": Role.AMBASSADOR,
 }
 
 

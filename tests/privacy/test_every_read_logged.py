@@ -20,11 +20,13 @@ from accounts.constants import TeamKind
 from audit.constants import AuditAction
 from audit.models import AuditEvent
 from followups.services import task_create
-from offers.services import match_propose, unmet_need_record
+from offers.models import Match, MatchGroup, MatchGroupVolunteer
+from offers.services import match_propose, offer_waiting_list_add, unmet_need_record
 from referrals import services as referral_services
 from referrals.constants import ConsentPurpose
 from referrals.identity import team_access_request
 from referrals.models import NetworkPerson, PlanStep, PossibleDuplicate
+from screening.models import QualityCheck
 from screening.services import home_care_citizen_add
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.referrals.factories import bridge_team, citizen_data
@@ -128,6 +130,23 @@ def world():
     ).referral.citizen
     duplicate = PossibleDuplicate.objects.get(citizen=twin)
     need = unmet_need_record(case=case, category="culture", wanted="Erindringer", actor=builder)
+    full = make_offer(team=coordination, title="Sangkoret", capacity=0)
+    waiting = offer_waiting_list_add(case=case, offer=full, actor=builder)
+    # A group on the offer with the citizen in it, and the screening up for a second look.
+    group = MatchGroup.objects.create(
+        offer=offer,
+        name="Hold 1",
+        size=5,
+        starts_on=timezone.localdate(),
+        created_by=users["coordinator"],
+    )
+    Match.objects.filter(pk=offer_match.pk).update(group=group)
+    membership = MatchGroupVolunteer.objects.create(
+        group=group, volunteer=volunteer, role="meal_friend", added_by=users["coordinator"]
+    )
+    check = QualityCheck.objects.create(
+        screening=screening, team=screening.team, reasons=["all_lowest"]
+    )
     values = {
         "case_id": case.pk,
         "citizen_id": citizen.pk,
@@ -148,6 +167,10 @@ def world():
         "action": "accept",
         "duplicate_id": duplicate.pk,
         "need_id": need.pk,
+        "entry_id": waiting.pk,
+        "group_id": group.pk,
+        "check_id": check.pk,
+        "membership_id": membership.pk,
     }
     return {"citizen": citizen, "users": users, "values": values, "offer_match": offer_match}
 

@@ -83,6 +83,15 @@ def test_without_consent_it_is_a_400_naming_consent_and_nothing_is_saved(team, g
     assert "consent" in response.json()
 
 
+def test_a_person_cannot_give_consent_as_stated_by_the_referrer(team, gp):
+    # "Stated by the referrer" is what a MedCom message carries; a person says how they asked.
+    consent = {"given": True, "given_at": "2026-11-20T10:00:00+01:00", "method": "referrer_stated"}
+    response = _client(gp).post(URL, _payload(consent=consent), format="json")
+    assert response.status_code == 400
+    assert "method" in response.json()["consent"]
+    assert not Citizen.objects.exists()
+
+
 def test_an_impossible_cpr_number_is_a_400_naming_it(team, gp):
     payload = _payload()
     payload["citizen"]["cpr"] = "310250-1234"

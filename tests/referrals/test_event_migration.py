@@ -2,7 +2,7 @@
 Danish; what cannot be read is kept as it was written."""
 
 import importlib
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -21,7 +21,7 @@ from offers.services import (
 from referrals.models import CaseEvent
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import make_referral
-from tests.volunteers.factories import load_postcodes, make_offer
+from tests.volunteers.factories import last_session_day, load_postcodes, make_offer
 
 events = importlib.import_module("referrals.migrations.0008_caseevent_data")
 tasks = importlib.import_module("followups.migrations.0005_task_data")
@@ -262,7 +262,7 @@ def test_the_migration_reads_old_rows_and_a_missed_session_is_not_called_twice()
     match_accept(match=match, actor=builder)
     match_plan_first_meeting(match=match, at=timezone.now(), actor=builder)
     match = match_record_first_meeting(match=match, came=True, actor=builder)
-    day = timezone.localdate() - timedelta(days=1)
+    day = last_session_day()
     # The session as the old code left it: recorded, with its call made (below, as it wrote it).
     session = session_record_attendance(
         offer=offer, on=day, attended={match.pk: True}, actor=coordinator

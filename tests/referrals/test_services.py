@@ -268,7 +268,9 @@ def test_a_case_can_be_closed_from_every_open_status(team, builder, start):
     case = _case_at(start, team=team, builder=builder)
     services.case_assign(case=case, assignee=builder, actor=builder)
 
-    case = services.case_close(case=case, reason=CloseReason.LASTING_COMMUNITY, actor=builder)
+    case = services.case_close(
+        case=case, reason=CloseReason.LASTING_COMMUNITY, actor=builder, close_anyway=True
+    )
 
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
@@ -490,7 +492,9 @@ def test_the_referrer_is_told_once_when_matched_and_once_when_closed(
             services.case_change_status(case=case, status=step, actor=builder)
         services.case_change_status(case=case, status=CaseStatus.SCREENING, actor=builder)
         services.case_change_status(case=case, status=CaseStatus.MATCHING, actor=builder)
-        services.case_close(case=case, reason=CloseReason.LASTING_COMMUNITY, actor=builder)
+        services.case_close(
+            case=case, reason=CloseReason.LASTING_COMMUNITY, actor=builder, close_anyway=True
+        )
 
     assert sorted(ReferralFeedback.objects.values_list("event", flat=True)) == [
         "closed",

@@ -37,7 +37,12 @@ from screening.services import rescreen_assign
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.referrals.factories import bridge_team, make_referral
 from tests.screening.factories import home_care_citizen, screen
-from tests.volunteers.factories import load_postcodes, make_offer, make_volunteer
+from tests.volunteers.factories import (
+    last_session_day,
+    load_postcodes,
+    make_offer,
+    make_volunteer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -175,7 +180,7 @@ def _run_the_main_flows():
     match = match_record_first_meeting(match=match, came=True, actor=builder)
     session_record_attendance(
         offer=offer,
-        on=timezone.localdate() - timedelta(days=1),
+        on=last_session_day(),
         attended={match.pk: False},
         actor=coordinator,
     )
@@ -219,7 +224,9 @@ def _run_the_main_flows():
         team=team, first_name="Åse", last_name="Berg", birth_date=earlier.citizen.birth_date
     )
     citizen_merge(duplicate=PossibleDuplicate.objects.get(), actor=builder)
-    services.case_close(case=case, reason=CloseReason.LASTING_COMMUNITY, actor=builder)
+    services.case_close(
+        case=case, reason=CloseReason.LASTING_COMMUNITY, actor=builder, close_anyway=True
+    )
 
 
 def test_no_service_writes_danish_prose_into_the_timeline_or_the_tasks():

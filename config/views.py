@@ -2,7 +2,6 @@
 wiring, above them all."""
 
 from datetime import timedelta
-from itertools import chain
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +13,6 @@ from accounts.selectors import role_counts, user_memberships, user_primary_role
 from audit.services import audit_read_many
 from followups.selectors import failed_reminder_count, tasks_visible_to
 from offers import selectors as offer_selectors
-from offers.presentation import provider_request_sections
 from referrals import selectors as referral_selectors
 from screening import selectors as screening_selectors
 from screening.constants import QualityOutcome
@@ -42,9 +40,7 @@ def _coordinator_start(user) -> dict:
     and their own open tasks. Counts only: no citizen is named here."""
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
-    sections = provider_request_sections(
-        matches=chain.from_iterable(offer_selectors.provider_requests(user=user).values())
-    )
+    sections = offer_selectors.provider_requests(user=user)
     return {
         "requests_to_answer": len(sections["pending"]),
         "meetings_this_week": sum(

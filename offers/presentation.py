@@ -2,14 +2,15 @@
 enforce (offers/services.py's match_* functions, MATCH_TRANSITIONS), so that the template only
 shows the buttons of the steps offered and decides nothing."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from itertools import chain
 
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from offers.constants import MATCH_TRANSITIONS, MatchStatus, OfferStatus, ProviderResponse
 from offers.models import Match, Offer
+from offers.selectors import ANSWERED_BY_THE_REQUEST
 from offers.services.matches import first_meeting_outcome_open
 from offers.services.offers import offer_status_steps_from
 
@@ -62,15 +63,10 @@ def match_actions(*, match: Match, user: User) -> MatchActions:
     )
 
 
-# A request waits for the offer's or the volunteer's answer until the first meeting is planned:
-# from then on the meeting answers it (whether the citizen came).
-ANSWERED_BY_THE_REQUEST = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
-
-
 @dataclass(frozen=True)
 class ProviderActions:
     """What the coordinator's requests page offers the offer's or the volunteer's side: the
-    actions of the section the match is in (provider_request_sections)."""
+    actions of the section the match is in (offers.selectors.provider_request_section)."""
 
     # Confirm or decline the request (match_respond): a new request, not yet answered, whose
     # first meeting is not yet planned.
@@ -89,30 +85,11 @@ def provider_actions(*, match: Match) -> ProviderActions:
     )
 
 
-def provider_request_section(match: Match) -> str:
-    """The section of the requests page a match belongs in, by its state: a new request to
-    answer ("pending"), confirmed and waiting for the first meeting ("waiting"), its first
-    meeting planned ("meetings"), under way ("active"); "" once it has ended."""
-    if match.status in ANSWERED_BY_THE_REQUEST:
-        return "pending" if match.provider_response == ProviderResponse.PENDING else "waiting"
-    return {MatchStatus.FIRST_MEETING: "meetings", MatchStatus.ACTIVE: "active"}.get(
-        match.status, ""
-    )
-
-
-def provider_request_sections(*, matches: Iterable[Match]) -> dict[str, list[Match]]:
-    """The coordinator's open matches in the sections of the requests page: each match once
-    (however often it is given), oldest first, marked with the actions of its section
-    (`steps`)."""
-    sections: dict[str, list[Match]] = {"pending": [], "meetings": [], "waiting": [], "active": []}
-    seen = set()
-    for match in sorted(matches, key=lambda m: (m.created_at, str(m.pk))):
-        section = provider_request_section(match)
-        if match.pk in seen or not section:
-            continue
-        seen.add(match.pk)
+def provider_requests_mark_steps(sections: dict[str, list[Match]]) -> dict[str, list[Match]]:
+    """Mark each match of the requests page's sections (offers.selectors.provider_requests)
+    with the actions of its section (`steps`)."""
+    for match in chain.from_iterable(sections.values()):
         match.steps = provider_actions(match=match)
-        sections[section].append(match)
     return sections
 
 

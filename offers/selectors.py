@@ -674,36 +674,43 @@ def match_provider_may_see_citizen(match: Match) -> bool:
     return matches_mark_shared([match])[0].shared
 
 
+# A request waits for the offer's or the volunteer's answer until the first meeting is planned:
+# from then on the meeting answers it (whether the citizen came).
+ANSWERED_BY_THE_REQUEST = (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
+
+# The sections of the coordinator's requests page, in the page's order.
+PROVIDER_REQUEST_SECTIONS = ("pending", "meetings", "waiting", "active")
+
+
+def provider_request_section(match: Match) -> str:
+    """The section of the requests page a match belongs in, by its state: a new request to
+    answer ("pending"), confirmed and waiting for the first meeting ("waiting"), its first
+    meeting planned ("meetings"), under way ("active"); "" once it has ended."""
+    if match.status in ANSWERED_BY_THE_REQUEST:
+        return "pending" if match.provider_response == ProviderResponse.PENDING else "waiting"
+    return {MatchStatus.FIRST_MEETING: "meetings", MatchStatus.ACTIVE: "active"}.get(
+        match.status, ""
+    )
+
+
 def provider_requests(*, user: User) -> dict[str, list[Match]]:
-    """The coordinator's open requests and matches in the groups the requests page shows, each
-    marked with whether the citizen's consent lets them see who it is."""
+    """The coordinator's open requests and matches in the sections of the requests page: each
+    match once, in the section of its state (provider_request_section), oldest first, marked
+    with whether the citizen's consent lets them see who it is."""
     matches = matches_mark_shared(
         list(
             matches_for_provider(user=user)
             .filter(status__in=OPEN_MATCH_STATUSES)
             .select_related("citizen", "offer", "volunteer", "case__assignee", "proposed_by")
-            .order_by("created_at")
+            .order_by("created_at", "pk")
         )
     )
-    pending, confirmed = ProviderResponse.PENDING, ProviderResponse.CONFIRMED
-    return {
-        # A citizen already coming needs no answer any more.
-        "pending": [
-            m for m in matches if m.provider_response == pending and m.status != MatchStatus.ACTIVE
-        ],
-        "meetings": [
-            m
-            for m in matches
-            if m.status == MatchStatus.FIRST_MEETING and m.provider_response != pending
-        ],
-        "waiting": [
-            m
-            for m in matches
-            if m.status in (MatchStatus.PROPOSED, MatchStatus.ACCEPTED)
-            and m.provider_response == confirmed
-        ],
-        "active": [m for m in matches if m.status == MatchStatus.ACTIVE],
-    }
+    sections: dict[str, list[Match]] = {name: [] for name in PROVIDER_REQUEST_SECTIONS}
+    for match in matches:
+        section = provider_request_section(match)
+        if section:
+            sections[section].append(match)
+    return sections
 
 
 def offer_search(offers: QuerySet[Offer], *, q="", status="", sort="title") -> QuerySet[Offer]:

@@ -411,13 +411,14 @@ def triage_for_citizen(*, citizen: Citizen, team: Team | None) -> dict | None:
 
 
 def triage_teams(*, user: User, citizen: Citizen) -> list[Team]:
-    """The teams whose colour of the citizen the user may change: the citizen's screening team
-    (a screening by the user would set its colour too), and the user's teams that have the
-    citizen (a home-care team granted access, say)."""
+    """The teams whose colour of the citizen the user may change: the user's own teams among
+    those that have the citizen (the citizen's screening team first). A worker who may see the
+    citizen through another team's grant never sets the colour on a board they are not on."""
     own = citizen_screening_team(citizen)
-    ids = set(user_team_ids(user)) & citizen_team_ids(citizen)
+    mine = set(user_team_ids(user))
+    ids = mine & (citizen_team_ids(citizen) | ({own.pk} if own else set()))
     teams = list(Team.objects.filter(pk__in=ids).exclude(pk=own.pk if own else None))
-    return [own, *teams] if own is not None else teams
+    return [own, *teams] if own is not None and own.pk in mine else teams
 
 
 # --- Who is due, by the team's criteria ---------------------------------------------------------

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from offers.constants import TargetGroup
 from referrals.constants import LifeTransition
 
-# What has happened to the citizen -> the group they now belong to.
+# What has happened to the citizen -> the group they now belong to. Moving house says nothing about
+# being new in Denmark, and illness or a divorce is no target group of its own. The ranking and
+# the matching form's first values (wishes.py) both read this.
 TRANSITION_GROUPS = {
     LifeTransition.BEREAVEMENT: TargetGroup.BEREAVED,
     LifeTransition.RETIREMENT: TargetGroup.NEWLY_RETIRED,
@@ -41,6 +43,11 @@ SITUATION_GROUPS = {
 }
 
 
+def transition_groups(transitions) -> set[str]:
+    """The target groups the life transitions put the citizen in."""
+    return {TRANSITION_GROUPS[t] for t in transitions or () if t in TRANSITION_GROUPS}
+
+
 @dataclass(frozen=True)
 class Groups:
     inside: frozenset[str]
@@ -60,7 +67,7 @@ def citizen_groups(
 ) -> Groups:
     """The groups the citizen is known to be in and known not to be in."""
     inside = {g for g in explicit if g != TargetGroup.EVERYONE}
-    inside |= {TRANSITION_GROUPS[t] for t in transitions if t in TRANSITION_GROUPS}
+    inside |= transition_groups(transitions)
     known = set(inside)
     outside = set()
     for group, ((low, high), (surely_low, surely_high)) in AGE_GROUPS.items():

@@ -17,17 +17,11 @@ from collections.abc import Iterable
 
 from core.validators import LONG_TEXT_MAX
 from offers.constants import ActivityKind, Interest, TargetGroup
-from referrals.constants import LifeTransition
+from offers.matching.groups import transition_groups
 
-# What has happened -> the target group the citizen now belongs to. Moving house says nothing
-# about being new in Denmark, and illness or a divorce is no target group of its own.
-TRANSITION_TARGET_GROUPS = {
-    LifeTransition.BEREAVEMENT: TargetGroup.BEREAVED,
-    LifeTransition.RETIREMENT: TargetGroup.NEWLY_RETIRED,
-    LifeTransition.CAREGIVING: TargetGroup.CARERS,
-}
-
-# New in the country: said in words, in the wishes or in the reason for the referral.
+# New in the country: said in words, in the wishes or in the reason for the referral. Not the
+# ranking's "danish" word family (stems.py): there "lære dansk" finds a language café, here
+# "taler dansk" must not make a Dane new in Denmark.
 NEW_IN_DENMARK = re.compile(
     r"\b(?:ny|nye|nyankommen|nyankomne)\s+i\s+danmark\b"
     r"|\b(?:flyttet|flyttede|kom|kommet)\s+til\s+danmark\b"
@@ -35,7 +29,11 @@ NEW_IN_DENMARK = re.compile(
     r"|\b(?:moved|came|come|arrived)\s+to\s+denmark\b"
 )
 
-# Words in the wishes -> the interests and kinds of activity they plainly name.
+# Words in the wishes -> the interests and kinds of activity they plainly name. Not the ranking's
+# word families (stems.py), which cast a wider net on purpose: an offer that merely mentions
+# "snak" or "mad" may still be worth showing, but a tick here is a claim about the citizen. The
+# families also tick meals and cooking together, leave yarn without an interest and name no
+# kinds of activity.
 WISH_WORDS: list[tuple[re.Pattern, list[Interest], list[ActivityKind]]] = [
     (
         re.compile(r"\bkor(?:et|ene|sang\w*)?\b|\bsyng\w*|\bsang\b|\bchoir\w*|\bsing(?:ing)?\b"),
@@ -189,12 +187,7 @@ def profile_initial_from_referrals(referrals: Iterable) -> dict:
     said = " ".join([*wishes, *(r.reason or "" for r in referrals)]).lower()
     wished = text.lower()
 
-    target_groups = {
-        TRANSITION_TARGET_GROUPS[t]
-        for r in referrals
-        for t in r.life_transitions or []
-        if t in TRANSITION_TARGET_GROUPS
-    }
+    target_groups = {g for r in referrals for g in transition_groups(r.life_transitions)}
     if NEW_IN_DENMARK.search(said):
         target_groups.add(TargetGroup.NEW_IN_DENMARK)
     interests, activity_kinds = set(), set()

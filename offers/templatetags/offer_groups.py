@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 
 from audit.services import audit_read_many
-from offers.group_forms import GroupForm
+from offers.forms import GroupForm
 from offers.match_groups import (
     GROUP_PERMISSION,
     group_current_case_line,

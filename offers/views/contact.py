@@ -8,9 +8,7 @@ case's team), the coordinator through the offers and volunteers they coordinate;
 gets 404. The link page is limited per address, like the public self-referral form."""
 
 from dataclasses import dataclass
-from datetime import date
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -19,15 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
-from core.forms import DateInput, run_service
+from core.forms import run_service
 from core.throttling import limit_per_address
-from core.validators import LONG_TEXT_MAX
 from offers import services
-from offers.constants import Weekday
 from offers.contact import (
     ContactLinkError,
     contact_link_agreement,
@@ -36,93 +31,10 @@ from offers.contact import (
     contact_overview,
     match_takes_agreement,
 )
-from offers.models import ContactChannel, ContactOutcome, ContactRhythm, Match
-from offers.selectors import directory_date, matches_mark_shared, provider_match_get
-from offers.services.contact import TOPICS_MAX
+from offers.forms import ContactAgreementForm, ContactLogForm
+from offers.models import ContactRhythm, Match
+from offers.selectors import matches_mark_shared, provider_match_get
 from referrals.selectors import case_get
-
-# --- Forms --------------------------------------------------------------------------------------
-
-
-class ContactAgreementForm(forms.Form):
-    rhythm = forms.ChoiceField(label=gettext_lazy("How often"), choices=ContactRhythm.choices)
-    weekday = forms.TypedChoiceField(label=gettext_lazy("Day"), choices=Weekday.choices, coerce=int)
-    at = forms.TimeField(
-        label=gettext_lazy("Time"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text=gettext_lazy("Empty: by arrangement."),
-    )
-    channel = forms.ChoiceField(label=gettext_lazy("How"), choices=ContactChannel.choices)
-    starts_on = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
-    ends_on = forms.DateField(
-        label=gettext_lazy("Until"),
-        required=False,
-        widget=DateInput(),
-        help_text=gettext_lazy("E.g. after six months. Empty: no end."),
-    )
-
-
-class ContactLogForm(forms.Form):
-    """One contact. The agreed dates offered are those not logged yet and not in the future
-    (offers.contact.ContactOverview.open_dates), newest first; a contact besides them is
-    possible when it happened."""
-
-    expected_on = forms.ChoiceField(
-        label=gettext_lazy("Which contact"), required=False, widget=forms.RadioSelect
-    )
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Did it happen?"),
-        choices=ContactOutcome.choices,
-        widget=forms.RadioSelect,
-    )
-    on = forms.DateField(
-        label=gettext_lazy("Another day than agreed"),
-        required=False,
-        widget=DateInput(),
-        help_text=gettext_lazy("Only if you spoke or met on another day."),
-    )
-    topics_next_time = forms.CharField(
-        label=gettext_lazy("Topics for next time"),
-        required=False,
-        max_length=TOPICS_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy(
-            "What you parked to talk about next time. It is shown when the next contact is logged."
-        ),
-    )
-    concern = forms.CharField(
-        label=gettext_lazy("A concern"),
-        required=False,
-        max_length=LONG_TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("It goes to the bridge-builder at once."),
-    )
-    worried = forms.BooleanField(label=gettext_lazy("I am worried"), required=False)
-
-    def __init__(self, *args, open_dates=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["expected_on"].choices = [
-            *[(day.isoformat(), directory_date(day, weekday=True)) for day in open_dates],
-            ("", _("A contact besides the agreed ones")),
-        ]
-        if not self.is_bound:
-            self.initial.setdefault("expected_on", open_dates[0].isoformat() if open_dates else "")
-
-    def clean_expected_on(self):
-        value = self.cleaned_data["expected_on"]
-        return date.fromisoformat(value) if value else None
-
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "outcome": data["outcome"],
-            "expected_on": data["expected_on"],
-            "on": data["on"],
-            "topics_next_time": data["topics_next_time"],
-            "concern": data["concern"],
-            "worried": data["worried"],
-        }
 
 
 def _agreement_form(overview, data=None) -> ContactAgreementForm:

@@ -2,8 +2,6 @@
 offers they keep up to date, and attendance at group sessions. Each needs a permission only
 coordinators hold."""
 
-from itertools import chain
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -28,7 +26,7 @@ from offers.forms import (
     RespondForm,
     ScheduleFormSet,
 )
-from offers.presentation import offer_status_steps, provider_request_sections
+from offers.presentation import offer_status_steps, provider_requests_mark_steps
 from offers.services.offers import SCHEDULE_FIELDS
 from volunteers.selectors import coordination_team_of
 
@@ -39,9 +37,7 @@ PAGE_SIZE = 25
 @permission_required("offers.answer_match_requests", raise_exception=True)
 def requests(request):
     # Each match once, in the section of its state, with that section's actions.
-    groups = provider_request_sections(
-        matches=chain.from_iterable(selectors.provider_requests(user=request.user).values())
-    )
+    groups = provider_requests_mark_steps(selectors.provider_requests(user=request.user))
     # Each row is about one citizen, named or not (a request, a first meeting's time): every
     # row shown is a read of that citizen's data.
     audit_read_many(

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_read_many
 from core.forms import form_add_service_errors, run_service
 from offers import selectors, services
-from offers.group_forms import (
+from offers.forms import (
     GroupCitizenForm,
     GroupCitizenRemoveForm,
     GroupEndForm,

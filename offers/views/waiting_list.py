@@ -2,32 +2,21 @@
 citizen on a full offer's list, or takes them off it. Without JavaScript, like the rest of the
 matching page: each form posts and comes back to the page."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.services import audit_read
 from core.forms import run_service
 from offers import services
-from offers.models import Offer, OfferWaitingListEntry
+from offers.forms import WaitingListJoinForm
+from offers.models import OfferWaitingListEntry
 from offers.templatetags.offer_waiting_list import case_block
 from referrals.selectors import case_get
-
-
-class WaitingListJoinForm(forms.Form):
-    offer = forms.ModelChoiceField(
-        queryset=Offer.objects.all(),
-        error_messages={
-            "required": gettext_lazy("Choose the offer to wait for."),
-            "invalid_choice": gettext_lazy("Choose the offer to wait for."),
-        },
-    )
 
 
 def _page(case) -> str:

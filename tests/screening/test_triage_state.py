@@ -17,6 +17,7 @@ from audit.models import AuditEvent
 from followups.constants import TaskKind
 from followups.models import Task
 from referrals.constants import CaseEventKind
+from referrals.identity import citizen_team_add
 from referrals.services import citizen_set_home_care_team
 from screening import selectors, services
 from screening.constants import TriageHow
@@ -645,3 +646,27 @@ def test_two_moves_at_the_same_moment_take_turns_and_one_colour_stays_current():
         assert mine == ["moved", "refused"], mine
         assert TriageState.objects.filter(citizen=citizen, is_current=True).count() == 1
         assert TriageState.objects.filter(citizen=citizen).count() == 2
+
+
+def test_a_worker_cannot_set_the_colour_on_another_teams_board(greve, soroe, bente):
+    # The citizen is on both teams; Bente is on Sorø's only and names Greve's team in the form.
+    citizen = home_care_citizen(team=greve)
+    citizen_team_add(citizen=citizen, team=soroe, actor=None)
+    response = _client(bente).post(
+        f"/screening/borgere/{citizen.pk}/farve/haand/",
+        {
+            "team": str(greve.pk),
+            "colour": str(_colour("pink").pk),
+            "reason": "Prøver en anden tavle.",
+        },
+    )
+    assert response.status_code in (400, 403, 404)
+    assert selectors.triage_state_current(citizen=citizen, team=greve) is None
+    # Nor someone who does not know the citizen at all.
+    stranger = UserFactory(home_care=True, team=TeamFactory(home_care=True))
+    response = _client(stranger).post(
+        f"/screening/borgere/{citizen.pk}/farve/haand/",
+        {"team": str(greve.pk), "colour": str(_colour("pink").pk), "reason": "Gætter."},
+    )
+    assert response.status_code == 404
+    assert selectors.triage_state_current(citizen=citizen, team=greve) is None

@@ -451,6 +451,20 @@ def directory_map_point(row) -> dict:
     }
 
 
+def directory_version() -> str:
+    """What the public directory shows changes with, as one short text, in one query: of the
+    offers, their meeting times and the organisations, how many there are and the latest change.
+    Saving, pausing, archiving or deleting any of them changes it, so a kept search (offers.views.
+    directory) is never shown after it."""
+    parts = [
+        f"(SELECT concat(count(*), '@', max(updated_at)) FROM {model._meta.db_table})"  # noqa: S608
+        for model in (Offer, OfferSchedule, Organisation)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT concat_ws('|', {', '.join(parts)})")
+        return cursor.fetchone()[0]
+
+
 def directory_offer_get(*, user, offer_id) -> Offer:
     """One offer of the directory with all a newcomer needs to know, or 404."""
     try:

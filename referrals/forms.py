@@ -364,7 +364,9 @@ OPEN_WORK_HAND_OVER = "hand_over"
 class CloseForm(forms.Form):
     # No reason is chosen in advance: the reason is statistics, and a default would be guessed.
     reason = forms.ChoiceField(
-        label=_("Why is the case closed?"), choices=[("", _("Choose …")), *CloseReason.choices]
+        label=_("Why is the case closed?"),
+        choices=[("", _("Choose …")), *CloseReason.choices],
+        error_messages=required(_("Choose why the case is closed.")),
     )
     note = forms.CharField(
         label=_("Onward to (when the citizen needs other help)"), max_length=300, required=False
@@ -405,6 +407,12 @@ class CloseForm(forms.Form):
         return cleaned
 
 
+def users_offered(field: forms.ModelChoiceField, users: list) -> None:
+    """Offer these people, read already, in the field's list without reading them again. A
+    choice sent is still checked against the field's queryset."""
+    field.choices = [("", field.empty_label), *((user.pk, str(user)) for user in users)]
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Bridge-builder"), queryset=None, required=False, empty_label=_("Nobody (the team)")
@@ -417,7 +425,12 @@ class AssignForm(forms.Form):
 
 class ContactForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
-    occurred_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput(), initial=timezone.now)
+    occurred_at = forms.DateTimeField(
+        label=_("When"),
+        widget=DateTimeInput(),
+        initial=timezone.now,
+        error_messages=required(_("Write when the contact was.")),
+    )
     reached = forms.BooleanField(label=_("Reached the citizen"), required=False, initial=True)
     note = forms.CharField(
         label=_("Note"),
@@ -470,13 +483,32 @@ class ConsentForm(forms.Form):
     )
     method = forms.ChoiceField(label=_("How"), choices=CONSENT_METHODS, initial="verbal")
 
-    def __init__(self, *args, providers=(), **kwargs):
+    def __init__(self, *args, providers=(), consents=(), **kwargs):
         super().__init__(*args, **kwargs)
         # providers: (kind, id, name) for each offer or volunteer the citizen is matched with.
         self.providers = {f"{kind}:{pk}": (kind, pk, name) for kind, pk, name in providers}
         self.fields["recipient"].choices = [("", "–")] + [
             (key, name) for key, (_kind, _pk, name) in self.providers.items()
         ]
+        # consents: the citizen's consent records. The form opens on the first consent not yet
+        # given, so that saving it as it stands never asks for one already recorded.
+        standing = {(c.purpose, c.recipient_id) for c in consents if c.stands}
+        to_give = []
+        for purpose, _label in CONSENT_PURPOSES_ON_CASE:
+            kind = SHARE_KINDS.get(purpose)
+            if kind is None:
+                if (purpose, None) not in standing:
+                    to_give.append((purpose, ""))
+                continue
+            to_give += [
+                (purpose, key)
+                for key, (provider_kind, pk, _name) in self.providers.items()
+                if provider_kind == kind and (purpose, pk) not in standing
+            ]
+        self.all_given = not to_give
+        if to_give and not self.is_bound:
+            self.initial.setdefault("purpose", to_give[0][0])
+            self.initial.setdefault("recipient", to_give[0][1])
 
     def clean(self):
         data = super().clean()
@@ -499,13 +531,18 @@ class ConsentForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=LONG_TEXT_MAX
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX,
+        error_messages=required(_("Write the note.")),
     )
 
 
 class NetworkPersonForm(forms.Form):
     kind = forms.ChoiceField(label=_("Relation"), choices=NetworkKind.choices)
-    name = forms.CharField(label=_("Who"), max_length=100)
+    name = forms.CharField(
+        label=_("Who"), max_length=100, error_messages=required(_("Write who the person is."))
+    )
     closeness = forms.TypedChoiceField(
         label=_("How close"), choices=Closeness.choices, coerce=int, initial=Closeness.SOME
     )
@@ -513,8 +550,12 @@ class NetworkPersonForm(forms.Form):
 
 
 class PlanStepForm(forms.Form):
-    description = forms.CharField(label=_("Next step"), max_length=300)
-    responsible = forms.CharField(label=_("Who"), max_length=100)
+    description = forms.CharField(
+        label=_("Next step"), max_length=300, error_messages=required(_("Write the next step."))
+    )
+    responsible = forms.CharField(
+        label=_("Who"), max_length=100, error_messages=required(_("Write who takes the step."))
+    )
     due_date = forms.DateField(label=_("By"), required=False, widget=DateInput())
 
 

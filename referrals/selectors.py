@@ -169,14 +169,10 @@ def caseload(
         .annotate(
             next_due=_next_due(),
             **{name: make() for name, make in _CASELOAD_COLUMNS.items()},
-            status_order=_STATUS_ORDER,
-            urgency=Subquery(
-                Referral.objects.filter(case=OuterRef("pk"))
-                .order_by("-created_at")
-                .values("urgency")[:1]
-            ),
         )
     )
+    if sort == "status":
+        cases = cases.annotate(status_order=_STATUS_ORDER)
     if mine_only:
         cases = cases.filter(assignee=user)
     # Open cases unless asked for another status (closed cases stay findable this way).
@@ -195,11 +191,17 @@ def team_board(*, user: User, team: Team, q: str = "", status: str = "") -> Quer
     """The team's open cases, unassigned new referrals first, then the oldest."""
     cases = caseload(user=user, q=q, status=status, mine_only=False).filter(team=team)
     return cases.annotate(
+        # The latest referral's urgency, which the board shows and the caseload does not.
+        urgency=Subquery(
+            Referral.objects.filter(case=OuterRef("pk"))
+            .order_by("-created_at")
+            .values("urgency")[:1]
+        ),
         unassigned_first=Conditional(
             When(assignee__isnull=True, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
-        )
+        ),
     ).order_by("unassigned_first", "created_at")
 
 
@@ -215,14 +217,17 @@ def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
     ).order_by("-occurred_at", "-created_at")
 
 
-def referrer_details(*, case: Case) -> list[dict]:
+def referrer_details(*, case: Case, referrals: list[Referral] | None = None) -> list[dict]:
     """What referrers wrote about the citizen that the record does not say: shown on the case
     beside the record, for the team to use or not (a referral never writes into a record).
     Per field only the latest referral's value is offered: an older one was already passed
-    over or replaced."""
+    over or replaced. `referrals`: the case's referrals oldest first, when the page has them."""
     citizen = case.citizen
     offered, rows = set(), []
-    for referral in case.referrals.order_by("-created_at"):
+    newest_first = (
+        case.referrals.order_by("-created_at") if referrals is None else reversed(referrals)
+    )
+    for referral in newest_first:
         details = referral.citizen_details or {}
         fields = []
         for name in FILLABLE_FIELDS:
@@ -259,10 +264,10 @@ def team_bridge_builders(*, team: Team) -> QuerySet[User]:
 def citizen_earlier_courses(*, user: User, case: Case) -> list[Case]:
     """The citizen's earlier, closed courses, newest first, for the bridge-builder of a new one:
     what was tried (each course's matches, with the offer or volunteer, and why they ended) and
-    why the course closed. Only for someone who may see the citizen; the caller logs the read."""
-    if not citizens_visible_to(user=user).filter(pk=case.citizen_id).exists():
-        return []
-    return list(
+    why the course closed. Only for someone who may see the citizen; the caller logs the read.
+    Most citizens have no earlier course: whether the user may see the citizen is asked only
+    when there is one to show."""
+    courses = list(
         Case.objects.filter(citizen_id=case.citizen_id, status=CaseStatus.CLOSED)
         .exclude(pk=case.pk)
         .select_related("team", "assignee")
@@ -270,6 +275,9 @@ def citizen_earlier_courses(*, user: User, case: Case) -> list[Case]:
         .prefetch_related("matches__offer", "matches__volunteer")
         .order_by("-closed_at")
     )
+    if courses and not citizens_visible_to(user=user).filter(pk=case.citizen_id).exists():
+        return []
+    return courses
 
 
 def citizens_visible_to(*, user: User) -> QuerySet[Citizen]:

@@ -34,6 +34,7 @@ from referrals.forms import (
     ReferralForm,
     SelfReferralForm,
     StatusForm,
+    users_offered,
 )
 from referrals.models import ConsentRecord, NetworkPerson, PlanStep
 from referrals.network_map import initials, network_map_layout
@@ -247,12 +248,15 @@ def team_board(request):
 # --- The case page and its actions --------------------------------------------------------------
 
 
-def _providers(case) -> list[tuple[str, object, str]]:
-    """The offers and volunteers the citizen is matched with: whom consent to share can name."""
+def _open_matches(case) -> list:
+    return list(case.matches.exclude(status=MatchStatus.ENDED).select_related("offer", "volunteer"))
+
+
+def _providers(case, matches=None) -> list[tuple[str, object, str]]:
+    """The offers and volunteers the citizen is matched with: whom consent to share can name.
+    `matches`: the case's open matches, when the page has read them already."""
     providers = []
-    for match in case.matches.exclude(status=MatchStatus.ENDED).select_related(
-        "offer", "volunteer"
-    ):
+    for match in _open_matches(case) if matches is None else matches:
         if match.offer_id:
             providers.append(("offer", match.offer_id, match.offer.title))
         else:
@@ -275,44 +279,55 @@ def _colleagues(case):
 
 def _case_context(request, case, **forms):
     network = list(case.citizen.network.all())
-    bridge_builders = selectors.team_bridge_builders(team=case.team)
+    # Read once for the page: the assign form offers them all, the close form all but the
+    # case's own bridge-builder. Each form still checks a posted choice against the database.
+    bridge_builders = list(selectors.team_bridge_builders(team=case.team))
+    colleagues = [user for user in bridge_builders if user.pk != case.assignee_id]
+    matches = _open_matches(case)
+    referrals = list(case.referrals.select_related("referrer").order_by("created_at"))
+    consents = list(selectors.case_consents(case=case))
     next_steps = case_next_steps(case=case)
     exit_criteria = services.case_exit_criteria(case=case)
     status_form = forms.get("status_form") or StatusForm(
         prefix="status", steps=[(step.status, step.label) for step in next_steps]
     )
+    close_form = CloseForm(prefix="close", colleagues=_colleagues(case))
+    users_offered(close_form.fields["hand_over_to"], colleagues)
+    assign_form = AssignForm(
+        prefix="assign",
+        bridge_builders=selectors.team_bridge_builders(team=case.team),
+        initial={"assignee": case.assignee_id},
+    )
+    users_offered(assign_form.fields["assignee"], bridge_builders)
     context = {
         "case": case,
         "citizen": case.citizen,
-        "referrals": case.referrals.select_related("referrer").order_by("created_at"),
+        "referrals": referrals,
         "timeline": timeline_entries(selectors.case_timeline(case=case)),
-        "consents": selectors.case_consents(case=case),
-        "referral_consent_active": services.consent_is_active(
-            citizen_id=case.citizen_id, purpose=ConsentPurpose.REFERRAL
+        "consents": consents,
+        # ConsentRecord.is_active is the rule services.consent_is_active asks the database.
+        "referral_consent_active": any(
+            c.purpose == ConsentPurpose.REFERRAL and c.is_active for c in consents
         ),
         "network": network,
         "network_map": _network_map(case.citizen, network),
         "plan": case.plan_steps.all(),
         "exit_criteria": exit_criteria,
         "unmet_exit_criteria": [item for item in exit_criteria if not item.met],
-        "matches": case.matches.exclude(status=MatchStatus.ENDED).select_related(
-            "offer", "volunteer"
-        ),
+        "matches": matches,
         "status_form": status_form,
         "next_steps": next_steps,
         # Each form has a prefix of its own: the page holds eight, and their field ids
         # (and so their labels) must not collide.
-        "close_form": CloseForm(prefix="close", colleagues=_colleagues(case)),
+        "close_form": close_form,
         "earlier_courses": selectors.citizen_earlier_courses(user=request.user, case=case),
-        "assign_form": AssignForm(
-            prefix="assign",
-            bridge_builders=bridge_builders,
-            initial={"assignee": case.assignee_id},
-        ),
+        "assign_form": assign_form,
         "contact_form": ContactForm(prefix="contact"),
         "note_form": NoteForm(prefix="note"),
-        "consent_form": ConsentForm(prefix="consent", providers=_providers(case)),
-        "referrer_details": selectors.referrer_details(case=case),
+        "consent_form": ConsentForm(
+            prefix="consent", providers=_providers(case, matches), consents=consents
+        ),
+        "referrer_details": selectors.referrer_details(case=case, referrals=referrals),
         "network_form": NetworkPersonForm(prefix="network"),
         "plan_form": PlanStepForm(prefix="plan"),
     }

@@ -2,6 +2,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -176,9 +177,17 @@ class BoardGroup:
     # The citizens whose colour is of the team's earlier scheme, with no colour of its code now.
     old_scheme: bool = False
 
+    @property
+    def key(self) -> str:
+        """The group's name in the board's address (?farve=): its colour's code, `old_scheme`,
+        or `none` for the citizens without a colour yet."""
+        return self.code or NO_COLOUR
+
 
 # The board's group of colours from the team's earlier scheme: to be set again.
 OLD_SCHEME = "old_scheme"
+# The board's group of citizens without a colour yet, in its address.
+NO_COLOUR = "none"
 
 
 def triage_board(
@@ -196,8 +205,9 @@ def triage_board(
 
     One query for the citizens, whatever the team's size: the latest screening, the overdue next
     steps and the pending "screen again" are subqueries on indexed columns; one more for their
-    colours on the team, and two for the scheme's colours and procedure. With `user`, only the
-    tasks that user may see count (never the bridge-builders' tasks for home care).
+    colours on the team, and two for the scheme's colours and procedure; the first two with
+    PostgreSQL's JIT compiler off (_without_jit). With `user`, only the tasks that user may see
+    count (never the bridge-builders' tasks for home care).
     """
     today = today or timezone.localdate()
     if interval is None:
@@ -215,7 +225,12 @@ def triage_board(
     ).order_by("due")
     citizens = (
         with_due(
-            with_latest_screening(Citizen.objects.filter(home_care_citizens_of(team))),
+            with_latest_screening(
+                # What the board shows of each citizen: the name (full_name) and no more.
+                Citizen.objects.filter(home_care_citizens_of(team)).only(
+                    "id", "first_name", "last_name", "merged_into", "anonymised_at"
+                )
+            ),
             team=team.pk,
             settings_=FROM_THE_TEAM if settings_ is None else settings_,
             interval=interval,
@@ -237,7 +252,7 @@ def triage_board(
     )
     procedure = triage_procedure(team_scheme(team, settings_))
     groups: dict[str, BoardGroup] = {}
-    for citizen in citizens:
+    for citizen in _without_jit(citizens):
         citizen.rescreen_due_now = citizen.screening_due
         citizen.extra_time = settings_ is not None and settings_.gives_extra_time(
             score=citizen.last_score, scheme_id=citizen.last_scheme_id, code=citizen.last_code
@@ -260,6 +275,17 @@ def triage_board(
         groups.values(),
         key=lambda g: (g.code == "", g.old_scheme, -g.rank),
     )
+
+
+def _without_jit(rows: QuerySet) -> list:
+    """The rows of a query of many small subqueries per row (the board's), read with
+    PostgreSQL's JIT compiler off for that query only. The planner counts every subquery once per
+    row it expects, and a team's few hundred citizens estimated as thousands price the query past
+    jit_above_cost: compiling it then takes seconds, where running it takes milliseconds."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        return list(rows)
 
 
 def home_care_citizens_of(team: Team) -> Q:
@@ -480,7 +506,9 @@ def with_due(
     if interval is not None:
         days = Value(interval)
     citizens = citizens.annotate(
-        hours_a_week=home_help_hours_now(team, today=timezone.localdate(now)),
+        hours_a_week=home_help_hours_now(team, today=timezone.localdate(now))
+    ).alias(
+        # In the rule only: not read back for every citizen.
         due_from_hours=threshold,
         due_before=ExpressionWrapper(
             Value(now, output_field=DateTimeField())

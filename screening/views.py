@@ -238,6 +238,23 @@ def task_done(request, citizen_id, task_id):
     return redirect("screening:citizen_detail", citizen.pk)
 
 
+# The rows of a colour the board shows at first; "Show more" brings the next as many. The meeting
+# works from the top of each colour, and a team of hundreds is not drawn row by row at once.
+BOARD_ROWS = 25
+# The names the "due for screening" list shows; the rest are counted.
+DUE_SHOWN = 30
+
+
+def _board_start(value: str) -> int:
+    try:
+        start = int(value)
+    except ValueError:
+        raise Http404 from None
+    if start < 0:
+        raise Http404
+    return start
+
+
 @login_required
 @permission_required("screening.view_triage_board", raise_exception=True)
 def board(request):
@@ -247,10 +264,19 @@ def board(request):
     groups = selectors.triage_board(
         team=team, interval=interval, user=request.user, settings_=settings_
     )
-    # The board shows each citizen's name, colour and score: a read of each record.
-    audit_read_many(
-        actor=request.user, objs=[c for g in groups for c in g.citizens], request=request
-    )
+    # ?farve=<group> shows that colour's every row (without JavaScript, "Show more" links there);
+    # with &fra=<n> from htmx, only its next rows from the n-th, for "Show more" to add.
+    opened = request.GET.get("farve")
+    if opened is not None and "fra" in request.GET and request.htmx:
+        return _board_more(request, team, groups, opened, _board_start(request.GET["fra"]))
+    for group in groups:
+        group.shown = group.citizens if group.key == opened else group.citizens[:BOARD_ROWS]
+        group.more = len(group.citizens) - len(group.shown)
+    # Due by the team's criteria, and not given to anyone yet: for the meeting to give.
+    due = [c for g in groups for c in g.citizens if c.rescreen_due_now and not c.rescreen_assignee]
+    # The board shows each citizen's name, colour and score: a read of each record shown.
+    shown = {c.pk: c for c in [*due[:DUE_SHOWN], *(c for g in groups for c in g.shown)]}
+    audit_read_many(actor=request.user, objs=list(shown.values()), request=request)
     members = list(selectors.team_members(team=team))
     return render(
         request,
@@ -259,13 +285,9 @@ def board(request):
             "team": team,
             "teams": teams,
             "groups": groups,
-            # Due by the team's criteria, and not given to anyone yet: for the meeting to give.
-            "due": [
-                c
-                for g in groups
-                for c in g.citizens
-                if c.rescreen_due_now and not c.rescreen_assignee
-            ],
+            "due": due,
+            "due_shown": due[:DUE_SHOWN],
+            "due_more": max(len(due) - DUE_SHOWN, 0),
             "hours_from": hours_shown(settings_.screen_from_home_help_hours if settings_ else None),
             "may_import": request.user.has_perm("screening.import_home_help_hours")
             or any(m.pk == request.user.pk and m.leads_team for m in members),
@@ -273,6 +295,26 @@ def board(request):
             "interval": interval,
             "today": timezone.localdate(),
             "week_end": services.end_of_week(timezone.localdate()),
+        },
+    )
+
+
+def _board_more(request, team, groups, key: str, start: int):
+    """The next rows of one colour of the board, from the `start`-th, for "Show more"."""
+    group = next((g for g in groups if g.key == key), None)
+    if group is None:
+        raise Http404
+    rows = group.citizens[start : start + BOARD_ROWS]
+    audit_read_many(actor=request.user, objs=rows, request=request)
+    return render(
+        request,
+        "screening/_board_rows.html",
+        {
+            "team": team,
+            "group": group,
+            "rows": rows,
+            "next": start + len(rows),
+            "more": max(len(group.citizens) - start - len(rows), 0),
         },
     )
 

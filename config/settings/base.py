@@ -41,9 +41,10 @@ THIRD_PARTY_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "csp",
-    "axes",
+    # django-axes and django-otp's TOTP with Danish names in the admin (core/third_party_apps.py).
+    "core.third_party_apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "core.third_party_apps.TOTPConfig",
 ]
 LOCAL_APPS = [
     "core",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Right after the user is known, so it also sees the answers of the sign-in rules below.
     "core.middleware.NoStoreMiddleware",
+    # The reads a page logs are written together, in one insert, when its answer is ready.
+    "audit.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionLimitMiddleware",
@@ -200,6 +203,9 @@ AUTH_PASSWORD_VALIDATORS = [
 BROBYG_IDLE_TIMEOUT_MINUTES = env.int("BROBYG_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_COOKIE_AGE = BROBYG_IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# In the database, as Django keeps them; the write that only renews the expiry does not wait for
+# the disk (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
 # However active, a session ends this many hours after the sign-in (a long working day).
 BROBYG_SESSION_MAX_HOURS = env.int("BROBYG_SESSION_MAX_HOURS", default=10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -573,6 +579,9 @@ BROBYG_MAP_TILE_URL = env.str(
     "BROBYG_MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 BROBYG_MAP_ATTRIBUTION = env.str("BROBYG_MAP_ATTRIBUTION", default="© OpenStreetMap contributors")
+# The municipality's page on how it handles personal data, linked from the public pages (the offer
+# directory); empty: no link.
+BROBYG_PRIVACY_URL = env.str("BROBYG_PRIVACY_URL", default="")
 
 # --- Follow-up reminders -------------------------------------------------------------------------
 

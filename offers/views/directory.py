@@ -9,13 +9,16 @@ from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -115,10 +118,12 @@ def _with_map(response):
     return response
 
 
-def _map_context() -> dict:
+def _page_context() -> dict:
+    """What both public pages show besides the offers: the map's tiles and the footer's link."""
     return {
         "map_tile_url": settings.BROBYG_MAP_TILE_URL,
         "map_attribution": settings.BROBYG_MAP_ATTRIBUTION,
+        "privacy_url": settings.BROBYG_PRIVACY_URL,
     }
 
 
@@ -160,11 +165,36 @@ def _suggestions(request, area) -> list[dict]:
     return suggestions
 
 
+# How long a visitor's search is kept at most. A change to the offers ends it at once (the key
+# holds selectors.directory_version); the time only bounds what the date changes (meeting times
+# that are over, offers not confirmed for long).
+KEEP_SEARCH_SECONDS = 600
+KEPT_SEARCH = "directory_search"
+
+
+def _kept_search_key(request) -> str | None:
+    """What a kept search is found by: the search asked for, the language, the day and the
+    version of the offers. None for a signed-in user."""
+    if request.user.is_authenticated:
+        return None
+    asked = urlencode(sorted(request.GET.lists()), doseq=True)
+    day = timezone.localdate().isoformat()
+    return "|".join([asked, get_language() or "", day, selectors.directory_version()])
+
+
 @require_GET
 @limit_per_address(
     scope="directory", rate_setting="BROBYG_DIRECTORY_PAGE_THROTTLE", signed_in_per_user=True
 )
 def directory_list(request):
+    # A visitor's search is kept (the form, the results and the map) for the next visitor who
+    # makes it, until what the directory shows changes; staff, who also find internal offers,
+    # always search afresh.
+    kept_key = _kept_search_key(request)
+    kept = cache.get(make_template_fragment_key(KEPT_SEARCH, [kept_key])) if kept_key else None
+    if kept is not None:
+        context = {"kept_search": mark_safe(kept), **_page_context()}  # noqa: S308 - our HTML
+        return _with_map(render(request, "offers/directory/list.html", context))
     form = DirectoryFilterForm(request.GET or None)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
@@ -218,7 +248,9 @@ def directory_list(request):
         "sorted_by": selectors.directory_sort(sort=sort, q=q, area=area),
         "map_points": map_points,
         "map_centre": area.centre if area and area.centre else None,
-        **_map_context(),
+        "kept_key": kept_key or "",
+        "keep_for": KEEP_SEARCH_SECONDS if kept_key else 0,
+        **_page_context(),
     }
     return _with_map(render(request, "offers/directory/list.html", context))
 
@@ -263,6 +295,6 @@ def directory_offer(request, offer_id):
         "last_confirmed": selectors.directory_date(offer.last_confirmed_on),
         # The search the visitor came from, so that "Back" shows the same results.
         "back_query": request.GET.get("soegning", ""),
-        **_map_context(),
+        **_page_context(),
     }
     return _with_map(render(request, "offers/directory/offer.html", context))

@@ -68,7 +68,13 @@ class ScreeningViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         serializer = ScreeningInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        citizen = citizens_visible_to(user=request.user).filter(pk=data["citizen"]).first()
+        # With the home-care team, whose triage scheme gives the colour.
+        citizen = (
+            citizens_visible_to(user=request.user)
+            .select_related("home_care_team")
+            .filter(pk=data["citizen"])
+            .first()
+        )
         if citizen is None:
             return Response(
                 {"citizen": [_("No citizen you may screen has this id.")]},

@@ -26,10 +26,10 @@ from screening.constants import DirectAnswer, InstrumentKind, InstrumentStatus, 
 from screening.models import (
     Instrument,
     Screening,
-    TeamScreeningSettings,
     TriageColour,
     TriageScheme,
 )
+from screening.selectors import team_scheme
 from screening.services.instruments import instrument_active
 from screening.services.quality import quality_flag
 from screening.services.triage_state import REFERRAL_STEP, triage_state_from_screening
@@ -95,14 +95,8 @@ def scheme_for_citizen(citizen: Citizen) -> tuple[TriageScheme, Team | None]:
     if team is None:
         case = citizen.cases.exclude(status=CaseStatus.CLOSED).select_related("team").first()
         team = case.team if case else None
-    settings_ = (
-        TeamScreeningSettings.objects.select_related("scheme").filter(team=team).first()
-        if team
-        else None
-    )
-    if settings_ is not None:
-        return settings_.scheme, team
-    scheme = TriageScheme.objects.filter(is_default=True).first()
+    # The team's own scheme, else the default, in one query.
+    scheme = team_scheme(team)
     if scheme is None:
         raise NoTriageScheme
     return scheme, team
@@ -335,60 +329,82 @@ def _screening_record(
     )
     if draft:
         return ScreeningResult(screening, created=draft_of is None)
+    # The citizen's open case, read once: the colour's next step and the timeline both need it.
+    case = (
+        Case.objects.filter(citizen=citizen)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("assignee")
+        .first()
+    )
     # The colour is the citizen's on the team now (the board's), not only this screening's.
     triage_state_from_screening(
-        screening=screening, colour=colour, by_hand=by_hand, reason=triage_reason
+        screening=screening, colour=colour, by_hand=by_hand, reason=triage_reason, case=case
     )
     quality_flag(screening=screening)
     return ScreeningResult(
         screening,
         created=True,
-        task=_after_screening(screening=screening, colour=colour, made_for=task),
+        task=_after_screening(screening=screening, colour=colour, made_for=task, case=case),
     )
 
 
-def _rescreens_answered(*, screening: Screening, made_for: Task | None) -> list[Task]:
-    """The pending "screen again" tasks a screening answers: the one it was made for, every
-    ordinary one (given at the board meeting, added by hand), and the follow-up plan's
-    re-screening only from shortly before it is due. An early screening leaves that one open:
-    it measures the outcome at about three months."""
+def _rescreens_answered(
+    *, screening: Screening, made_for: Task | None, pending: list[Task]
+) -> list[Task]:
+    """The pending "screen again" tasks (of `pending`, the citizen's open tasks) a screening
+    answers: the one it was made for, every ordinary one (given at the board meeting, added by
+    hand), and the follow-up plan's re-screening only from shortly before it is due. An early
+    screening leaves that one open: it measures the outcome at about three months."""
     screened_on = timezone.localtime(screening.screened_at).date()
     window = timedelta(days=OUTCOME_WINDOW_DAYS)
     return [
         task
-        for task in Task.objects.filter(
-            citizen=screening.citizen, kind=TaskKind.RESCREEN, done_at__isnull=True
-        ).order_by("pk")
-        if (made_for is not None and task.pk == made_for.pk)
-        or task.data.get("origin") != TaskOrigin.PLAN_RESCREEN
-        or screened_on >= task.due - window
+        for task in pending
+        if task.kind == TaskKind.RESCREEN
+        and (
+            (made_for is not None and task.pk == made_for.pk)
+            or task.data.get("origin") != TaskOrigin.PLAN_RESCREEN
+            or screened_on >= task.due - window
+        )
     ]
 
 
 def _after_screening(
-    *, screening: Screening, colour: TriageColour | None, made_for: Task | None = None
+    *,
+    screening: Screening,
+    colour: TriageColour | None,
+    made_for: Task | None = None,
+    case: Case | None = None,
 ) -> Task | None:
     """A complete screening: it fulfils the "screen again" it answers, goes on the open case's
-    timeline, and the colour's next step becomes a task with its deadline (a referral to a
-    bridge-builder only for a citizen who has no open case: one who has, has a bridge-builder)."""
+    timeline (`case`, the citizen's open case), and the colour's next step becomes a task with
+    its deadline (a referral to a bridge-builder only for a citizen who has no open case: one who
+    has, has a bridge-builder)."""
     citizen = screening.citizen
+    # The citizen's open "screen again" and next-step tasks, in one query.
+    pending = list(
+        Task.objects.filter(
+            citizen=citizen,
+            kind__in=[TaskKind.RESCREEN, TaskKind.TRIAGE_NEXT_STEP],
+            done_at__isnull=True,
+        ).order_by("pk")
+    )
     # "Screen again" asks for UCLA-3: another instrument answers only the task it was made for.
     if screening.instrument.kind == InstrumentKind.SCORE:
-        answered = _rescreens_answered(screening=screening, made_for=made_for)
+        answered = _rescreens_answered(screening=screening, made_for=made_for, pending=pending)
     else:
         answered = [made_for] if made_for is not None else []
-    for pending in answered:
-        task_complete(task=pending, actor=screening.screened_by, outcome_kind=TaskOutcome.SCREENED)
+    for rescreen in answered:
+        task_complete(task=rescreen, actor=screening.screened_by, outcome_kind=TaskOutcome.SCREENED)
     # The newest screening's colour decides what to do next; earlier colours' steps are replaced.
-    for earlier in Task.objects.filter(
-        citizen=citizen, kind=TaskKind.TRIAGE_NEXT_STEP, done_at__isnull=True
-    ).exclude(screening=screening):
+    for earlier in pending:
+        if earlier.kind != TaskKind.TRIAGE_NEXT_STEP or earlier.screening_id == screening.pk:
+            continue
         task_complete(
             task=earlier,
             actor=screening.screened_by,
             outcome_kind=TaskOutcome.REPLACED_BY_NEWER_SCREENING,
         )
-    case = Case.objects.filter(citizen=citizen).exclude(status=CaseStatus.CLOSED).first()
     if case is not None:
         case_event_record(
             case=case,

@@ -47,6 +47,10 @@ def _lock(citizen: Citizen, team: Team) -> Citizen:
     return citizen
 
 
+# _state_set's default: the citizen's open case is looked up there.
+_LOOK_UP = object()
+
+
 def _open_case(citizen: Citizen) -> Case | None:
     return (
         Case.objects.filter(citizen=citizen)
@@ -91,9 +95,10 @@ def _state_set(
     screening: Screening | None = None,
     transition: TriageTransition | None = None,
     reason: str = "",
+    case=_LOOK_UP,
 ) -> tuple[TriageState, Case | None]:
     """A new colour for the citizen on the team, with the citizen's row locked by the caller;
-    the citizen's open case with it.
+    the citizen's open case with it (`case`, when the caller has read it already).
 
     The latest colour is the current one: a screening made earlier than the current colour was
     set (a tablet that sends it days later) goes into the history only."""
@@ -109,7 +114,8 @@ def _state_set(
         previous.is_current = False
         previous.save(update_fields=["is_current", "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=previous, fields=["is_current"])
-    case = _open_case(citizen)
+    if case is _LOOK_UP:
+        case = _open_case(citizen)
     next_step, deadline = _next_step(colour, case=case, on=timezone.localtime(set_at).date())
     state = TriageState.objects.create(
         citizen=citizen,
@@ -249,12 +255,18 @@ def triage_state_set_by_hand(
 
 
 def triage_state_from_screening(
-    *, screening: Screening, colour: TriageColour | None, by_hand: bool, reason: str = ""
+    *,
+    screening: Screening,
+    colour: TriageColour | None,
+    by_hand: bool,
+    reason: str = "",
+    case=_LOOK_UP,
 ) -> TriageState | None:
     """A complete screening sets the citizen's colour on its team: by the screening's rule
     (UCLA-3's score ranges), by another instrument's rule, or chosen by hand with it. Called in
     the screening's transaction; the screening makes its own next-step task and timeline line.
-    Nothing changes without a colour or a team."""
+    `case` is the citizen's open case (or None) when the caller has read it. Nothing changes
+    without a colour or a team."""
     if colour is None or screening.team_id is None or screening.is_draft:
         return None
     if by_hand:
@@ -273,5 +285,6 @@ def triage_state_from_screening(
         set_at=screening.screened_at,
         screening=screening,
         reason=_reason(reason),
+        case=case,
     )
     return state

@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Team, User
 from audit.constants import AuditAction
 from audit.models import AuditEvent
-from audit.services import audit_read, audit_read_many, audit_record
+from audit.services import audit_read, audit_read_many, audit_reads_batched, audit_record
 from tests.accounts.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,33 @@ def test_reads_of_a_list_are_written_in_one_insert(django_assert_num_queries):
         AuditEvent.objects.filter(action=AuditAction.READ, content_type__model="user").count() == 5
     )
     assert User.objects.count() == 6
+
+
+def test_the_reads_of_a_request_are_written_together_in_one_insert_at_its_end(
+    django_assert_num_queries,
+):
+    actor = UserFactory()
+    teams = [TeamFactory() for _ in range(3)]
+    # 1: one INSERT for all three, when the block ends
+    with django_assert_num_queries(1), audit_reads_batched():
+        audit_read(actor=actor, obj=teams[0])
+        audit_read_many(actor=actor, objs=teams[1:])
+    assert sorted(
+        AuditEvent.objects.filter(action=AuditAction.READ).values_list("object_id", flat=True)
+    ) == sorted(str(team.pk) for team in teams)
+
+
+def test_the_reads_of_a_request_are_written_when_it_fails_too():
+    actor = UserFactory()
+    team = TeamFactory()
+    with pytest.raises(RuntimeError), audit_reads_batched():
+        audit_read(actor=actor, obj=team)
+        raise RuntimeError("the page failed after reading")
+    assert AuditEvent.objects.get(action=AuditAction.READ).object_id == str(team.pk)
+
+
+def test_changes_are_written_at_once_inside_a_request_too():
+    team = TeamFactory()
+    with audit_reads_batched():
+        audit_record(actor=None, action=AuditAction.UPDATE, obj=team, fields=["name"])
+        assert AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()

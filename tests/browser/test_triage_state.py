@@ -110,3 +110,74 @@ def test_soroe_fills_in_its_change_form_and_the_board_shows_yellow(landscape):
     _fits(page)
     # A screening of its own kind, not a UCLA-3.
     assert Screening.objects.get().instrument.code == "aendringsskema"
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_board_fits_a_phone_with_every_tick_box_in_reach(browser, live_server):
+    team = TeamFactory(home_care=True, name="Hjemmeplejen Greve")
+    TeamScreeningSettings.objects.create(
+        team=team, scheme=TriageScheme.objects.get(name="Arbejdsgang")
+    )
+    UserFactory(username="yasemin", home_care=True, team=team, first_name="Yasemin")
+    for name in ("Gerda", "Hans", "Inger"):
+        home_care_citizen(team=team, first_name=name, last_name="Christophersen-Holm")
+    context = browser.new_context(
+        viewport=PHONE, has_touch=True, is_mobile=True, base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    try:
+        page = context.new_page()
+        sign_in(page, "yasemin")
+        page.goto("/screening/tavle/")
+
+        # Nothing makes the page wider than the phone: no sideways scrolling of the whole page.
+        assert (
+            page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            <= 0
+        )
+        ticks = page.locator("[data-testid=board-row] input[name=citizens]")
+        expect(ticks).to_have_count(3)
+        for index in range(3):
+            tick = ticks.nth(index)
+            tick.scroll_into_view_if_needed()
+            expect(tick).to_be_visible()
+            box = tick.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        # The steps of the procedure are in reach too.
+        move = _row(page, "Gerda").get_by_role("button", name="Mistanke")
+        box = move.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        ticks.first.tap()
+        expect(ticks.first).to_be_checked()
+    finally:
+        context.close()
+
+
+def test_show_more_adds_the_next_rows_of_a_colour_in_place(landscape):
+    from screening.views import BOARD_ROWS
+
+    team = TeamFactory(home_care=True, name="Hjemmeplejen Greve")
+    UserFactory(username="yasemin", home_care=True, team=team, first_name="Yasemin")
+    for n in range(BOARD_ROWS + 4):
+        home_care_citizen(team=team, first_name="Borger", last_name=f"Nr{n:03}")
+
+    page = landscape()
+    sign_in(page, "yasemin")
+    page.goto("/screening/tavle/")
+    group = page.locator("[data-testid=board-group][data-code='']")
+    expect(group.get_by_test_id("board-row")).to_have_count(BOARD_ROWS)
+
+    group.get_by_test_id("board-more").get_by_role("link").tap()
+
+    expect(group.get_by_test_id("board-row")).to_have_count(BOARD_ROWS + 4)
+    expect(group.get_by_test_id("board-more")).to_have_count(0)
+    assert page.url.endswith("/screening/tavle/")  # added in place, not a new page
+    # The rows added can be ticked and given like the others.
+    group.get_by_label(f"Screen Borger Nr{BOARD_ROWS + 3:03} i denne uge").check()
+    page.get_by_test_id("assign-form").get_by_role("button", name="Tildel").tap()
+    expect(page.get_by_text(f"Yasemin screener Borger Nr{BOARD_ROWS + 3:03}")).to_be_visible()
+    _fits(page)

@@ -1,6 +1,7 @@
 """The public offer directory at /tilbud/: search, list, map data and each offer's page."""
 
 import json
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -589,11 +590,12 @@ def _add(n: int, **kwargs):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        # 1 the search: the ids of the offers found, in order (their count), 2 the page's
-        # offers with their organisation, 3 their schedules, 4 the map's points
-        ({}, 4),
+        # 1 the version of the offers (a visitor's search is kept by it), 2 the search: the ids
+        # of the offers found, in order (their count), 3 the page's offers with their
+        # organisation, 4 their schedules, 5 the map's points
+        ({}, 5),
         # the same, after 0 looking up the postcode's centre
-        ({"area": "5000", "km": "10", "weekday": "1", "q": "Tilbud"}, 5),
+        ({"area": "5000", "km": "10", "weekday": "1", "q": "Tilbud"}, 6),
     ],
 )
 def test_the_list_costs_the_same_queries_for_one_offer_and_many(
@@ -618,3 +620,119 @@ def test_the_offer_page_costs_the_same_queries_however_much_it_shows(django_asse
     for shown in (small, big):
         with django_assert_num_queries(3):
             assert client.get(f"{URL}{shown.pk}/").status_code == 200
+
+
+# --- What the pages tell a citizen about the directory -------------------------------------------
+
+# Words for developers, which a citizen looking for a community should not meet on the page.
+DEVELOPER_WORDS = re.compile(
+    r"\bAPI\b|\bHSDS\b|open referral|open data|åbne data|github|open source|django|json",
+    re.IGNORECASE,
+)
+
+
+def _visible_text(html: str) -> str:
+    body = html.split("<body", 1)[1]
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", body, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())
+
+
+def test_the_public_pages_speak_to_citizens_not_developers(client, settings):
+    settings.BROBYG_PRIVACY_URL = "https://kommune.example/privatliv"
+    shown = offer(title="Gå-klubben")
+
+    for url in (URL, f"{URL}{shown.pk}/"):
+        html = client.get(url).content.decode()
+
+        assert DEVELOPER_WORDS.findall(_visible_text(html)) == [], url
+        assert 'href="/api/' not in html.split("<body", 1)[1], url
+        # who runs the directory, and where to turn: a bridge-builder, and the privacy policy
+        about = html.split('data-testid="directory-about"')[1].split("</footer>")[0]
+        assert 'href="/henvis/"' in about, url
+        assert 'href="https://kommune.example/privatliv"' in about, url
+
+
+def test_without_a_privacy_page_set_the_footer_links_to_none(client, settings):
+    settings.BROBYG_PRIVACY_URL = ""
+
+    html = client.get(URL).content.decode()
+
+    about = html.split('data-testid="directory-about"')[1].split("</footer>")[0]
+    assert 'data-testid="privacy-link"' not in about
+    assert 'href="/henvis/"' in about
+
+
+def test_programs_still_find_the_open_data(client):
+    # The machine-readable form of the list is announced where programs look, not in the text.
+    html = client.get(URL).content.decode()
+
+    head = html.split("<body", 1)[0]
+    assert '<link rel="alternate" type="application/json" href="/api/v1/offers/hsds/"' in head
+
+
+# --- Anonymous searches are kept, and a changed offer shows at once ---------------------------
+
+
+def test_the_same_anonymous_search_again_is_answered_from_the_cache(django_assert_max_num_queries):
+    _add(3)
+    client = Client()
+    params = {"area": "5000", "km": "10", "weekday": "1"}
+    first = client.get(URL, params).content.decode()
+
+    # 1 what the directory shows has not changed since (one look at the offers' latest change)
+    with django_assert_max_num_queries(1):
+        again = client.get(URL, params)
+
+    assert again.status_code == 200
+    body = again.content.decode()
+    assert body.count('data-testid="directory-result"') == 3
+    # The form, the results and the map are the same; the page around them is the visitor's own.
+    marker = 'data-testid="result-count"'
+    assert body.split(marker)[1].split("</main>")[0] == first.split(marker)[1].split("</main>")[0]
+
+
+def test_a_saved_paused_or_deleted_offer_shows_at_once_in_a_kept_search(client):
+    from offers.services import offer_set_status, offer_update
+
+    walk = offer(title="Gå-klubben")
+    cards = offer(title="Kortklubben")
+    choir = offer(title="Koret")
+    coordinator = UserFactory(coordinator=True)
+    assert "Gå-klubben" in client.get(URL).content.decode()
+
+    offer_update(offer=walk, data={"title": "Gå-turen"}, actor=coordinator)
+    body = client.get(URL).content.decode()
+    assert "Gå-turen" in body and "Gå-klubben" not in body
+
+    offer_set_status(offer=cards, status=OfferStatus.PAUSED, actor=coordinator)
+    assert "Kortklubben" not in client.get(URL).content.decode()
+
+    choir.delete()
+    body = client.get(URL).content.decode()
+    assert "Koret" not in body
+    assert body.count('data-testid="directory-result"') == 1
+
+
+def test_a_new_meeting_time_shows_at_once_in_a_kept_search(client):
+    club = offer(title="Gå-klubben", schedules=[weekly(TUE)])
+    assert "tirsdag" in client.get(URL).content.decode()
+
+    OfferSchedule.objects.filter(offer=club).delete()
+    OfferSchedule.objects.create(
+        offer=club, frequency="weekly", weekday=FRI, starts_at=time(10), ends_at=time(12)
+    )
+
+    body = client.get(URL).content.decode()
+    assert "fredag" in body and "tirsdag" not in body
+
+
+def test_staff_searches_are_never_kept(client):
+    offer(title="Gå-klubben")
+    client.force_login(_staff_who_may_view_offers())
+    client.get(URL)
+    offer(title="Samtalegruppe", is_public=False)
+    Offer.objects.filter(title="Gå-klubben").update(title="Gå-turen")
+
+    body = client.get(URL).content.decode()
+
+    assert "Gå-turen" in body and "Samtalegruppe" in body

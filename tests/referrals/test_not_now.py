@@ -201,6 +201,28 @@ def test_the_new_bridge_builder_sees_what_was_tried_before(team, referred_again)
     ).exists()
 
 
+def test_the_case_page_writes_all_its_reads_in_one_insert(team, referred_again):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    newcomer = UserFactory(bridge_builder=True, team=team)
+    client = Client()
+    client.force_login(newcomer)
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("referrals:case_detail", args=[referred_again["new"].pk]))
+
+    assert page.status_code == 200
+    inserts = [q for q in captured if q["sql"].startswith('INSERT INTO "audit_auditevent"')]
+    # The case and the earlier course it shows: two reads, one statement.
+    assert len(inserts) == 1
+    read = AuditEvent.objects.filter(actor=newcomer, action=AuditAction.READ)
+    assert set(read.values_list("object_id", flat=True)) >= {
+        str(referred_again["new"].pk),
+        str(referred_again["first"].pk),
+    }
+
+
 def test_the_earlier_course_is_not_shown_on_the_first_case_itself(team, builder):
     case = make_case(team=team, assignee=builder)
     client = Client()

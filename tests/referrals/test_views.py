@@ -2,7 +2,9 @@ import time
 
 import pytest
 from django.core import signing
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from audit.constants import AuditAction
@@ -15,6 +17,11 @@ from tests.accounts.factories import UserFactory
 from tests.referrals.factories import bridge_team, make_referral
 
 pytestmark = pytest.mark.django_db
+
+# The case page, signed in as its bridge-builder: sessions, user and permissions, the case and
+# every section's rows (network, plan, exit criteria, timeline, consents, referrals, matches,
+# tasks, the team's bridge-builders), the access log and the session's renewal.
+CASE_PAGE_QUERIES = 27
 
 
 @pytest.fixture
@@ -261,6 +268,49 @@ def test_caseload_query_count_is_the_same_for_1_and_200_cases(
     add_cases(199)
     with django_assert_num_queries(11):
         assert client.get("/forloeb/").context["page"].paginator.count == 200
+
+
+def test_case_page_query_count_does_not_grow_with_the_course(
+    team, builder, django_assert_max_num_queries
+):
+    from offers.services import match_propose
+    from referrals.services import consent_give
+    from tests.offers.factories import offer as make_offer
+
+    case = make_referral(team=team).referral.case
+    services.case_assign(case=case, assignee=builder, actor=builder)
+    for _ in range(3):
+        UserFactory(bridge_builder=True, team=team)
+    client = Client()
+    client.force_login(builder)
+    url = f"/forloeb/{case.pk}/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+
+    # A long course: contacts, notes, network, plan, consents and matches on the timeline.
+    for n in range(12):
+        services.contact_record(case=case, kind="phone", actor=builder, note=f"Opkald {n}")
+        services.note_add(case=case, text=f"Note {n}", actor=builder)
+        services.network_person_add(
+            case=case, kind="friend", name=f"Ven {n}", closeness=2, actor=builder
+        )
+        services.plan_step_add(
+            case=case, description=f"Trin {n}", responsible="Bent", actor=builder
+        )
+        consent_give(citizen=case.citizen, purpose="companion", method="verbal", actor=builder)
+        UserFactory(bridge_builder=True, team=team)
+    for n in range(4):
+        match_propose(case=case, offer=make_offer(title=f"Tilbud {n}"), actor=builder)
+
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+    # The case page's own reads, each one query whatever the course holds, and the one insert
+    # for the access log (tests/referrals/test_not_now.py).
+    with django_assert_max_num_queries(CASE_PAGE_QUERIES):
+        client.get(url)
 
 
 def test_the_team_board_shows_unassigned_referrals_first_and_one_tap_takes_them(team, builder):

@@ -135,3 +135,33 @@ def test_the_list_shows_the_callers_citizens_only(team, citizen, worker):
     other = UserFactory(home_care=True, team=other_team)
     assert _client(worker).get(URL).json()["count"] == 1
     assert _client(other).get(URL).json()["count"] == 0
+
+
+def test_a_screenings_queries_do_not_grow_with_the_citizens_open_tasks(
+    team, citizen, worker, django_assert_num_queries
+):
+    from followups.constants import TaskKind
+    from tests.followups.factories import make_task
+
+    client = _client(worker)
+    client.post(URL, _body(citizen), format="json")  # a colour, its next step and a state now
+
+    def send():
+        body = {**_body(citizen, left_out=3), "idempotency_key": str(uuid.uuid4())}
+        response = client.post(URL, body, format="json")
+        assert response.status_code == 201, response.json()
+
+    # 1 the citizen with the home-care team, 2 the idempotency key, 3 savepoint, 4 the
+    # questionnaire in use, 5 the team's triage scheme (its own, else the default), 6 its colours,
+    # 7-8 the screening (and logged), 9 the citizen's open case (once: for the colour's next step
+    # and for the timeline), 10 the citizen locked, 11 the colour now, 12-13 it goes into the
+    # history (and logged), 14-15 the new colour (and logged), 16 the score before (the quality
+    # check), 17 the open "screen again" and next steps in one query, 18-22 the earlier next step
+    # replaced, 23-26 the new next step, 27 savepoint released
+    with django_assert_num_queries(27):
+        send()
+    for _ in range(3):
+        make_task(assignee=worker, citizen=citizen, team=team, kind=TaskKind.RESCREEN, due_in=40)
+    # Each "screen again" the screening answers is done (5 queries), but none is looked for alone.
+    with django_assert_num_queries(27 + 3 * 5):
+        send()

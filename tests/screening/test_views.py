@@ -59,17 +59,110 @@ def test_board_query_count_does_not_grow_with_the_team(
     # 1 session, 2 user, 3-4 permissions, 5 the user's team ids, 6 their home-care teams,
     # 7 the team's settings, 8 its triage scheme, 9 the scheme's colours, 10 its procedure,
     # 11 the citizens with latest screening, overdue steps and pending "screen again" in one
-    # query, 12 their colours on the team, 13 the access log for every citizen shown, 14 the
-    # team's members for the assign lists, 15-17 saving the session
-    with django_assert_num_queries(17):
+    # query, 12 their colours on the team, both inside a savepoint with the JIT compiler off
+    # (3 more), the access log for every citizen shown, the team's members for the assign
+    # lists, and saving the session (3)
+    with django_assert_num_queries(20):
         client.get("/screening/tavle/")
     for index in range(60):
         extra = home_care_citizen(team=team)
         if index % 2:
             screen(citizen=extra, by=worker, answers=(1 + index % 3, 2, 2))
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(20):
         response = client.get("/screening/tavle/")
     assert sum(len(g.citizens) for g in response.context["groups"]) == 61
+
+
+def _rows(response) -> int:
+    return response.content.decode().count('data-testid="board-row"')
+
+
+def _read(citizen, user) -> bool:
+    from audit.constants import AuditAction
+    from audit.models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        action=AuditAction.READ, subject_id=citizen.pk, actor=user
+    ).exists()
+
+
+def test_a_large_colour_shows_its_first_rows_and_show_more_brings_the_next(
+    team, worker, client_for
+):
+    from screening.models import TeamScreeningSettings, TriageScheme
+    from screening.views import BOARD_ROWS
+
+    # Screened from 2 hours of home help a week: none of them is due, so none is on the due list.
+    TeamScreeningSettings.objects.create(
+        team=team, scheme=TriageScheme.objects.get(is_default=True), screen_from_home_help_hours=2
+    )
+    citizens = [home_care_citizen(team=team, last_name=f"B{n:03}") for n in range(BOARD_ROWS + 7)]
+    red = home_care_citizen(team=team, first_name="Rød")
+    screen(citizen=red, by=worker, answers=(3, 3, 3))
+    client = client_for(worker)
+
+    response = client.get("/screening/tavle/")
+
+    # Every citizen counts in their colour; the first rows of each colour are drawn.
+    groups = {g.key: g for g in response.context["groups"]}
+    assert len(groups["none"].citizens) == BOARD_ROWS + 7
+    assert _rows(response) == BOARD_ROWS + 1
+    page = response.content.decode()
+    assert page.count('data-testid="board-more"') == 1
+    assert f"farve=none&amp;fra={BOARD_ROWS}" in page
+    # Only the citizens shown are read.
+    shown, hidden = citizens[:BOARD_ROWS], citizens[BOARD_ROWS:]
+    assert all(_read(c, worker) for c in shown)
+    assert not any(_read(c, worker) for c in hidden)
+
+    more = client.get(
+        "/screening/tavle/",
+        {"team": str(team.pk), "farve": "none", "fra": BOARD_ROWS},
+        HTTP_HX_REQUEST="true",
+    )
+
+    # htmx gets the next rows alone, and no "Show more" when none are left.
+    assert more.status_code == 200
+    body = more.content.decode()
+    assert "<html" not in body
+    assert _rows(more) == 7
+    assert 'data-testid="board-more"' not in body
+    assert all(c.full_name in body for c in hidden)
+    assert all(_read(c, worker) for c in hidden)
+
+
+def test_without_javascript_show_more_opens_the_whole_colour(team, worker, client_for):
+    from screening.views import BOARD_ROWS
+
+    for n in range(BOARD_ROWS + 3):
+        home_care_citizen(team=team, last_name=f"B{n:03}")
+
+    response = client_for(worker).get("/screening/tavle/", {"farve": "none"})
+
+    assert _rows(response) == BOARD_ROWS + 3
+    assert 'data-testid="board-more"' not in response.content.decode()
+
+
+def test_show_more_of_an_unknown_colour_or_position_is_not_found(team, worker, client_for):
+    home_care_citizen(team=team)
+    client = client_for(worker)
+    for params in ({"farve": "purple", "fra": "0"}, {"farve": "none", "fra": "x"}):
+        response = client.get("/screening/tavle/", params, HTTP_HX_REQUEST="true")
+        assert response.status_code == 404
+
+
+def test_the_due_list_names_the_first_and_counts_the_rest(team, worker, client_for):
+    from screening.views import DUE_SHOWN
+
+    for n in range(DUE_SHOWN + 4):
+        home_care_citizen(team=team, last_name=f"D{n:03}")
+
+    response = client_for(worker).get("/screening/tavle/")
+
+    page = response.content.decode()
+    assert len(response.context["due"]) == DUE_SHOWN + 4
+    assert page.count('data-testid="due-citizen"') == DUE_SHOWN
+    assert 'data-testid="due-more"' in page
 
 
 def test_the_ticked_citizens_are_given_to_one_worker_at_the_board(team, worker, client_for):

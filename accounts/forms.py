@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, User
@@ -7,6 +7,17 @@ from accounts.selectors import membership_change_people
 
 
 class SignInForm(AuthenticationForm):
+    # Django's own two fields, with messages that name what is missing.
+    username = UsernameField(
+        widget=forms.TextInput(attrs={"autofocus": True}),
+        error_messages={"required": _("Write your user name.")},
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Write your password.")},
+    )
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
@@ -41,6 +52,7 @@ class TwoFactorTokenForm(forms.Form):
             }
         ),
         help_text=_("Six digits. A new code appears every 30 seconds."),
+        error_messages={"required": _("Write the six digits from your authenticator app.")},
     )
 
     def clean_token(self):
@@ -61,6 +73,7 @@ class SetUpCodeForm(forms.Form):
             "Twelve letters and digits, e.g. ABCD-EFGH-JKLM, from your administrator (in the "
             "set-up link or read out to you)."
         ),
+        error_messages={"required": _("Write the set-up code from your administrator.")},
     )
 
     def clean_code(self):

@@ -94,7 +94,6 @@ NAVIGATION: list[NavItem] = [
         permission="privacy.handle_data_requests",
     ),
     NavItem(_("Administration"), "admin:index", "gear", staff_only=True),
-    NavItem(_("API"), "api-docs", "braces", staff_only=True),
 ]
 
 

@@ -16,7 +16,11 @@ class UserChoiceField(forms.ModelChoiceField):
 class TaskForm(forms.Form):
     """A task by hand. On the case page the citizen is given; on "Mine opgaver" it is chosen."""
 
-    citizen = forms.ModelChoiceField(label=_("Citizen"), queryset=None)
+    citizen = forms.ModelChoiceField(
+        label=_("Citizen"),
+        queryset=None,
+        error_messages={"required": _("Choose the citizen the task is about.")},
+    )
     kind = forms.ChoiceField(
         label=_("What"), choices=TaskKind.choices, initial=TaskKind.CALL_CITIZEN
     )
@@ -26,8 +30,17 @@ class TaskForm(forms.Form):
         required=False,
         help_text=_("What exactly is to be done, if the kind does not say it."),
     )
-    due = forms.DateField(label=_("Due by"), widget=DateInput(), validators=[validate_task_due])
-    assignee = UserChoiceField(label=_("Who"), queryset=None)
+    due = forms.DateField(
+        label=_("Due by"),
+        widget=DateInput(),
+        validators=[validate_task_due],
+        error_messages={"required": _("Write when the task is due.")},
+    )
+    assignee = UserChoiceField(
+        label=_("Who"),
+        queryset=None,
+        error_messages={"required": _("Choose who does the task.")},
+    )
 
     def __init__(self, *args, citizens, people, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +83,7 @@ class PlanForm(forms.Form):
         widget=DateInput(),
         help_text=_("The date the citizen first met the offer or the volunteer."),
         validators=[validate_meeting_date],
+        error_messages={"required": _("Write the date of the first meeting.")},
     )
 
 

@@ -52,8 +52,12 @@ class EraseForm(forms.Form):
             "Which request this answers, e.g. “the citizen's letter of 3 March”. "
             "Do not repeat the personal data."
         ),
+        error_messages={"required": _("Write which request the erasure answers.")},
     )
     confirm = forms.BooleanField(
         label=_("I understand that the citizen's personal data is removed for good."),
         required=True,
+        error_messages={
+            "required": _("Tick the box to confirm that the personal data is removed for good.")
+        },
     )

@@ -229,11 +229,17 @@ class InstrumentForm(forms.ModelForm):
             "wanted, English; each answer a value, a score and its label; empty a row to remove "
             "it. Save to get more empty rows."
         ),
+        error_messages={"required": _("Write the questions and their answers.")},
     )
 
     class Meta:
         model = Instrument
         fields = ["code", "version", "name", "definition"]
+        error_messages = {
+            "code": {"required": _("Give a code of letters, digits, - and _ only.")},
+            "version": {"required": _("Give the version a number or a name.")},
+            "name": {"required": _("Give the instrument a name.")},
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -267,7 +273,10 @@ class HoursField(forms.CharField):
 
 
 class HomeHelpHoursForm(forms.Form):
-    hours = HoursField(label=_("Hours of home help a week"))
+    hours = HoursField(
+        label=_("Hours of home help a week"),
+        error_messages={"required": _("Write the hours of home help a week.")},
+    )
     valid_from = forms.DateField(
         label=_("From"), required=False, widget=DateInput, help_text=_("Empty: today.")
     )
@@ -281,6 +290,7 @@ class HomeHelpImportForm(forms.Form):
             "One line per citizen: cpr;timer_pr_uge;gyldig_fra, with these column names on the "
             "first line, e.g. 010150-1234;2,5;01-03-2026."
         ),
+        error_messages={"required": _("Choose the CSV file to import.")},
     )
 
     def __init__(self, *args, teams, **kwargs):

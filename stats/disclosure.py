@@ -110,6 +110,9 @@ class Table:
     columns: list[Column]
     rows: list[Row]
     description: str | Promise = ""
+    # The name of its sheet in the Excel export, where the title is too long for one (Excel
+    # allows 31 characters): short, whole words, and unlike every other table's.
+    sheet_title: str | Promise = ""
     row_heading: str | Promise = ""
     chart: str | None = None  # how the dashboard draws it: "stacked", "line", "bars" or None
     chart_columns: Sequence[str] = ()  # the columns the chart draws (all counts by default)
@@ -151,6 +154,7 @@ class PublishedTable:
     chart_columns: Sequence[str]
     notes: list
     min_count: int
+    sheet_title: str | Promise = ""
 
     @property
     def has_hidden(self) -> bool:
@@ -334,4 +338,5 @@ def protect(table: Table, *, k: int) -> PublishedTable:
         chart_columns=table.chart_columns,
         notes=table.notes,
         min_count=k,
+        sheet_title=table.sheet_title,
     )

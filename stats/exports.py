@@ -77,13 +77,20 @@ def csv_lines(tables: Iterable[PublishedTable], *, form: CsvForm = API_CSV) -> I
                 yield writer.writerow([*labels, _csv_value(cell, table.min_count, form)])
 
 
+SHEET_TITLE_MAX = 31
+
+
 def _sheet_title(title: str, used: set) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ and unique in the workbook.
-    clean = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip()
+    """Excel: at most 31 characters, none of []:*?/\\ and unique in the workbook. The tables
+    give a short title where their own is longer (`Table.sheet_title`); one that is still too
+    long (a translation) is cut after a whole word, and numbered only if it meets another."""
+    clean = " ".join("".join(ch for ch in title if ch not in "[]:*?/\\").split())
+    if len(clean) > SHEET_TITLE_MAX:
+        clean = clean[: SHEET_TITLE_MAX + 1].rsplit(" ", 1)[0].rstrip(" ,;.-–")[:SHEET_TITLE_MAX]
     candidate, n = clean, 2
     while candidate.lower() in used:
         suffix = f" ({n})"
-        candidate = clean[: 31 - len(suffix)] + suffix
+        candidate = clean[: SHEET_TITLE_MAX - len(suffix)].rstrip() + suffix
         n += 1
     used.add(candidate.lower())
     return candidate
@@ -148,7 +155,7 @@ def xlsx_file(tables: Iterable[PublishedTable], *, about: list[str]):
     for line in about:
         info.append(safe_xlsx_row(info, [line]))
     for table in tables:
-        sheet = workbook.create_sheet(_sheet_title(str(table.title), used))
+        sheet = workbook.create_sheet(_sheet_title(str(table.sheet_title or table.title), used))
         sheet.append(safe_xlsx_row(sheet, [str(table.title)]))
         if table.description:
             sheet.append(safe_xlsx_row(sheet, [str(table.description)]))

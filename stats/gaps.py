@@ -231,6 +231,7 @@ def gap_analysis(filters: StatsFilter) -> Table:
     return Table(
         key="gap_analysis",
         title=_("Where no offer is within reach: citizens screened red"),
+        sheet_title=_("Red with no offer in reach"),
         description=_(
             "Citizens whose latest screening in the period was red and who have no active offer "
             "for their age that they can reach on their own terms: one to go to within the "
@@ -256,6 +257,7 @@ def unmet_needs(filters: StatsFilter) -> Table:
     return Table(
         key="unmet_needs",
         title=_("Unmet needs: no fitting offer"),
+        sheet_title=_("Unmet needs"),
         description=_(
             "Needs that bridge-builders recorded because no fitting offer existed, still open at "
             "the end of the period (not met, and the course not ended), by the district where "

@@ -81,5 +81,11 @@ class ConsentRecord(BaseModel):
         return self.withdrawn_at is None
 
     @property
+    def stands(self) -> bool:
+        """Active and the citizen's own, not only stated by a referrer: the consent the case page
+        does not record a second time (services.consent_give with `once`)."""
+        return self.is_active and self.method != ConsentMethod.REFERRER_STATED
+
+    @property
     def audit_subject_id(self):
         return self.citizen_id

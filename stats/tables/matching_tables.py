@@ -37,7 +37,16 @@ from volunteers.models import VolunteerRequest
 
 
 def _matches_by(
-    filters: StatsFilter, *, matches, dimension, rows, key, title, description, row_heading
+    filters: StatsFilter,
+    *,
+    matches,
+    dimension,
+    rows,
+    key,
+    title,
+    sheet_title,
+    description,
+    row_heading,
 ) -> Table:
     """Matches proposed in the period, by `dimension` (rows) and how far each has come."""
 
@@ -51,6 +60,7 @@ def _matches_by(
     return Table(
         key=key,
         title=title,
+        sheet_title=sheet_title,
         description=description,
         row_heading=row_heading,
         columns=[
@@ -74,6 +84,7 @@ def matches_by_strategy(filters: StatsFilter) -> Table:
         rows=list(Strategy.choices),
         key="matches_by_strategy",
         title=_("Matches, by intervention strategy"),
+        sheet_title=_("Matches by strategy"),
         description=_(
             "Offers and volunteers proposed to citizens in the period, by the offer's "
             "intervention strategy (a volunteer counts as personal social support) and how far "
@@ -93,6 +104,7 @@ def matches_by_category(filters: StatsFilter) -> Table:
         rows=list(ActivityKind.choices),
         key="matches_by_category",
         title=_("Matches with offers, by category"),
+        sheet_title=_("Offer matches by category"),
         description=_(
             "Offers proposed to citizens in the period, by the offer's category and how far "
             "each match has come."

@@ -153,6 +153,7 @@ def first_contact_time(filters: StatsFilter) -> Table:
     return Table(
         key="first_contact",
         title=_("Time from referral to first contact"),
+        sheet_title=_("Time to first contact"),
         description=_(
             "Days from the referral that opened the case to the first contact that reached the "
             "citizen, by the month of the referral: the median and the 90th percentile (nine "

@@ -158,6 +158,7 @@ def severe_loneliness_over_time(filters: StatsFilter) -> Table:
     return Table(
         key="severe_over_time",
         title=_("Screenings at 7 or more over time"),
+        sheet_title=_("Screenings at 7+ over time"),
         description=_(
             "The share of screenings with a UCLA-3 score of 7 or more: signs of severe "
             "loneliness in the national health profile. The national goal is to halve "
@@ -180,6 +181,7 @@ def severe_loneliness_by_age_band(filters: StatsFilter) -> Table:
     return Table(
         key="severe_by_age_band",
         title=_("Screenings at 7 or more by age band"),
+        sheet_title=_("Screenings at 7+ by age band"),
         description=_(
             "By the citizen's age at the screening, in the national health profile's bands."
         ),
@@ -204,6 +206,7 @@ def severe_loneliness_by_district(filters: StatsFilter) -> Table:
     return Table(
         key="severe_by_district",
         title=_("Screenings at 7 or more by district"),
+        sheet_title=_("Screenings at 7+ by district"),
         description=_("By the district the citizen lives in (for now the postcode area)."),
         row_heading=_("District"),
         columns=_severity_columns(),

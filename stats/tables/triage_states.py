@@ -87,6 +87,7 @@ def citizens_by_triage_colour(filters: StatsFilter) -> Table:
     return Table(
         key="citizens_by_triage_colour",
         title=_("Citizens by current triage colour"),
+        sheet_title=_("Citizens by triage colour now"),
         description=_(
             "Each citizen's triage colour on each team at the end of the period (the latest set "
             "before it), by how it was set: by a screening, a step of the team's procedure, "

@@ -154,6 +154,7 @@ def ucla3_change(filters: StatsFilter) -> Table:
     return Table(
         key="ucla3_change",
         title=_("Change in UCLA-3 from the first screening to a later one"),
+        sheet_title=_("Change in UCLA-3"),
         description=_(
             "Citizens screened again at least %(days)s days after their first screening in the "
             "period: the mean score at the first and the latest screening, the mean change "
@@ -178,6 +179,7 @@ def ucla3_change_by_category(filters: StatsFilter) -> Table:
     return Table(
         key="ucla3_change_by_category",
         title=_("Change in UCLA-3 by offer category"),
+        sheet_title=_("Change in UCLA-3 by category"),
         description=_(
             "The same change for citizens who came to an offer, by the category of the first "
             "offer they came to."

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -126,7 +128,6 @@ PUBLIC_PAGES = {"/api/docs/"}
                 "/revision/",
                 "/databeskyttelse/",
                 "/django-admin/",
-                "/api/docs/",
             },
         ),
     ],
@@ -148,6 +149,21 @@ def test_navigation_shows_each_role_only_what_it_may_open(client, role, visible)
         # (except public pages such as the API documentation for system integrators).
         status = client.get(url).status_code
         assert (status == 200) == (url in visible or url in PUBLIC_PAGES), (role, url, status)
+
+
+def test_the_api_documentation_is_offered_as_developer_documentation_in_english(client):
+    # The API's documentation (Swagger) is for developers and in English: an administrator
+    # finds it on the start page, named for what it is, not as "API" in the menu.
+    client.force_login(UserFactory(role=Role.ADMIN, team=TeamFactory()))
+    body = client.get("/").content.decode()
+
+    nav = body.split('data-testid="main-nav"')[1].split("</ul>")[0]
+    assert 'href="/api/docs/"' not in nav
+    link = body.split('data-testid="api-docs-link"')[1].split("</a>")[0]
+    assert 'href="/api/docs/"' in body.split('data-testid="api-docs-link"')[0].rsplit("<a", 1)[1]
+    entry = " ".join(re.sub(r"<[^>]+>", " ", link.split(">", 1)[1]).split())
+    with translation.override("da"):
+        assert entry == gettext("API documentation for developers (English)")
 
 
 def test_sign_out_ends_the_session(client):

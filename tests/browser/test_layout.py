@@ -1,5 +1,6 @@
 """Each role's pages fit a landscape tablet (1024×768) and a phone (390×844): the menu on one line
-at tablet width, nothing wider than the screen."""
+at tablet width, nothing wider than the screen, every button within reach, no stored code or
+English word in the Danish text. The public pages fit a phone as well."""
 
 import re
 
@@ -7,11 +8,25 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.models import User
+from referrals.models import Case
+from referrals.services import citizen_update, note_add
+from tests.browser.pages import every_page
+
 LANDSCAPE_TABLET = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 # The pages each role reaches from its menu (the public directory and the admin have their own).
 USERS = ["brobygger", "hjemmepleje", "koordinator", "laege", "admin"]
+PUBLIC = ["/konto/log-ind/", "/tilbud/", "/henvis/"]
+
+
+# The longest things a person types, with no place to break but the page's own: an e-mail address
+# on every open case's citizen, and a note with a web address on the case.
+LONG_EMAIL = "karenmargrethechristiansenhoejgaard@aeldrefaellesskabetibrobjergkommune.dk"
+LONG_NOTE = (
+    "Tilmelding på https://www.brobjerg.dk/aeldrefaellesskabermodensomhed/aktivitetskalenderen"
+)
 
 
 @pytest.fixture
@@ -19,6 +34,10 @@ def demo(settings):
     settings.DEBUG = True
     call_command("seed_demo")
     settings.DEBUG = False
+    admin = User.objects.get(username="admin")
+    for case in Case.objects.filter(closed_at__isnull=True).select_related("citizen"):
+        citizen_update(citizen=case.citizen, data={"email": LONG_EMAIL}, actor=admin)
+        note_add(case=case, text=LONG_NOTE, actor=admin)
 
 
 def _sign_in(page, username: str) -> None:
@@ -56,11 +75,34 @@ def _overflow(page) -> int:
     )
 
 
-def _menu_pages(page) -> list[str]:
-    hrefs = page.eval_on_selector_all(
-        "[data-testid=main-nav] a[href^='/']", "links => links.map(a => a.getAttribute('href'))"
+def _cut_off_controls(page) -> list[str]:
+    """The shown links, buttons and fields of the page that reach past the screen's edge: in a
+    table scrolled inside its box, cut off, or wider than the page."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const controls = document.querySelectorAll(`main :is(a[href], button, select, textarea,
+                input:not([type=hidden]), summary, [role=button])`);
+            return [...controls].filter(control => {
+                const box = control.getBoundingClientRect();
+                if (!box.width || !box.height) return false;  // not shown
+                if (control.closest('.visually-hidden, .visually-hidden-focusable')) return false;
+                if (control.closest('.bb-hp')) return false;  // the trap for robots, off-screen
+                return box.left < -1 || box.right > width + 1;
+            }).map(control => (control.innerText || control.value || control.name || '').trim());
+        }"""
     )
-    return [h for h in hrefs if not h.startswith(("/django-admin", "/api/"))]
+
+
+def _problems(page) -> list[str]:
+    problems = []
+    if (overflow := _overflow(page)) > 0:
+        problems.append(f"{overflow} px wider than the screen")
+    if cut_off := _cut_off_controls(page):
+        problems.append(f"cut off: {sorted(set(cut_off))}")
+    if untranslated := _untranslated(page):
+        problems.append(f"codes or English: {untranslated}")
+    return problems
 
 
 @pytest.mark.parametrize("username", USERS)
@@ -69,11 +111,13 @@ def test_the_menu_is_one_line_on_a_landscape_tablet(demo, browser, live_server, 
     page = context.new_page()
     try:
         _sign_in(page, username)
-        for href in _menu_pages(page):
-            page.goto(href)
-            assert _menu_rows(page) == 1, f"the menu wraps on {href}"
-            assert _overflow(page) <= 0, f"{href} is wider than the tablet"
-            assert _untranslated(page) == [], f"{href} shows codes or English"
+        found = {}
+        for href in every_page(page, details=False):
+            problems = _problems(page)
+            if _menu_rows(page) != 1:
+                problems.append("the menu wraps")
+            found[href] = problems
+        assert {href: problems for href, problems in found.items() if problems} == {}
         # The name is in the user button's title when the button shows only its icon.
         assert page.get_by_test_id("user-menu").get_attribute("title")
     finally:
@@ -81,13 +125,37 @@ def test_the_menu_is_one_line_on_a_landscape_tablet(demo, browser, live_server, 
 
 
 @pytest.mark.parametrize("username", USERS)
-def test_the_start_pages_fit_a_phone(demo, browser, live_server, username):
+def test_every_page_of_a_role_fits_a_phone(demo, browser, live_server, username):
     context = browser.new_context(
         viewport=PHONE, has_touch=True, is_mobile=True, base_url=live_server.url
     )
     page = context.new_page()
     try:
         _sign_in(page, username)
-        assert _overflow(page) <= 0
+        found = {href: _problems(page) for href in every_page(page)}
+        assert {href: problems for href, problems in found.items() if problems} == {}
+    finally:
+        context.close()
+
+
+def test_the_public_pages_fit_a_phone(demo, browser, live_server):
+    context = browser.new_context(
+        viewport=PHONE, has_touch=True, is_mobile=True, base_url=live_server.url
+    )
+    page = context.new_page()
+    try:
+        found = {}
+        for href in PUBLIC:
+            page.goto(href)
+            found[href] = _problems(page)
+        # An offer's own page, as a citizen finds it in the directory.
+        page.goto("/tilbud/")
+        hrefs = page.eval_on_selector_all(
+            "main a[href^='/tilbud/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+        href = next(h for h in hrefs if re.fullmatch(r"/tilbud/[0-9a-f-]{36}/", h))
+        page.goto(href)
+        found[href] = _problems(page)
+        assert {href: problems for href, problems in found.items() if problems} == {}
     finally:
         context.close()

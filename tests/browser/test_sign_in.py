@@ -38,7 +38,6 @@ EXPECTED = {
             "Revisionslog",
             "Databeskyttelse",
             "Administration",
-            "API",
         ],
     ),
 }

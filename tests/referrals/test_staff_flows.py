@@ -9,7 +9,7 @@ import pytest
 from django import forms
 from django.test import Client
 from django.utils import timezone, translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import ngettext
 from rest_framework.test import APIClient
 
 from core.validators import PHONE_INVALID, validate_phone
@@ -214,25 +214,87 @@ def _active(citizen, purpose):
     return ConsentRecord.objects.active().filter(citizen=citizen, purpose=purpose).count()
 
 
-def test_saving_the_consent_form_with_its_defaults_adds_no_second_consent(team, builder_client):
-    # given a referred citizen, whose consent to the referral is recorded with the referral
-    case = make_referral(team=team).referral.case
-    form = builder_client.get(f"/forloeb/{case.pk}/").context["consent_form"]
-    # (as a browser sends the form untouched: each list at its first choice or its initial)
-    defaults = {
+def _consent_form_defaults(client, case) -> dict:
+    """The consent form as a browser sends it untouched: each list at its initial value or its
+    first choice."""
+    form = client.get(f"/forloeb/{case.pk}/").context["consent_form"]
+    return {
         f"consent-{name}": form[name].value() or field.choices[0][0]
         for name, field in form.fields.items()
     }
 
-    # when the bridge-builder taps "Gem samtykke" as the form stands
-    response = builder_client.post(f"/forloeb/{case.pk}/samtykke/", defaults)
 
-    # then it is refused with a message, and the citizen has one consent to the referral
-    assert response.status_code == 400
-    assert response.context["consent_form"].errors["purpose"] == [
-        _da(gettext("The consent is already recorded."))
-    ]
+def test_saving_the_consent_form_with_its_defaults_adds_no_second_consent(team, builder_client):
+    # given a referred citizen, whose consent to the referral is recorded with the referral
+    case = make_referral(team=team).referral.case
+    url = f"/forloeb/{case.pk}/samtykke/"
+
+    # when the bridge-builder taps "Gem samtykke" as the form stands, and again as it then stands
+    first = builder_client.post(url, _consent_form_defaults(builder_client, case))
+    second = builder_client.post(url, _consent_form_defaults(builder_client, case))
+
+    # then the first records the consent not yet given, and neither records any consent twice
+    assert first.status_code == 302
     assert _active(case.citizen, ConsentPurpose.REFERRAL) == 1
+    assert _active(case.citizen, ConsentPurpose.COMPANION) == 1
+    # (with every consent given, the page says so and has no form to save)
+    assert second.status_code == 400
+    assert ConsentRecord.objects.active().filter(citizen=case.citizen).count() == 2
+
+
+def test_the_consent_form_opens_on_a_consent_not_yet_given(team, builder_client):
+    case = make_referral(team=team).referral.case
+
+    form = builder_client.get(f"/forloeb/{case.pk}/").context["consent_form"]
+
+    # the referral's consent is given with the referral: the form offers the next one
+    assert form["purpose"].value() == ConsentPurpose.COMPANION
+    assert not form.all_given
+
+
+def test_the_consent_form_opens_on_sharing_with_a_match_not_yet_consented_to(
+    team, builder, builder_client
+):
+    from offers.services import match_propose
+    from tests.volunteers.factories import load_postcodes, make_volunteer
+
+    load_postcodes()
+    case = make_referral(team=team).referral.case
+    volunteer = make_volunteer(roles=["phone_friend"], vetted=False)
+    match_propose(case=case, volunteer=volunteer, role="phone_friend", actor=builder)
+
+    form = builder_client.get(f"/forloeb/{case.pk}/").context["consent_form"]
+
+    assert form["purpose"].value() == ConsentPurpose.SHARE_VOLUNTEER
+    assert form["recipient"].value() == f"volunteer:{volunteer.pk}"
+
+    # once the citizen agreed to share with that volunteer, the form goes on to the next one
+    services.consent_give(
+        citizen=case.citizen,
+        purpose=ConsentPurpose.SHARE_VOLUNTEER,
+        method="verbal",
+        recipient=volunteer.full_name,
+        recipient_id=volunteer.pk,
+        actor=builder,
+    )
+    form = builder_client.get(f"/forloeb/{case.pk}/").context["consent_form"]
+    assert form["purpose"].value() == ConsentPurpose.COMPANION
+
+
+def test_with_every_consent_given_the_page_says_so_instead_of_offering_the_form(
+    team, builder, builder_client
+):
+    case = make_referral(team=team).referral.case
+    services.consent_give(
+        citizen=case.citizen, purpose=ConsentPurpose.COMPANION, method="verbal", actor=builder
+    )
+
+    response = builder_client.get(f"/forloeb/{case.pk}/")
+
+    html = response.content.decode()
+    assert response.context["consent_form"].all_given
+    assert 'data-testid="consents-all-given"' in html
+    assert 'data-testid="consent-form"' not in html
 
 
 def test_the_same_consent_twice_is_one_record_and_after_withdrawal_it_can_be_given_again(

@@ -113,10 +113,10 @@ _TASKS = ["followups.view_task", "followups.add_task", "followups.change_task"]
 # Finding and proposing offers and volunteers for a citizen on one's own cases.
 _MATCHING = [
     "offers.view_offer",
-    "offers.view_match",
-    "offers.add_match",
-    "offers.change_match",
-    "offers.change_matchprofile",
+    "matching.view_match",
+    "matching.add_match",
+    "matching.change_match",
+    "matching.change_matchprofile",
     # "No fitting offer exists", recorded on the case, and later marked met.
     "offers.add_unmetneed",
     "offers.change_unmetneed",
@@ -130,9 +130,9 @@ _COORDINATION = [
     "offers.view_offer",
     "offers.add_offer",
     "offers.change_offer",
-    "offers.view_match",
-    "offers.change_match",
-    "offers.answer_match_requests",
+    "matching.view_match",
+    "matching.change_match",
+    "matching.answer_match_requests",
     # Attendance at an offer's sessions.
     "offers.add_offersession",
     "offers.view_organisationcontact",

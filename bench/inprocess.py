@@ -34,8 +34,8 @@ def _summary(times: list[float]) -> dict:
 def suggestions(runs: int = 200) -> dict:
     from django.db import connection
 
-    from offers.matching import suggestions_for
-    from offers.models import MatchProfile
+    from matching.models import MatchProfile
+    from matching.ranking import suggestions_for
     from places.models import Postcode
     from places.selectors import postcodes_within
     from referrals.models import Citizen

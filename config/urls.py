@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("screening/", include("screening.urls")),
     path("", include("offers.urls")),
+    path("", include("matching.urls")),
     path("frivillige/", include("volunteers.urls")),
     path("opgaver/", include("followups.urls")),
     path("sw.js", screening_views.service_worker, name="service_worker"),

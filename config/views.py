@@ -12,6 +12,7 @@ from accounts.constants import Role
 from accounts.selectors import role_counts, user_memberships, user_primary_role
 from audit.services import audit_read_many
 from followups.selectors import failed_reminder_count, tasks_visible_to
+from matching import selectors as matching_selectors
 from offers import selectors as offer_selectors
 from referrals import selectors as referral_selectors
 from screening import selectors as screening_selectors
@@ -40,7 +41,7 @@ def _coordinator_start(user) -> dict:
     and their own open tasks. Counts only: no citizen is named here."""
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
-    sections = offer_selectors.provider_requests(user=user)
+    sections = matching_selectors.provider_requests(user=user)
     return {
         "requests_to_answer": len(sections["pending"]),
         "meetings_this_week": sum(

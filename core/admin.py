@@ -52,7 +52,7 @@ class ServiceAdminMixin:
 
 
 def choice_list_field(db_field, choices, **kwargs) -> forms.Field:
-    """A JSON list of choices (offers.models._list_field) as checkboxes in the admin. The
+    """A JSON list of choices (core.models.list_field) as checkboxes in the admin. The
     service still checks every value: this only spares the person typing JSON."""
     return forms.TypedMultipleChoiceField(
         label=capfirst(db_field.verbose_name),

@@ -4,6 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def list_field(verbose_name, **kwargs):
+    # A JSON list (jsonb, filtered by containment: core.db.json_list_contains); the services
+    # check each value against its choices.
+    return models.JSONField(verbose_name, default=list, blank=True, **kwargs)
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -49,9 +49,9 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(
         _("Requests"),
-        "offers:requests",
+        "matching:requests",
         "envelope-open-heart",
-        permission="offers.answer_match_requests",
+        permission="matching.answer_match_requests",
     ),
     # The volunteer centre's own offers. A bridge-builder may start a community they host (from
     # the start page), but keeps no list of offers.
@@ -59,7 +59,7 @@ NAVIGATION: list[NavItem] = [
         _("Our offers"),
         "offers:offer_list",
         "calendar2-heart",
-        permission="offers.answer_match_requests",
+        permission="matching.answer_match_requests",
     ),
     NavItem(
         _("Volunteers"),

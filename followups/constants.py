@@ -40,13 +40,13 @@ class TaskOrigin(models.TextChoices):
     OFFER_ARCHIVED = "offer_archived", _("The offer stopped")
     OFFER_PAUSED_MATCHES = "offer_paused_matches", _("An offer with matched citizens was paused")
     OFFER_ARCHIVED_MATCHES = "offer_archived_matches", _("An offer with matched citizens stopped")
-    # Recurring contact on a match (offers/services/contact.py): a concern the volunteer or host
+    # Recurring contact on a match (matching/services/contact.py): a concern the volunteer or host
     # logged, with or without "I am worried", and agreed contacts missed in a row.
     CONTACT_CONCERN = "contact_concern", _("A volunteer logged a concern after a contact")
     CONTACT_WORRIED = "contact_worried", _("A volunteer is worried after a contact")
     CONTACT_MISSED_IN_A_ROW = "contact_missed_in_a_row", _("Agreed contacts missed in a row")
     # After a first meeting the offer or volunteer is asked by e-mail whether the citizen came;
-    # with no address to write to, someone asks by phone (offers/confirmation.py).
+    # with no address to write to, someone asks by phone (matching/confirmation.py).
     FIRST_MEETING_ASK_BY_PHONE = (
         "first_meeting_ask_by_phone",
         _("No e-mail address to ask whether the citizen came"),

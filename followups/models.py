@@ -41,7 +41,7 @@ class Task(BaseModel):
         related_name="tasks",
     )
     match = models.ForeignKey(
-        "offers.Match",
+        "matching.Match",
         verbose_name=_("match"),
         on_delete=models.PROTECT,
         null=True,

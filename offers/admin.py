@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from audit.admin import AuditedAdminMixin
 from core.admin import ServiceAdminMixin, choice_list_field
 from offers.constants import ActivityKind, Interest, OfferStatus, TargetGroup
-from offers.models import Match, Offer, OfferSchedule, OrganisationContact
+from offers.models import Offer, OfferSchedule, OrganisationContact
 from offers.services import (
     OFFER_FIELDS,
     offer_confirm,
@@ -176,20 +176,3 @@ class OfferAdmin(ServiceAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
 class OrganisationContactAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organisation", "title", "phone", "email"]
     search_fields = ["name", "organisation__name"]
-
-
-@admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
-    """Read-only: matches change through the case page and the coordinator's pages."""
-
-    list_display = ["created_at", "status", "offer", "volunteer", "provider_response"]
-    list_filter = ["status", "provider_response"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -119,20 +119,6 @@ OPEN_MATCH_STATUSES = [
     MatchStatus.ACTIVE,
 ]
 
-MATCH_TRANSITIONS = {
-    MatchStatus.PROPOSED: {MatchStatus.ACCEPTED, MatchStatus.ENDED},
-    MatchStatus.ACCEPTED: {MatchStatus.FIRST_MEETING, MatchStatus.ENDED},
-    MatchStatus.FIRST_MEETING: {MatchStatus.ACTIVE, MatchStatus.FIRST_MEETING, MatchStatus.ENDED},
-    MatchStatus.ACTIVE: {MatchStatus.ENDED},
-    MatchStatus.ENDED: set(),
-}
-
-
-class ProviderResponse(models.TextChoices):
-    PENDING = "pending", _("Awaiting an answer")
-    CONFIRMED = "confirmed", _("Confirmed")
-    DECLINED = "declined", _("Declined")
-
 
 class UnmetNeedStatus(models.TextChoices):
     """Where an unmet need stands: open until it is met or the course ends."""

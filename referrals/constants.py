@@ -203,8 +203,8 @@ class Interest(models.TextChoices):
     VOLUNTEERING = "volunteering", _("helping others")
 
 
-# Why a match with an offer or a volunteer ended (offers.Match.end_reason). Here, not in offers:
-# the case's timeline says it too (referrals/events.py), and offers builds on referrals.
+# Why a match with an offer or a volunteer ended (matching.Match.end_reason). Here, not in matching:
+# the case's timeline says it too (referrals/events.py), and matching builds on referrals.
 class MatchEndReason(models.TextChoices):
     LASTING = "lasting", _("A lasting community: no more support needed")
     CITIZEN_DECLINED = "citizen_declined", _("The citizen said no")
@@ -216,8 +216,8 @@ class MatchEndReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Why a citizen left a full offer's waiting list (offers.OfferWaitingListEntry.left_reason).
-# Here, not in offers, for the same reason as MatchEndReason: the timeline says it too.
+# Why a citizen left a full offer's waiting list (matching.OfferWaitingListEntry.left_reason).
+# Here, not in matching, for the same reason as MatchEndReason: the timeline says it too.
 class WaitingListLeaveReason(models.TextChoices):
     PLACE_OFFERED = "place_offered", _("A place was offered")
     NO_LONGER_WANTED = "no_longer_wanted", _("No longer wanted")

@@ -271,7 +271,7 @@ def citizen_earlier_courses(*, user: User, case: Case) -> list[Case]:
         Case.objects.filter(citizen_id=case.citizen_id, status=CaseStatus.CLOSED)
         .exclude(pk=case.pk)
         .select_related("team", "assignee")
-        # The matches are offers' rows, read through the case (referrals does not import offers).
+        # The matches are matching's rows, read through the case (referrals does not import it).
         .prefetch_related("matches__offer", "matches__volunteer")
         .order_by("-closed_at")
     )

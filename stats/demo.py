@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from accounts.constants import TeamKind
 from accounts.models import Team, User
-from offers.constants import MatchEndReason, MatchStatus, OfferStatus, ProviderResponse
-from offers.models import Match, Offer
+from matching.constants import ProviderResponse
+from matching.models import Match
+from offers.constants import MatchEndReason, MatchStatus, OfferStatus
+from offers.models import Offer
 from referrals.constants import (
     CaseEventKind,
     CaseStatus,

@@ -26,8 +26,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import MatchProfile
 from offers.constants import ActivityKind, OfferStatus
-from offers.models import MatchProfile, Offer, UnmetNeed
+from offers.models import Offer, UnmetNeed
 from places.geo import KM_PER_DEGREE
 from places.models import Postcode
 from referrals.constants import AgeBand

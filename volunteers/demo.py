@@ -1,6 +1,6 @@
 """Demo volunteers in every status and a waiting list. Idempotent: looks up before it creates.
 The demo citizens' wishes and their matches with these volunteers and the offers are offers'
-demo step (offers/demo/matches.py), which runs after this one."""
+demo step (matching/demo.py), which runs after this one."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -69,7 +69,7 @@ VOLUNTEERS = [
         40,
     ),
     # A besøgsven and a telefonven: free on Wednesday mornings, when she calls Fatima as her
-    # telefonven (offers/demo/matches.py).
+    # telefonven (matching/demo.py).
     (
         "Yasmin",
         "Haddad",

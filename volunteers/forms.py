@@ -57,19 +57,36 @@ def chip_checkboxes(choices, label, **kwargs):
 
 
 class VolunteerForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        error_messages={"required": _("Write the volunteer's first name.")},
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        error_messages={"required": _("Write the volunteer's last name.")},
+    )
     phone = forms.CharField(
         label=_("Phone"), max_length=32, required=False, validators=[validate_phone]
     )
     email = forms.EmailField(label=_("E-mail"), required=False)
-    postcode = forms.CharField(label=_("Postcode"), max_length=4, validators=[postcode_validator])
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=4,
+        validators=[postcode_validator],
+        error_messages={"required": _("Write the postcode where the volunteer lives.")},
+    )
     roles = chip_checkboxes(VolunteerRole.choices, _("Roles"))
     interests = chip_checkboxes(Interest.choices, _("Interests"))
     languages = chip_checkboxes(CITIZEN_LANGUAGES, _("Languages"))
     slots = SlotField(label=pgettext_lazy("the times of the week someone has", "Free"))
     capacity = forms.IntegerField(
-        label=_("Citizens at a time"), min_value=1, max_value=20, initial=1
+        label=_("Citizens at a time"),
+        min_value=1,
+        max_value=20,
+        initial=1,
+        error_messages={"required": _("Write how many citizens the volunteer can have at a time.")},
     )
     note = forms.CharField(
         label=_("Note"),

@@ -157,7 +157,7 @@ class VolunteerRequest(BaseModel):
     requested_on = models.DateField(_("waiting since"), default=timezone.localdate)
     note = models.CharField(_("note"), max_length=300, blank=True)
     fulfilled_by = models.ForeignKey(
-        "offers.Match",
+        "matching.Match",
         verbose_name=_("match"),
         on_delete=models.SET_NULL,
         null=True,

@@ -35,10 +35,10 @@ def volunteer_get(*, user: User, volunteer_id) -> Volunteer:
         raise Http404 from None
 
 
-# --- What offers tells the volunteer pages ------------------------------------------------------
+# --- What matching tells the volunteer pages ----------------------------------------------------
 # A volunteer's page lists their matches, and the waiting list marks who has a volunteer proposed:
-# both are offers' rows. offers builds on volunteers (a match is with a volunteer), so it hands in
-# the two readers at start-up (OffersConfig.ready) and volunteers never imports offers.
+# both are matching's rows. Matching builds on volunteers (a match is with a volunteer), so it
+# hands in the two readers at start-up (MatchingConfig.ready) and volunteers never imports it.
 
 _MATCH_READERS: dict[str, Callable] = {}
 

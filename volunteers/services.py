@@ -239,9 +239,9 @@ def volunteer_request_close(*, request: VolunteerRequest, actor: User, match=Non
 
 
 # --- The daily reminders about certificates ------------------------------------------------------
-# The matches a certificate is needed for and the follow-up tasks are offers' and followups' rows:
-# offers makes the reminders and hands the maker in at start-up (OffersConfig.ready), as it does
-# the readers of volunteers.selectors, so volunteers imports neither.
+# The matches a certificate is needed for and the follow-up tasks are matching's and followups'
+# rows: matching makes the reminders and hands the maker in at start-up (MatchingConfig.ready), as
+# it does the readers of volunteers.selectors, so volunteers imports neither.
 
 _VETTING_REMINDERS: dict[str, Callable[..., int]] = {}
 

@@ -55,6 +55,7 @@ LOCAL_APPS = [
     "places",
     "offers",
     "volunteers",
+    "matching",
     "followups",
     # MedCom CareCommunication messages from GP systems (FHIR, /fhir/).
     "medcom",
@@ -73,7 +74,7 @@ BROBYG_DEMO_STEPS = [
     "referrals.demo.seed_referrals",
     "screening.demo.seed_screening",
     "volunteers.demo.seed_volunteers",
-    "offers.demo.seed_matches",
+    "matching.demo.seed_matches",
     "referrals.demo.seed_identity",
     "offers.demo.seed_unmet_needs",
     "stats.demo.seed_history",
@@ -412,7 +413,7 @@ CELERY_BEAT_SCHEDULE = {
     # After a first meeting, asks the offer or volunteer (by a link, no account) whether the
     # citizen came.
     "ask-about-first-meetings": {
-        "task": "offers.tasks.first_meeting_confirmations_sweep",
+        "task": "matching.tasks.first_meeting_confirmations_sweep",
         "schedule": timedelta(minutes=15),
     },
     "anonymise-after-retention": {
@@ -428,13 +429,13 @@ CELERY_BEAT_SCHEDULE = {
     # "Kommer du i morgen?": a call to each citizen expected at a coming session of a group
     # offer that asks for it (once each, however often it runs), before the day's reminders.
     "call-before-sessions": {
-        "task": "offers.tasks.session_calls_daily",
+        "task": "matching.tasks.session_calls_daily",
         "schedule": crontab(hour=6, minute=30),
     },
     # Agreed contacts nobody logged count as missed after two days: a run of them makes a task
     # for the bridge-builder (once per run, however often it runs).
     "check-missed-contacts": {
-        "task": "offers.tasks.contact_missed_sweep",
+        "task": "matching.tasks.contact_missed_sweep",
         "schedule": crontab(hour=6, minute=30),
     },
 }
@@ -560,7 +561,7 @@ BROBYG_MATCH_WEIGHTS = {
 }
 # How long the e-mailed "did the citizen come?" link works.
 BROBYG_CONFIRM_LINK_DAYS = env.int("BROBYG_CONFIRM_LINK_DAYS", default=14)
-# Recurring contact on a match (offers/contact.py): how long a volunteer's link to log contacts
+# Recurring contact on a match (matching/contact.py): how long a volunteer's link to log contacts
 # works, how many requests an address may make with such links, and how many agreed contacts
 # missed in a row make a task for the bridge-builder.
 BROBYG_CONTACT_LINK_DAYS = env.int("BROBYG_CONTACT_LINK_DAYS", default=183)

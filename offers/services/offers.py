@@ -16,20 +16,17 @@ from audit.constants import AuditAction
 from audit.services import audit_record
 from core.slots import slot_for
 from core.validators import clean_choice_list
-from followups.services import tasks_offer_stopped
 from offers.constants import (
     BRIDGE_BUILDER_HOSTED_KINDS,
     ActivityKind,
     Frequency,
     Interest,
-    MatchStatus,
     OfferStatus,
     PriceKind,
     Strategy,
     TargetGroup,
 )
-from offers.models import Match, Offer, OfferSchedule, OrganisationContact
-from offers.services.waiting_list import offer_waiting_list_fill_places
+from offers.models import Offer, OfferSchedule, OrganisationContact
 from places.geocoding import geocode
 from referrals.constants import CITIZEN_LANGUAGES
 
@@ -178,6 +175,24 @@ def _hosting_errors(*, actor: User | None, team: Team | None, data: dict) -> dic
     return errors
 
 
+# What else an offer's change asks for, inside the same transaction: matching hands in its hooks
+# when it starts (matching/apps.py): more places or an offer active again fill places from the
+# waiting list, and an offer paused or stopped tells the bridge-builders of its citizens. Offers
+# build below matching and do not import it.
+_offer_changed_hooks: dict = {}
+
+
+def offer_changed_hook_add(name: str, hook) -> None:
+    """`hook(offer=, change=, actor=)` runs after a change to the offer's places ("capacity")
+    or its status ("status")."""
+    _offer_changed_hooks[name] = hook
+
+
+def _offer_changed(*, offer: Offer, change: str, actor: User | None) -> None:
+    for hook in _offer_changed_hooks.values():
+        hook(offer=offer, change=change, actor=actor)
+
+
 @transaction.atomic
 def offer_create(
     *,
@@ -224,8 +239,7 @@ def offer_update(*, offer: Offer, data: dict, actor: User) -> Offer:
         offer.save(update_fields=[*update_fields, "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=offer, fields=changed)
     if "capacity" in changed:
-        # More places: they go to the first on the waiting list.
-        offer_waiting_list_fill_places(offer=offer)
+        _offer_changed(offer=offer, change="capacity", actor=actor)
     return offer
 
 
@@ -428,44 +442,8 @@ def offer_set_status(*, offer: Offer, status: str, actor: User) -> Offer:
     offer.status = status
     offer.save(update_fields=update_fields)
     audit_record(actor=actor, action=AuditAction.UPDATE, obj=offer, fields=["status"])
-    if status == OfferStatus.ACTIVE:
-        # Places that came free while it was paused go to the first on the waiting list.
-        offer_waiting_list_fill_places(offer=offer)
-    if status in (OfferStatus.PAUSED, OfferStatus.ARCHIVED):
-        _tell_the_matched(offer=offer, paused=status == OfferStatus.PAUSED, actor=actor)
+    _offer_changed(offer=offer, change="status", actor=actor)
     return offer
-
-
-def _tell_the_matched(*, offer: Offer, paused: bool, actor: User | None) -> None:
-    """The citizens matched with an offer that paused or stopped need another: their
-    bridge-builders get a task to find one, and the offer's other coordinators are told."""
-    matches = list(
-        Match.objects.filter(offer=offer)
-        .exclude(status=MatchStatus.ENDED)
-        .select_related("case__citizen", "case__team", "case__assignee")
-        .order_by("created_at", "pk")
-    )
-    if not matches:
-        return
-    coordinators = (
-        User.objects.filter(
-            is_active=True, groups__name=Role.COORDINATOR, memberships__team_id=offer.team_id
-        )
-        .exclude(pk=actor.pk if actor is not None else None)
-        .distinct()
-        .order_by("pk")
-        if offer.team_id
-        else User.objects.none()
-    )
-    tasks_offer_stopped(
-        offer_id=offer.pk,
-        offer_title=offer.title,
-        paused=paused,
-        matches=matches,
-        coordinators=list(coordinators),
-        coordinating_team=offer.team,
-        actor=actor,
-    )
 
 
 @transaction.atomic

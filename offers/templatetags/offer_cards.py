@@ -4,8 +4,7 @@
 from django import template
 
 from offers.constants import ActivityKind
-from offers.models import Match, Offer
-from offers.presentation import match_awaiting as awaiting
+from offers.models import Offer
 
 register = template.Library()
 
@@ -20,18 +19,3 @@ def offer_badges(offer: Offer) -> dict:
         "offer": offer,
         "activity_labels": [labels[kind] for kind in offer.activity_kinds if kind in labels],
     }
-
-
-@register.simple_tag
-def match_awaiting(match: Match) -> str:
-    """Whose answer the match waits for ("" when nobody's), beside its status wherever a match
-    is shown: `{% match_awaiting m as awaiting %}`."""
-    return awaiting(match)
-
-
-@register.inclusion_tag("offers/_first_meeting.html")
-def first_meeting(match: Match) -> dict:
-    """When the citizen meets the offer or volunteer the first time, and who goes along: on the
-    bridge-builder's matching page and the coordinator's requests alike. The page wraps it and
-    shows it only when a first meeting is set."""
-    return {"match": match}

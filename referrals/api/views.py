@@ -139,7 +139,7 @@ class CitizenViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True,
         methods=["get"],
-        permission_classes=[require_perms("referrals.view_citizen", "offers.add_match")],
+        permission_classes=[require_perms("referrals.view_citizen", "matching.add_match")],
     )
     def suggestions(self, request, pk=None):
         """Offers, volunteers and like-minded citizens for this citizen, best first, each with

@@ -12,8 +12,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import Match
 from offers.constants import ActivityKind, MatchStatus, Strategy
-from offers.models import Match
 from stats.disclosure import MEASURE, TOTAL, Column, Table
 from stats.filters import (
     StatsFilter,

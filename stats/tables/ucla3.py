@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from matching.models import Match
 from offers.constants import ActivityKind
-from offers.models import Match
 from referrals.constants import AgeBand
 from referrals.models import Citizen
 from stats.constants import FOLLOW_UP_MIN_DAYS, IMPROVED_BY

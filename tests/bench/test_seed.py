@@ -23,8 +23,9 @@ def test_seed_bench_loads_a_consistent_data_set_and_is_deterministic():
     assert Case.objects.filter(assignee__username="bench_brobygger").count() == 20
     # The matching part: offers with schedules, volunteers, and the caseload's wishes, so that
     # suggestions for a benchmark citizen find candidates nearby.
-    from offers.matching import suggestions_for
-    from offers.models import MatchProfile, Offer
+    from matching.models import MatchProfile
+    from matching.ranking import suggestions_for
+    from offers.models import Offer
     from volunteers.models import Volunteer
 
     assert Offer.objects.count() == 100

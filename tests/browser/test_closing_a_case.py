@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from followups.models import Task
-from offers.services import match_propose
+from matching.services import match_propose
 from referrals.constants import CaseStatus
 from tests.accounts.factories import UserFactory
 from tests.browser.pages import sign_in

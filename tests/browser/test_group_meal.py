@@ -12,8 +12,8 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from offers.models import MatchGroup
-from offers.services import match_propose
+from matching.models import MatchGroup
+from matching.services import match_propose
 from referrals.constants import ConsentPurpose
 from referrals.services import case_assign, consent_give
 from tests.accounts.factories import UserFactory

@@ -5,8 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from matching.models import Match
 from offers.constants import MatchStatus
-from offers.models import Match
 from referrals.constants import ConsentPurpose
 from referrals.services import consent_give
 from tests.accounts.factories import UserFactory

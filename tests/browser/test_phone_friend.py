@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from followups.constants import TaskOrigin
 from followups.models import Task
-from offers import services
-from offers.contact import contact_link_path
-from offers.models import ContactLogEntry
+from matching import services
+from matching.contact import contact_link_path
+from matching.models import ContactLogEntry
 from referrals.constants import ConsentPurpose
 from referrals.services import case_assign, consent_give
 from tests.accounts.factories import UserFactory

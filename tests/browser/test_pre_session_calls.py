@@ -10,14 +10,14 @@ from playwright.sync_api import expect
 
 from followups.constants import TaskKind
 from followups.models import Task
-from offers.services import (
+from matching.services import (
     match_accept,
     match_plan_first_meeting,
     match_profile_save,
     match_propose,
     match_record_first_meeting,
 )
-from offers.tasks import session_calls_daily
+from matching.tasks import session_calls_daily
 from referrals.constants import ConsentPurpose
 from referrals.services import case_assign, consent_give
 from tests.accounts.factories import UserFactory

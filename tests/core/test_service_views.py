@@ -193,7 +193,7 @@ def test_a_citizen_already_waiting_is_refused_on_the_role(client):
     team = bridge_team()
     client.force_login(UserFactory(bridge_builder=True, team=team))
     case = make_referral(team=team).referral.case
-    url = reverse("offers:request_add", args=[case.pk])
+    url = reverse("matching:request_add", args=[case.pk])
     data = {"request-role": "visiting_friend", "request-note": ""}
 
     first = client.post(url, data)

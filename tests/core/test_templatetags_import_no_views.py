@@ -19,7 +19,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def _is_view(part: str) -> bool:
-    # offers.views, offers.views.matching, screening.views_triage; not case_contact_overviews.
+    # offers.views, matching.views.matching, screening.views_triage; not case_contact_overviews.
     return part == "views" or part.startswith("views_")
 
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 from accounts.models import User
 from audit.constants import AuditAction
 from audit.models import AuditEvent
+from matching.services import match_propose
 from offers.constants import OfferStatus
 from offers.models import Offer, OfferSchedule
-from offers.services import OFFER_FIELDS, match_propose
+from offers.services import OFFER_FIELDS
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.offers.factories import an_organisation, demo_postcodes, offer, weekly
 from tests.referrals.factories import make_referral

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.constants import AuditAction
 from audit.models import AuditEvent
-from offers.services import match_accept, match_plan_first_meeting, match_propose
+from matching.services import match_accept, match_plan_first_meeting, match_propose
 from referrals.constants import ConsentPurpose
 from referrals.services import consent_give, consent_withdraw
 from tests.accounts.factories import UserFactory
@@ -83,9 +83,9 @@ def test_consent_to_share_with_one_offer_does_not_reveal_the_citizen_to_another_
 
     # when: each offer's coordinator opens their requests
     client.force_login(two_offers["cafe_coordinator"])
-    cafe_page = client.get(reverse("offers:requests")).content.decode()
+    cafe_page = client.get(reverse("matching:requests")).content.decode()
     client.force_login(two_offers["choir_coordinator"])
-    choir_page = client.get(reverse("offers:requests")).content.decode()
+    choir_page = client.get(reverse("matching:requests")).content.decode()
 
     # then: the choir sees her first name, phone and hearing need; the café none of them
     assert "Netværkscaféen" in cafe_page
@@ -101,7 +101,7 @@ def test_withdrawn_consent_hides_the_citizen_from_the_offer_again(client, two_of
     consent_withdraw(consent=consent, actor=two_offers["builder"])
     client.force_login(two_offers["choir_coordinator"])
 
-    page = client.get(reverse("offers:requests")).content.decode()
+    page = client.get(reverse("matching:requests")).content.decode()
 
     assert "Inger" not in page and "+45 31 41 59 26" not in page
 
@@ -111,7 +111,7 @@ def test_the_requests_page_logs_a_read_of_every_citizen_it_shows(client, two_off
     coordinator = two_offers["cafe_coordinator"]
     client.force_login(coordinator)
 
-    assert client.get(reverse("offers:requests")).status_code == 200
+    assert client.get(reverse("matching:requests")).status_code == 200
 
     assert _read_logged(actor=coordinator, citizen=two_offers["citizen"])
 
@@ -127,11 +127,11 @@ def test_the_attendance_page_does_not_name_a_citizen_without_consent_to_that_off
     # when
     client.force_login(two_offers["cafe_coordinator"])
     cafe_page = client.get(
-        reverse("offers:offer_attendance", args=[two_offers["cafe"].pk])
+        reverse("matching:offer_attendance", args=[two_offers["cafe"].pk])
     ).content.decode()
     client.force_login(two_offers["choir_coordinator"])
     choir_page = client.get(
-        reverse("offers:offer_attendance", args=[two_offers["choir"].pk])
+        reverse("matching:offer_attendance", args=[two_offers["choir"].pk])
     ).content.decode()
 
     # then: the café ticks her by a reference that names nobody; the choir by her first name
@@ -145,7 +145,7 @@ def test_the_attendance_page_logs_a_read_of_each_citizen_on_it(client, two_offer
     coordinator = two_offers["cafe_coordinator"]
     client.force_login(coordinator)
 
-    response = client.get(reverse("offers:offer_attendance", args=[two_offers["cafe"].pk]))
+    response = client.get(reverse("matching:offer_attendance", args=[two_offers["cafe"].pk]))
 
     assert response.status_code == 200
     assert _read_logged(actor=coordinator, citizen=two_offers["citizen"])
@@ -158,7 +158,7 @@ def test_a_rejected_attendance_form_still_names_nobody_and_is_logged(client, two
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     response = client.post(
-        reverse("offers:offer_attendance", args=[two_offers["cafe"].pk]),
+        reverse("matching:offer_attendance", args=[two_offers["cafe"].pk]),
         {"date": tomorrow.isoformat()},
     )
 
@@ -178,7 +178,7 @@ def test_attendance_page_query_count_does_not_grow(client, django_assert_num_que
             match_propose(case=make_referral().referral.case, offer=offer, actor=builder), builder
         )
     client.force_login(coordinator)
-    url = reverse("offers:offer_attendance", args=[offer.pk])
+    url = reverse("matching:offer_attendance", args=[offer.pk])
     # 1 session, 2 user, 3-4 own and group permissions, 5 roles, 6 teams (scope), 7 the
     # offer, 8 the matches with their citizens, 9 the consents to share with the offer, 10 the
     # offer's meeting times (the days to choose), 11 the audit insert, 12 the recent sessions

@@ -21,9 +21,9 @@ from accounts.constants import Role, TeamKind
 from accounts.models import Organisation
 from accounts.services import organisation_create
 from audit.models import AuditEvent
+from matching.ranking import suggestions_for
 from offers.constants import OfferStatus, SuggestionKind
 from offers.hsds import hsds_import, offer_review_release, offer_to_hsds, offers_held_for_review
-from offers.matching import suggestions_for
 from offers.models import Offer
 from offers.presentation import offer_status_steps
 from offers.selectors import directory_area, directory_search, offer_managed_get

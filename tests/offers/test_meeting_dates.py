@@ -7,16 +7,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from offers.models import OfferSchedule, OfferSession
-from offers.schedules import meeting_dates, possible_meeting_dates
-from offers.services import (
+from matching.services import (
     match_accept,
     match_plan_first_meeting,
     match_propose,
     match_record_first_meeting,
-    offer_set_schedules,
     session_record_attendance,
 )
+from offers.models import OfferSchedule, OfferSession
+from offers.schedules import meeting_dates, possible_meeting_dates
+from offers.services import offer_set_schedules
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import make_referral
 from tests.volunteers.factories import coordination_team, load_postcodes, make_offer
@@ -201,7 +201,7 @@ def test_a_session_recorded_before_the_meeting_time_moved_can_still_be_corrected
 @pytest.mark.django_db
 def test_the_attendance_form_offers_the_days_the_offer_met(client, coming):
     client.force_login(coming["coordinator"])
-    url = reverse("offers:offer_attendance", args=[coming["offer"].pk])
+    url = reverse("matching:offer_attendance", args=[coming["offer"].pk])
 
     page = client.get(url).content.decode()
 
@@ -217,7 +217,7 @@ def test_the_attendance_form_offers_the_days_the_offer_met(client, coming):
 @pytest.mark.django_db
 def test_the_attendance_form_refuses_a_day_the_offer_did_not_meet(client, coming):
     client.force_login(coming["coordinator"])
-    url = reverse("offers:offer_attendance", args=[coming["offer"].pk])
+    url = reverse("matching:offer_attendance", args=[coming["offer"].pk])
     wednesday = _last(TUE) + timedelta(days=1)
     if wednesday >= timezone.localdate():
         wednesday -= timedelta(days=7)

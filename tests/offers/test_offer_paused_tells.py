@@ -11,8 +11,9 @@ from django.utils import timezone
 from followups.constants import NotificationStatus, ReminderKind, TaskKind, TaskOrigin
 from followups.models import Notification, Task
 from followups.reminders import reminders_run
+from matching.services import match_end, match_propose
 from offers.constants import MatchEndReason, OfferStatus
-from offers.services import match_end, match_propose, offer_set_status
+from offers.services import offer_set_status
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.followups.factories import at, make_case
 from tests.offers.factories import offer as make_offer

@@ -4,9 +4,10 @@ rows, wishes and free text go."""
 import pytest
 from django.utils import timezone
 
+from matching.models import Match, MatchProfile
+from matching.services import match_accept, match_plan_first_meeting, match_propose
 from offers.constants import MatchStatus
-from offers.models import Match, MatchProfile, Offer
-from offers.services import match_accept, match_plan_first_meeting, match_propose
+from offers.models import Offer
 from privacy.selectors import citizen_export_json
 from privacy.services import citizen_erase
 from tests.accounts.factories import UserFactory

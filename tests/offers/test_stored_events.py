@@ -8,9 +8,7 @@ from django.utils import formats, timezone, translation
 
 from followups.constants import TaskKind
 from followups.models import Task
-from offers.constants import MatchEndReason
-from offers.models import OfferSession
-from offers.services import (
+from matching.services import (
     match_accept,
     match_end,
     match_plan_first_meeting,
@@ -18,6 +16,8 @@ from offers.services import (
     match_record_first_meeting,
     session_record_attendance,
 )
+from offers.constants import MatchEndReason
+from offers.models import OfferSession
 from referrals.constants import CaseEventKind
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import make_referral

@@ -3,7 +3,8 @@
 import pytest
 from django.test import Client
 
-from offers.forms import FirstMeetingForm, MatchEndForm, MatchProfileForm, OfferForm
+from matching.forms import FirstMeetingForm, MatchEndForm, MatchProfileForm
+from offers.forms import OfferForm
 from tests.accounts.factories import UserFactory
 from tests.volunteers.factories import coordination_team, load_postcodes, make_offer
 from volunteers.forms import VettingForm, VolunteerForm

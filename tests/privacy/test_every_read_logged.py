@@ -20,8 +20,9 @@ from accounts.constants import TeamKind
 from audit.constants import AuditAction
 from audit.models import AuditEvent
 from followups.services import task_create
-from offers.models import Match, MatchGroup, MatchGroupVolunteer
-from offers.services import match_propose, offer_waiting_list_add, unmet_need_record
+from matching.models import Match, MatchGroup, MatchGroupVolunteer
+from matching.services import match_propose, offer_waiting_list_add
+from offers.services import unmet_need_record
 from referrals import services as referral_services
 from referrals.constants import ConsentPurpose
 from referrals.identity import team_access_request
@@ -41,7 +42,7 @@ MARKERS = (FIRST, LAST, PHONE)
 # Path parameters that name no citizen data of their own: an unguessable token or a date-like
 # value that the walk cannot make, with why it is safe to leave out.
 NOT_WALKED = {
-    "token": "a signed single-use link; its page is tested in tests/offers/test_confirmation.py",
+    "token": "a signed single-use link; its page is tested in tests/matching/test_confirmation.py",
     "uidb64": "password reset links carry no citizen data",
     "code": "a two-factor set-up code, carrying no citizen data (test_two_factor_enrolment.py)",
 }

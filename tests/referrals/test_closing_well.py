@@ -13,9 +13,8 @@ from django.utils import timezone
 from followups.constants import NotificationStatus, TaskKind, TaskOutcome
 from followups.models import Notification, Task
 from followups.reminders import reminders_queue, reminders_run
-from offers.constants import ActivityKind, MatchEndReason, MatchStatus
-from offers.models import Match, Offer
-from offers.services import (
+from matching.models import Match
+from matching.services import (
     match_accept,
     match_end,
     match_plan_first_meeting,
@@ -23,6 +22,8 @@ from offers.services import (
     match_record_first_meeting,
     session_record_attendance,
 )
+from offers.constants import ActivityKind, MatchEndReason, MatchStatus
+from offers.models import Offer
 from referrals.constants import CaseEventKind, CaseStatus, CloseReason
 from referrals.services import case_close
 from tests.accounts.factories import UserFactory

@@ -4,8 +4,8 @@ after the citizen withdraws it."""
 
 import pytest
 
-from offers.selectors import match_provider_may_see_citizen
-from offers.services import match_propose
+from matching.selectors import match_provider_may_see_citizen
+from matching.services import match_propose
 from referrals.constants import ConsentMethod, ConsentPurpose
 from referrals.models import ConsentRecord, Referral, consent_active_q
 from referrals.services import consent_give, consent_is_active, consent_withdraw

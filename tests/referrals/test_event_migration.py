@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from followups.constants import TaskKind
 from followups.models import Task
-from offers.services import (
+from matching.services import (
     match_accept,
     match_plan_first_meeting,
     match_propose,

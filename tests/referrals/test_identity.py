@@ -504,7 +504,7 @@ def test_home_care_never_sees_the_bridge_builders_tasks_on_the_citizen_page(
 def test_a_merge_keeps_one_matching_profile_takes_the_cpr_and_follows_earlier_merges(
     bridge_a, builder_a
 ):
-    from offers.models import MatchProfile
+    from matching.models import MatchProfile
     from privacy.selectors import citizen_access_log
     from tests.volunteers.factories import profile
 

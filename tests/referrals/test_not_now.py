@@ -15,8 +15,8 @@ from audit.models import AuditEvent
 from followups.constants import TaskKind, TaskOrigin
 from followups.models import Task
 from followups.selectors import my_tasks
+from matching.services import match_accept, match_end, match_propose
 from offers.constants import MatchEndReason
-from offers.services import match_accept, match_end, match_propose
 from referrals.constants import CaseStatus, CloseReason
 from referrals.services import case_close, contact_record
 from tests.accounts.factories import UserFactory

@@ -19,8 +19,7 @@ from django.utils import timezone, translation
 from followups.constants import TaskKind
 from followups.models import Task
 from followups.services import task_complete, task_create_by_hand
-from offers.constants import MatchEndReason
-from offers.services import (
+from matching.services import (
     match_accept,
     match_end,
     match_plan_first_meeting,
@@ -29,6 +28,7 @@ from offers.services import (
     match_respond,
     session_record_attendance,
 )
+from offers.constants import MatchEndReason
 from referrals import services
 from referrals.constants import CloseReason, ConsentMethod, ConsentPurpose
 from referrals.identity import citizen_merge

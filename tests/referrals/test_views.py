@@ -530,7 +530,7 @@ def test_a_cpr_number_that_belongs_to_someone_else_is_refused(team, case, builde
 
 
 def test_consent_to_share_is_recorded_with_whom_and_explained_when_missing(team, case, builder):
-    from offers.services import match_propose
+    from matching.services import match_propose
     from tests.volunteers.factories import make_volunteer
 
     volunteer = make_volunteer(first_name="Ole")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from offers.services import match_accept, match_propose
+from matching.services import match_accept, match_propose
 from stats import tables
 from stats.filters import filters_from_params
 from tests.accounts.factories import UserFactory
@@ -103,7 +103,7 @@ def test_the_gap_analysis_finds_red_citizens_with_no_offer_near():
 
 
 def test_the_ucla3_change_by_the_category_of_the_offer_they_came_to():
-    from offers.services import match_plan_first_meeting, match_record_first_meeting
+    from matching.services import match_plan_first_meeting, match_record_first_meeting
     from tests.screening.factories import screen
 
     load_postcodes()

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.constants import OrganisationKind, TeamKind
 from accounts.services import organisation_create
-from offers.services import match_profile_save, offer_create
+from matching.services import match_profile_save
+from offers.services import offer_create
 from places.services import postcodes_import_text
 from tests.accounts.factories import TeamFactory
 from volunteers.constants import VolunteerStatus

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.constants import AuditAction
 from audit.models import AuditEvent
-from offers.services import match_propose
+from matching.services import match_propose
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import make_referral
 from tests.volunteers.factories import coordination_team, load_postcodes, make_volunteer

@@ -11,7 +11,7 @@ from django.utils import translation
 from audit.constants import AuditAction
 from audit.models import AuditEvent
 from core.validators import PHONE_INVALID
-from offers.services import match_propose
+from matching.services import match_propose
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import bridge_team, make_referral
 from tests.volunteers.factories import coordination_team, load_postcodes, make_volunteer

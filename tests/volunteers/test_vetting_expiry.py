@@ -18,9 +18,9 @@ from django.utils import timezone
 from followups.constants import TaskOrigin, TaskOutcome
 from followups.models import Task
 from followups.reminders import reminders_run
-from offers.models import Match
-from offers.services import match_accept, match_propose
-from offers.services.vetting import matches_needing_vetting, vetting_needed_for
+from matching.models import Match
+from matching.services import match_accept, match_propose
+from matching.services.vetting import matches_needing_vetting, vetting_needed_for
 from referrals.services import case_assign
 from tests.accounts.factories import UserFactory
 from tests.followups.factories import at

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from matching.ranking import suggestions_for
+from matching.services import match_propose
 from offers.constants import SuggestionKind
-from offers.matching import suggestions_for
-from offers.services import match_propose
 from tests.accounts.factories import UserFactory
 from tests.referrals.factories import make_referral
 from tests.volunteers.factories import load_postcodes, make_volunteer

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from audit.constants import AuditAction
 from audit.models import AuditEvent
-from offers.services import match_propose
+from matching.services import match_propose
 from referrals.constants import ConsentPurpose
 from referrals.services import consent_give
 from tests.accounts.factories import UserFactory

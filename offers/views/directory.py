@@ -4,16 +4,18 @@ No sign-in. The list is plain HTML that works without JavaScript and without map
 is drawn by static/js/directory-map.js from data attributes (the CSP allows no inline script).
 """
 
+import hashlib
+import logging
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from core.forms import form_add_service_errors
-from core.throttling import limit_per_address
+from core.throttling import CACHE_ERRORS, limit_per_address
 from offers import selectors
 from offers.constants import Frequency, Interest, TargetGroup, Weekday
 from offers.models import OfferSchedule
@@ -31,6 +33,8 @@ from referrals.constants import CITIZEN_LANGUAGES
 
 PAGE_SIZE = 20
 DISTANCE_CHOICES = [2, 5, 10, 25, 50]
+
+logger = logging.getLogger(__name__)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -191,10 +195,40 @@ def directory_list(request):
     # makes it, until what the directory shows changes; staff, who also find internal offers,
     # always search afresh.
     kept_key = _kept_search_key(request)
-    kept = cache.get(make_template_fragment_key(KEPT_SEARCH, [kept_key])) if kept_key else None
-    if kept is not None:
-        context = {"kept_search": mark_safe(kept), **_page_context()}  # noqa: S308 - our HTML
-        return _with_map(render(request, "offers/directory/list.html", context))
+    search, keep = _kept_search(kept_key)
+    if search is None:
+        search = render_to_string("offers/directory/_search.html", _search(request), request)
+        if keep:
+            _keep_search(kept_key, search)
+    context = {"search": mark_safe(search), **_page_context()}  # noqa: S308 - our own HTML
+    return _with_map(render(request, "offers/directory/list.html", context))
+
+
+def _kept_search(key: str | None) -> tuple[str | None, bool]:
+    """The kept HTML of a search, if any, and whether it may be kept: not for staff, and not
+    while the cache cannot be reached (the visitor searches afresh; decision 0009)."""
+    if key is None:
+        return None, False
+    try:
+        return cache.get(_kept_search_cache_key(key)), True
+    except CACHE_ERRORS as exc:
+        logger.warning("The directory searches afresh: the cache is unreachable (%s)", exc)
+        return None, False
+
+
+def _keep_search(key: str, html: str) -> None:
+    try:
+        cache.set(_kept_search_cache_key(key), html, KEEP_SEARCH_SECONDS)
+    except CACHE_ERRORS as exc:
+        logger.warning("A directory search was not kept: the cache is unreachable (%s)", exc)
+
+
+def _kept_search_cache_key(key: str) -> str:
+    return f"{KEPT_SEARCH}:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+def _search(request) -> dict:
+    """The search's form, results and map."""
     form = DirectoryFilterForm(request.GET or None)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {})
@@ -248,11 +282,9 @@ def directory_list(request):
         "sorted_by": selectors.directory_sort(sort=sort, q=q, area=area),
         "map_points": map_points,
         "map_centre": area.centre if area and area.centre else None,
-        "kept_key": kept_key or "",
-        "keep_for": KEEP_SEARCH_SECONDS if kept_key else 0,
         **_page_context(),
     }
-    return _with_map(render(request, "offers/directory/list.html", context))
+    return context
 
 
 @require_GET

@@ -22,13 +22,13 @@ def sign_in(page, username: str) -> None:
 # case, citizen, offer, volunteer... the role is shown, found through the links as a person would.
 DETAIL_PAGES = [
     "referrals:case_detail",
-    "offers:case_matching",
+    "matching:case_matching",
     "referrals:referral_detail",
     "referrals:identity_queue",
     "screening:citizen_detail",
     "followups:task_detail",
     "offers:offer_edit",
-    "offers:group_detail",
+    "matching:group_detail",
     "volunteers:detail",
     "volunteers:request_detail",
     "directory:offer",

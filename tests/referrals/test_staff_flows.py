@@ -255,7 +255,7 @@ def test_the_consent_form_opens_on_a_consent_not_yet_given(team, builder_client)
 def test_the_consent_form_opens_on_sharing_with_a_match_not_yet_consented_to(
     team, builder, builder_client
 ):
-    from offers.services import match_propose
+    from matching.services import match_propose
     from tests.volunteers.factories import load_postcodes, make_volunteer
 
     load_postcodes()

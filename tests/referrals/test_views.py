@@ -273,7 +273,7 @@ def test_caseload_query_count_is_the_same_for_1_and_200_cases(
 def test_case_page_query_count_does_not_grow_with_the_course(
     team, builder, django_assert_max_num_queries
 ):
-    from offers.services import match_propose
+    from matching.services import match_propose
     from referrals.services import consent_give
     from tests.offers.factories import offer as make_offer
 

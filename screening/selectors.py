@@ -2,7 +2,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
-from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -205,9 +204,9 @@ def triage_board(
 
     One query for the citizens, whatever the team's size: the latest screening, the overdue next
     steps and the pending "screen again" are subqueries on indexed columns; one more for their
-    colours on the team, and two for the scheme's colours and procedure; the first two with
-    PostgreSQL's JIT compiler off (_without_jit). With `user`, only the tasks that user may see
-    count (never the bridge-builders' tasks for home care).
+    colours on the team, and two for the scheme's colours and procedure (PostgreSQL's JIT
+    compiler is off for every connection: it priced this query past compiling). With `user`,
+    only the tasks that user may see count (never the bridge-builders' tasks for home care).
     """
     today = today or timezone.localdate()
     if interval is None:
@@ -252,7 +251,7 @@ def triage_board(
     )
     procedure = triage_procedure(team_scheme(team, settings_))
     groups: dict[str, BoardGroup] = {}
-    for citizen in _without_jit(citizens):
+    for citizen in citizens:
         citizen.rescreen_due_now = citizen.screening_due
         citizen.extra_time = settings_ is not None and settings_.gives_extra_time(
             score=citizen.last_score, scheme_id=citizen.last_scheme_id, code=citizen.last_code
@@ -275,17 +274,6 @@ def triage_board(
         groups.values(),
         key=lambda g: (g.code == "", g.old_scheme, -g.rank),
     )
-
-
-def _without_jit(rows: QuerySet) -> list:
-    """The rows of a query of many small subqueries per row (the board's), read with
-    PostgreSQL's JIT compiler off for that query only. The planner counts every subquery once per
-    row it expects, and a team's few hundred citizens estimated as thousands price the query past
-    jit_above_cost: compiling it then takes seconds, where running it takes milliseconds."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
-        return list(rows)
 
 
 def home_care_citizens_of(team: Team) -> Q:

@@ -103,8 +103,10 @@ def _state_set(
     The latest colour is the current one: a screening made earlier than the current colour was
     set (a tablet that sends it days later) goes into the history only."""
     set_at = set_at or timezone.now()
+    # The state's own row only: a lock on the joined colour would be every citizen's of that
+    # colour, and two screenings of different citizens would deadlock over it at commit.
     previous = (
-        TriageState.objects.select_for_update()
+        TriageState.objects.select_for_update(of=("self",))
         .select_related("colour")
         .filter(citizen=citizen, team=team, is_current=True)
         .first()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Team, User
+from accounts.selectors import user_team_ids
 from audit.constants import AuditAction
 from audit.services import audit_record
 from core.exceptions import Conflict
@@ -29,10 +30,14 @@ from screening.models import (
     TriageColour,
     TriageScheme,
 )
-from screening.selectors import team_scheme
+from screening.selectors import team_scheme, triage_teams
 from screening.services.instruments import instrument_active
 from screening.services.quality import quality_flag
-from screening.services.triage_state import REFERRAL_STEP, triage_state_from_screening
+from screening.services.triage_state import (
+    REFERRAL_STEP,
+    next_step_replaced,
+    triage_state_from_screening,
+)
 
 
 class NoTriageScheme(Conflict):
@@ -100,6 +105,20 @@ def scheme_for_citizen(citizen: Citizen) -> tuple[TriageScheme, Team | None]:
     if scheme is None:
         raise NoTriageScheme
     return scheme, team
+
+
+def _screeners_board(*, citizen: Citizen, screened_by: User) -> tuple[TriageScheme, Team | None]:
+    """The scheme and the team whose board the screening's colour goes on: the citizen's team
+    when it is the screener's, else the first of the screener's teams that has the citizen (a
+    worker who knows the citizen through another team's grant sets the colour on their own
+    board, never the owning team's). No team when none of the screener's has the citizen."""
+    scheme, team = scheme_for_citizen(citizen)
+    if team is None or team.pk in user_team_ids(screened_by):
+        return scheme, team
+    teams = triage_teams(user=screened_by, citizen=citizen)
+    if not teams:
+        return scheme, None
+    return team_scheme(teams[0]) or scheme, teams[0]
 
 
 def triage_resolve(
@@ -304,7 +323,7 @@ def _screening_record(
         screening.score = None
     else:
         screening.score = screening_score(instrument=instrument, answers=clean)
-        scheme, team = scheme_for_citizen(citizen)
+        scheme, team = _screeners_board(citizen=citizen, screened_by=screened_by)
         if instrument.kind == InstrumentKind.RULE and not triage:
             colour, by_hand = triage_by_rule(scheme=scheme, instrument=instrument, answers=clean)
         else:
@@ -396,9 +415,11 @@ def _after_screening(
         answered = [made_for] if made_for is not None else []
     for rescreen in answered:
         task_complete(task=rescreen, actor=screening.screened_by, outcome_kind=TaskOutcome.SCREENED)
-    # The newest screening's colour decides what to do next; earlier colours' steps are replaced.
+    # The newest screening's colour decides what to do next: the team's earlier steps are replaced.
     for earlier in pending:
-        if earlier.kind != TaskKind.TRIAGE_NEXT_STEP or earlier.screening_id == screening.pk:
+        if earlier.screening_id == screening.pk or not next_step_replaced(
+            earlier, team_id=screening.team_id
+        ):
             continue
         task_complete(
             task=earlier,

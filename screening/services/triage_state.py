@@ -155,12 +155,23 @@ def _state_set(
     return state, case
 
 
+def next_step_replaced(task: Task, *, team_id) -> bool:
+    """Whether a new colour on the team replaces this open next step: the team's own do (and
+    those from before a step named its team); a step of another team the citizen is on is that
+    team's to settle on its own board."""
+    return task.kind == TaskKind.TRIAGE_NEXT_STEP and task.team_id in (team_id, None)
+
+
 def _next_step_task(*, state: TriageState, case: Case | None, actor: User) -> Task | None:
-    """The new colour's next step replaces the earlier colour's (as a newer screening's does)."""
+    """The new colour's next step replaces the team's earlier one (as a newer screening's
+    does)."""
     for earlier in Task.objects.filter(
         citizen=state.citizen, kind=TaskKind.TRIAGE_NEXT_STEP, done_at__isnull=True
     ).order_by("pk"):
-        task_complete(task=earlier, actor=actor, outcome_kind=TaskOutcome.REPLACED_BY_NEW_COLOUR)
+        if next_step_replaced(earlier, team_id=state.team_id):
+            task_complete(
+                task=earlier, actor=actor, outcome_kind=TaskOutcome.REPLACED_BY_NEW_COLOUR
+            )
     if not state.next_step or state.deadline is None:
         return None
     return task_create(

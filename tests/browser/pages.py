@@ -37,6 +37,13 @@ DETAIL_PAGES = [
 NOT_BROBYG = ("/django-admin", "/api/")
 
 
+def overflow(page) -> int:
+    """How many pixels the page is wider than the screen: 0 when nothing sticks out."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
 def _address_pattern(name: str) -> re.Pattern:
     """The addresses of a named page, whatever its id."""
     any_id = uuid.UUID(int=0)

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from offers.services import organisation_contact_add
+from tests.browser.pages import overflow
 from tests.offers.factories import an_organisation, offer, weekly
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -80,12 +81,6 @@ def _open(browser, live_server, viewport, *, javascript=True, tiles_answer=True,
     page.route("https://tile.openstreetmap.org/**", tile)
     return context, page, violations, tiles
 
-
-def _overflow(page) -> int:
-    """How many pixels the page is wider than the screen: 0 when nothing sticks out."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
@@ -218,7 +213,7 @@ def test_nothing_is_wider_than_a_phone(offers, long_words, browser, live_server,
     ]:
         page.goto(url)
         expect(page.locator("h1")).to_be_visible()
-        assert _overflow(page) <= 0, f"{url} is {_overflow(page)} px wider than the phone"
+        assert overflow(page) <= 0, f"{url} is {overflow(page)} px wider than the phone"
         # At the phone's width, not a wider page zoomed out to fit.
         assert page.evaluate("document.documentElement.clientWidth") == PHONE["width"]
     context.close()
@@ -247,7 +242,7 @@ def test_when_the_map_cannot_load_the_page_says_so_and_lists_everything(
     expect(results).to_have_count(4)
     for n in range(4):
         expect(results.nth(n)).to_be_visible()
-    assert _overflow(page) <= 0
+    assert overflow(page) <= 0
     # The search and the offers' pages work as before.
     page.get_by_label("Search", exact=True).fill("strik")
     page.get_by_role("button", name="Search").tap()

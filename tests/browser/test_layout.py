@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from referrals.models import Case
 from referrals.services import citizen_update, note_add
-from tests.browser.pages import every_page
+from tests.browser.pages import every_page, overflow
 
 LANDSCAPE_TABLET = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
@@ -69,11 +69,6 @@ def _menu_rows(page) -> int:
     )
 
 
-def _overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-
 
 def _cut_off_controls(page) -> list[str]:
     """The shown links, buttons and fields of the page that reach past the screen's edge: in a
@@ -96,8 +91,8 @@ def _cut_off_controls(page) -> list[str]:
 
 def _problems(page) -> list[str]:
     problems = []
-    if (overflow := _overflow(page)) > 0:
-        problems.append(f"{overflow} px wider than the screen")
+    if (wider := overflow(page)) > 0:
+        problems.append(f"{wider} px wider than the screen")
     if cut_off := _cut_off_controls(page):
         problems.append(f"cut off: {sorted(set(cut_off))}")
     if untranslated := _untranslated(page):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from referrals import services
 from tests.accounts.factories import UserFactory
-from tests.browser.pages import sign_in
+from tests.browser.pages import overflow, sign_in
 from tests.referrals.factories import bridge_team, make_referral
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -39,11 +39,6 @@ NETWORK = [
     ("other", "Hunden Bella", 3),
 ]
 
-
-def _overflow(page) -> int:
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 def _label_rects(page) -> list[tuple[str, float, float, float, float]]:
@@ -75,14 +70,14 @@ def test_the_network_map_on_a_landscape_tablet_and_on_paper(browser, live_server
         # On the case page, by the network's list, and no wider than the screen.
         page.goto(f"/forloeb/{case.pk}/")
         expect(page.get_by_test_id("network-map-svg")).to_be_visible()
-        assert _overflow(page) <= 0
+        assert overflow(page) <= 0
 
         # Its own page: the map as wide as the page allows and all of it on the screen.
         page.get_by_test_id("network-map-link").tap()
         expect(page.get_by_test_id("network-map-heading")).to_contain_text("Inger Madsen")
         svg = page.get_by_test_id("network-map-page").get_by_test_id("network-map-svg")
         expect(svg).to_be_visible()
-        assert _overflow(page) <= 0
+        assert overflow(page) <= 0
         box = svg.bounding_box()
         assert box["height"] <= LANDSCAPE_TABLET["height"]
         assert box["width"] <= LANDSCAPE_TABLET["width"]

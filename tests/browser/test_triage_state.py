@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from screening.models import Screening, TeamScreeningSettings, TriageScheme, TriageState
 from tests.accounts.factories import TeamFactory, UserFactory
-from tests.browser.pages import sign_in
+from tests.browser.pages import overflow, sign_in
 from tests.screening.factories import home_care_citizen
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,12 +133,7 @@ def test_the_board_fits_a_phone_with_every_tick_box_in_reach(browser, live_serve
         page.goto("/screening/tavle/")
 
         # Nothing makes the page wider than the phone: no sideways scrolling of the whole page.
-        assert (
-            page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            <= 0
-        )
+        assert overflow(page) <= 0
         ticks = page.locator("[data-testid=board-row] input[name=citizens]")
         expect(ticks).to_have_count(3)
         for index in range(3):

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditEvent
 from followups.constants import TaskKind
 from followups.models import Task
+from followups.services import task_create
 from referrals.constants import CaseEventKind
 from referrals.identity import citizen_team_add
 from referrals.services import citizen_set_home_care_team
@@ -670,3 +671,59 @@ def test_a_worker_cannot_set_the_colour_on_another_teams_board(greve, soroe, ben
     )
     assert response.status_code == 404
     assert selectors.triage_state_current(citizen=citizen, team=greve) is None
+
+
+# --- Each team's next steps are its own ----------------------------------------------------------
+
+
+def _granted_team_with_a_step(citizen, owner_worker):
+    """A second home-care team the citizen is granted to, with an open next step of its own."""
+    other = TeamFactory(home_care=True, name="Hjemmeplejen Syd")
+    worker = UserFactory(home_care=True, team=other)
+    citizen_team_add(citizen=citizen, team=other, actor=owner_worker)
+    step = task_create(
+        citizen=citizen,
+        case=None,
+        team=other,
+        assignee=worker,
+        kind=TaskKind.TRIAGE_NEXT_STEP,
+        title="Ring til datteren",
+        due=timezone.localdate() + timedelta(days=3),
+        actor=worker,
+    )
+    return other, step
+
+
+def test_a_move_on_one_teams_board_leaves_another_teams_next_step_open(greve, yasemin):
+    citizen = home_care_citizen(team=greve)
+    _other, theirs = _granted_team_with_a_step(citizen, yasemin)
+
+    _move(citizen, greve, "black", yasemin)
+
+    theirs.refresh_from_db()
+    assert theirs.done_at is None
+
+
+def test_a_screening_by_one_team_leaves_another_teams_next_step_open(soroe, bente):
+    citizen = home_care_citizen(team=soroe)
+    _other, theirs = _granted_team_with_a_step(citizen, bente)
+
+    screen(citizen=citizen, by=bente, answers=(3, 3, 3))
+
+    theirs.refresh_from_db()
+    assert theirs.done_at is None
+
+
+def test_a_screening_by_a_worker_of_a_granted_team_sets_the_colour_on_their_own_board(
+    greve, soroe, bente
+):
+    # given a citizen of Greve's, granted to Sorø, screened by a Sorø worker
+    citizen = home_care_citizen(team=greve)
+    citizen_team_add(citizen=citizen, team=soroe, actor=None)
+
+    screening = screen(citizen=citizen, by=bente, answers=(3, 3, 3))
+
+    # then the colour is on Sorø's board, and Greve's board is Greve's own to move
+    assert screening.team == soroe
+    assert TriageState.objects.filter(citizen=citizen, team=soroe, is_current=True).exists()
+    assert not TriageState.objects.filter(citizen=citizen, team=greve).exists()

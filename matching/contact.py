@@ -410,6 +410,23 @@ def contact_overview(
     return contact_overviews([match], today=today, entries_shown=entries_shown)[0]
 
 
+def overview_for_provider(overview: ContactOverview, *, viewer=None) -> ContactOverview:
+    """The overview as the offer's or volunteer's side may see it (the coordinator's page, the
+    volunteer's link; `match.shared` marked): without the citizen's consent to share with them,
+    the words a bridge-builder logged (topics, concerns) stay on the case. Only what the provider
+    side wrote itself — by the link, or by the `viewer` — keeps its text; dates and outcomes
+    stay. The entries are changed in memory only, never saved."""
+    if overview.match.shared:
+        return overview
+    for entry in overview.entries + overview.parked + overview.concerns:
+        if not (entry.by_link or (viewer is not None and entry.recorded_by_id == viewer.pk)):
+            entry.topics_next_time = entry.concern = ""
+            entry.worried = False
+    overview.parked = [entry for entry in overview.parked if entry.topics_next_time]
+    overview.concerns = [entry for entry in overview.concerns if entry.has_concern]
+    return overview
+
+
 def case_contact_overviews(*, case, matches) -> list[ContactOverview]:
     """The case page's block: each running one-to-one match of the case, with its agreement if
     it has one. The case page's read is logged already; these are the same citizen's."""
@@ -422,7 +439,9 @@ def volunteer_contact_agreements(*, matches) -> list[ContactOverview]:
     """The volunteer's page: their running matches (`matches`, the page's open matches, marked
     with what the volunteer may know of each citizen) that have a current agreement."""
     overviews = contact_overviews((m for m in matches if m.status in RUNNING), entries_shown=1)
-    return [overview for overview in overviews if overview.agreement is not None]
+    return [
+        overview_for_provider(overview) for overview in overviews if overview.agreement is not None
+    ]
 
 
 def entry_logged_by(entry: ContactLogEntry) -> str:

@@ -48,6 +48,10 @@ from referrals.models import Case
 
 # How far back an agreement may start, and how long its topics and concern may be.
 AGREEMENT_START_MAX_BACK = timedelta(days=366)
+# How far ahead an agreement may start, and end: a date beyond is a typing error, and one near the
+# calendar's end cannot be counted from.
+AGREEMENT_START_MAX_AHEAD = timedelta(days=366)
+AGREEMENT_END_MAX_AHEAD = timedelta(days=10 * 366)
 TOPICS_MAX = 2000
 
 
@@ -104,8 +108,12 @@ def contact_agreement_set(
         errors["starts_on"] = [_("Give the first day of the agreement.")]
     elif starts_on < timezone.localdate() - AGREEMENT_START_MAX_BACK:
         errors["starts_on"] = [_("The agreement cannot start more than a year back.")]
+    elif starts_on > timezone.localdate() + AGREEMENT_START_MAX_AHEAD:
+        errors["starts_on"] = [_("The agreement cannot start more than a year ahead.")]
     elif ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = [_("The agreement cannot end before it starts.")]
+    elif ends_on is not None and ends_on > timezone.localdate() + AGREEMENT_END_MAX_AHEAD:
+        errors["ends_on"] = [_("The agreement cannot end more than ten years ahead.")]
     if errors:
         raise ValidationError(errors)
     current = _current(match)

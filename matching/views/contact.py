@@ -30,6 +30,7 @@ from matching.contact import (
     contact_link_url,
     contact_overview,
     match_takes_agreement,
+    overview_for_provider,
 )
 from matching.forms import ContactAgreementForm, ContactLogForm
 from matching.models import ContactRhythm, Match
@@ -112,6 +113,8 @@ def _coordination_side(request, match_id, *, log_read: bool):
 
 def _render(request, match: Match, side: _Side, *, status=200, **forms_):
     overview = contact_overview(match=match, entries_shown=20)
+    if side.prefix == "provider_contact":
+        overview = overview_for_provider(overview, viewer=request.user)
     agreement = overview.agreement
     context = {
         "match": match,
@@ -268,7 +271,7 @@ def contact_link(request, match_id, token):
         )
     match = agreement.match
     matches_mark_shared([match])
-    overview = contact_overview(match=match, entries_shown=3)
+    overview = overview_for_provider(contact_overview(match=match, entries_shown=3))
     status = 200
     if request.method == "POST":
         form = _log_form(overview, request.POST)

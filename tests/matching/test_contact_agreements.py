@@ -262,6 +262,42 @@ def test_an_agreement_is_for_a_running_match_with_a_volunteer_or_a_one_to_one_of
     assert not ContactAgreement.objects.exists()
 
 
+def test_an_agreement_far_ahead_is_refused_and_the_pages_keep_working(team, builder):
+    match = running_match(team=team, builder=builder)
+    for kwargs, field in [
+        ({"starts_on": date(9999, 12, 31)}, "starts_on"),
+        ({"starts_on": timezone.localdate() + timedelta(days=400)}, "starts_on"),
+        ({"starts_on": timezone.localdate(), "ends_on": date(9999, 12, 31)}, "ends_on"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            services.contact_agreement_set(
+                match=match,
+                actor=builder,
+                rhythm="weekly",
+                weekday=0,
+                at=time(10),
+                channel="phone",
+                **kwargs,
+            )
+        assert field in error.value.message_dict, kwargs
+    client = Client()
+    client.force_login(builder)
+    page = reverse("matching:match_contact", args=[match.case_id, match.pk])
+    response = client.post(
+        page + "aftale/",
+        {
+            "agreement-rhythm": "weekly",
+            "agreement-weekday": "0",
+            "agreement-channel": "phone",
+            "agreement-starts_on": "31.12.9999",
+        },
+    )
+    assert response.status_code == 400
+    assert not ContactAgreement.objects.exists()
+    assert client.get(page).status_code == 200
+    assert client.get(reverse("referrals:case_detail", args=[match.case_id])).status_code == 200
+
+
 # --- The log -------------------------------------------------------------------------------------
 
 
@@ -604,6 +640,42 @@ def test_the_case_page_and_the_coordinators_page_show_agreement_contacts_topics_
     assert page.status_code == 200
     assert "Haven om foråret" in page.content.decode()
     assert contact_link_path(match.contact_agreements.get()) in page.content.decode()
+
+
+def test_without_consent_to_share_the_provider_side_sees_no_words_the_bridge_builder_wrote(
+    team, builder, coordination, coordinator
+):
+    # given a match without the citizen's consent to share with the volunteer, and a contact
+    # the bridge-builder logged with a concern and a topic
+    volunteer = make_volunteer(team=coordination, roles=["phone_friend"], vetted=False)
+    match = running_match(team=team, builder=builder, volunteer=volunteer, share=False)
+    agreement = weekly_since(match, builder, days=14)
+    services.contact_log_record(
+        match=match,
+        actor=builder,
+        outcome="done",
+        expected_on=days_ago(14),
+        topics_next_time="Datterens misbrug",
+        concern="Hun taler om ikke at ville leve mere.",
+    )
+    coordinators = Client()
+    coordinators.force_login(coordinator)
+    builders = Client()
+    builders.force_login(builder)
+
+    # then the coordinator's page and the volunteer's link show the contact, not its words
+    for body in (
+        coordinators.get(reverse("matching:provider_contact", args=[match.pk])).content.decode(),
+        Client().get(contact_link_path(agreement)).content.decode(),
+    ):
+        assert "Datterens misbrug" not in body
+        assert "ikke at ville leve mere" not in body
+    # and the bridge-builder's pages show them
+    body = builders.get(
+        reverse("matching:match_contact", args=[match.case_id, match.pk])
+    ).content.decode()
+    assert "Datterens misbrug" in body
+    assert "ikke at ville leve mere" in body
 
 
 def test_the_volunteers_page_shows_their_agreements(team, builder, coordination, coordinator):

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -250,6 +250,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
             requests.RequestException,
             jwt.PyJWTError,
             IntegrityError,
+            ValidationError,
         ) as exc:
             logger.warning("Single sign-on failed: %s: %s", type(exc).__name__, exc)
             _refuse(request, SingleSignOnRefusal.FAILED)

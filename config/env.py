@@ -39,4 +39,10 @@ def database_config(default: str) -> dict:
             "postgres://user:password@host:5432/name, or leave DATABASE_URL unset and "
             "`make run` starts an embedded PostgreSQL with its data in var/postgres."
         )
+    # PostgreSQL's JIT compiler off on every connection, beside any options the URL gives: the
+    # planner can price a page's short query (a team's board: hundreds of citizens estimated as
+    # thousands, each with subqueries) past compiling, which took seconds where running took
+    # 160 ms.
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options", ""), "-c jit=off"]))
     return config

@@ -137,7 +137,9 @@ def _username(*, issuer: str, subject: str, claims: dict) -> str:
     it (`sub` is the key)."""
     fallback = "sso-" + hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()[:16]
     for candidate in (claims.get("preferred_username"), _email(claims), fallback):
-        base = re.sub(r"[^\w.@+-]", "", candidate if isinstance(candidate, str) else "")
+        # As Django will store it (NFKC: a full-width "ａdmin" is "admin"), before it is compared.
+        text = User.normalize_username(candidate) if isinstance(candidate, str) else ""
+        base = re.sub(r"[^\w.@+-]", "", text)
         base = base[:USERNAME_MAX_LENGTH]
         if not base:
             continue

@@ -37,6 +37,8 @@ def user_create(
     actor: User | None = None,
 ) -> User:
     roles = _validate_roles(roles)
+    # Compared as it will be stored: NFKC, so a look-alike in full-width letters is the same name.
+    username = User.normalize_username(username)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user with this username already exists.")})
     user = User(

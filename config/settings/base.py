@@ -134,10 +134,6 @@ DATABASES = {"default": database_config(default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# PostgreSQL's JIT compiles a query it expects to be expensive. Brobyg's pages are short queries
-# whose row estimates can be far off (the triage board's: 15,125 citizens expected, 500 read), and
-# compiling took seconds where running took 160 ms. Off for every connection.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

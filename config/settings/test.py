@@ -10,7 +10,6 @@ BROBYG_ENCRYPTION_KEY = "test-only-not-secret-brobyg-encryption-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 DATABASES["default"] = database_config(default="postgres://postgres@127.0.0.1:5432/brobyg")
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES["default"] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -134,12 +134,20 @@ class _Reader:
             raise MessageInvalid(self.issues)
 
     def instant(self, expression: str, value) -> datetime | None:
-        """The time at `expression`; None, with the fault named, if it is out of bounds."""
+        """The time at `expression`; None when the element is not there, and None with the fault
+        named when it cannot be read as a time or is out of bounds."""
         try:
-            return fhir_instant(value)
+            moment = fhir_instant(value)
         except InstantOutOfRange as exc:
             self.fault(expression, str(exc), IssueType.VALUE)
             return None
+        if moment is None and value not in (None, ""):
+            self.fault(
+                expression,
+                _("Not a date and time as FHIR writes one, e.g. 2026-03-02T10:15:00+01:00."),
+                IssueType.VALUE,
+            )
+        return moment
 
     def payload_time(self, at: str, payload: dict) -> datetime | None:
         """When the payload at `at` was written (MedCom's datetime extension), if it says."""

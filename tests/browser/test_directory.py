@@ -82,7 +82,6 @@ def _open(browser, live_server, viewport, *, javascript=True, tiles_answer=True,
     return context, page, violations, tiles
 
 
-
 @pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
 def test_search_the_directory_and_open_an_offer(offers, browser, live_server, viewport):
     context, page, violations, tiles = _open(browser, live_server, viewport)

@@ -69,7 +69,6 @@ def _menu_rows(page) -> int:
     )
 
 
-
 def _cut_off_controls(page) -> list[str]:
     """The shown links, buttons and fields of the page that reach past the screen's edge: in a
     table scrolled inside its box, cut off, or wider than the page."""

@@ -40,7 +40,6 @@ NETWORK = [
 ]
 
 
-
 def _label_rects(page) -> list[tuple[str, float, float, float, float]]:
     return page.eval_on_selector_all(
         "[data-testid=network-map-page] [data-testid=network-map-label]",

@@ -86,6 +86,26 @@ def test_a_time_out_of_bounds_is_a_400_naming_the_element_and_stores_nothing(
     assert stored_rows() == rows
 
 
+@pytest.mark.parametrize(
+    ("timestamp", "written", "expression"),
+    [
+        ("garbage", None, TIMESTAMP),
+        ("2026-13-45T10:00:00+01:00", None, TIMESTAMP),
+        (None, "i går", PAYLOAD_TIME),
+    ],
+)
+def test_a_time_that_cannot_be_read_is_a_400_naming_the_element(
+    gateway, team, timestamp, written, expression
+):
+    bundle = _times(load(NEW), timestamp=timestamp, written=written)
+    rows = stored_rows()
+
+    issues = _outcome(send(gateway, bundle))
+
+    assert _expressions(issues) == [expression]
+    assert stored_rows() == rows
+
+
 def test_more_than_a_day_ahead_is_refused_and_less_is_taken_in(gateway, team):
     now = timezone.now()
     ahead = _times(load(NEW), timestamp=_fhir(now + timedelta(days=1, hours=1)))

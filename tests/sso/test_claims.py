@@ -2,10 +2,13 @@
 mappings a person's groups name."""
 
 import pytest
+from django.test import override_settings
 
 from accounts.constants import Role
+from accounts.models import User
 from accounts.selectors import single_sign_on_groups_for
-from accounts.services.single_sign_on import sign_in_assurance
+from accounts.services.single_sign_on import sign_in_assurance, user_sign_in_with_single_sign_on
+from tests.accounts.factories import UserFactory
 from tests.sso.factories import SingleSignOnGroupFactory
 
 SUBSTANTIAL = "https://data.gov.dk/concept/core/nsis/Substantial"
@@ -69,3 +72,27 @@ def test_danish_letters_in_a_group_name_are_upper_and_lower_case_alike():
     groups = single_sign_on_groups_for(names=["BROBYG-ÆLDRE-OG-SUNDHED", "intet"])
 
     assert [group.name for group in groups] == ["brobyg-ældre-og-sundhed"]
+
+
+@pytest.mark.django_db
+@override_settings(BROBYG_OIDC_ISSUER="https://idp.example", BROBYG_OIDC_CLIENT_ID="brobyg")
+@pytest.mark.parametrize("claimed", ["\uff41dmin", "\uff21DMIN", "ADMIN"])
+def test_a_user_name_that_looks_like_another_is_given_a_name_of_its_own(claimed):
+    # given an account "admin", and a person whose provider calls them a look-alike of it
+    # (full-width letters become "admin" or "ADMIN" once Django normalises a user name)
+    SingleSignOnGroupFactory(name="brobyggere", role=Role.BRIDGE_BUILDER)
+    UserFactory(username="admin")
+
+    signed_in = user_sign_in_with_single_sign_on(
+        issuer="https://idp.example",
+        claims={
+            "sub": f"s-{claimed}",
+            "preferred_username": claimed,
+            "groups": ["brobyggere"],
+            "amr": ["mfa"],
+        },
+    )
+
+    # then they get a name nobody has, in upper or lower case, and "admin" is still one account
+    assert signed_in.user.username.casefold() != "admin"
+    assert User.objects.filter(username__iexact="admin").count() == 1

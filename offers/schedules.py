@@ -12,6 +12,10 @@ offer meets:
 - a recurring meeting time only within its season, from its first time to its last
   (`valid_from`, `valid_until`).
 
+A meeting time is over when its season has ended or its single date has passed
+(`schedule_is_over`, and `schedules_current` for a query): the directory neither shows it nor
+finds the offer by its weekday.
+
 A monthly meeting time that does not say which week ("one Tuesday a month") meets on one of
 that month's such weekdays, nobody knows which: it is in `possible_meeting_dates`, where
 attendance may be recorded, but not in `meeting_dates`, for which people are called.
@@ -21,10 +25,33 @@ import calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from offers.constants import Frequency
 from offers.models import OfferSchedule
+
+
+def schedule_is_over(schedule: OfferSchedule, today: date) -> bool:
+    """A season that has ended, or a single date that has passed, is no longer a meeting time."""
+    if schedule.frequency == Frequency.ONCE:
+        return schedule.date < today
+    return schedule.valid_until is not None and schedule.valid_until < today
+
+
+def schedules_current(today: date) -> Q:
+    """The meeting times not over on `today`, as a filter of OfferSchedule (schedule_is_over's
+    rule)."""
+    once = Q(frequency=Frequency.ONCE)
+    return (once & Q(date__gte=today)) | (
+        ~once & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+
+
+def schedules_on_weekday(weekday: int) -> Q:
+    """The meeting times on a weekday (0 Monday): a recurring one's own, a single date's day.
+    PostgreSQL counts the week from Sunday (1), Python from Monday (0)."""
+    return Q(date__isnull=True, weekday=weekday) | Q(date__week_day=(weekday + 1) % 7 + 1)
 
 
 def meeting_dates(schedules: Iterable[OfferSchedule], start: date, end: date) -> list[date]:

@@ -18,11 +18,13 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -30,7 +32,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Power, Sqrt
 from django.http import Http404
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
@@ -54,6 +56,7 @@ from offers.directory_search import (
     text_search,
 )
 from offers.models import Offer, OfferSchedule, UnmetNeed, offer_stale_before
+from offers.schedules import schedules_current, schedules_on_weekday
 from places.geo import KM_PER_DEGREE, bounding_box
 from places.models import Postcode
 from referrals.constants import OPEN_STATUSES
@@ -326,7 +329,13 @@ def _directory_search(
     elif category:
         offers = offers.filter(json_list_contains("activity_kinds", category))
     if weekday is not None:
-        offers = offers.filter(json_list_contains("weekdays", weekday))
+        # The stored weekdays narrow by index; a meeting time still to come on the day decides.
+        meets = OfferSchedule.objects.filter(
+            schedules_current(timezone.localdate()),
+            schedules_on_weekday(weekday),
+            offer=OuterRef("pk"),
+        )
+        offers = offers.filter(json_list_contains("weekdays", weekday), Exists(meets))
     if area is not None:
         if km is not None:
             min_lat, max_lat, min_lon, max_lon = bounding_box(*area.centre, km)

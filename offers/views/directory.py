@@ -6,7 +6,6 @@ is drawn by static/js/directory-map.js from data attributes (the CSP allows no i
 
 import hashlib
 import logging
-from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from django import forms
@@ -27,8 +26,8 @@ from django.views.decorators.http import require_GET
 from core.forms import form_add_service_errors
 from core.throttling import CACHE_ERRORS, limit_per_address
 from offers import selectors
-from offers.constants import Frequency, Interest, TargetGroup, Weekday
-from offers.models import OfferSchedule
+from offers.constants import Interest, TargetGroup, Weekday
+from offers.schedules import schedule_is_over
 from referrals.constants import CITIZEN_LANGUAGES
 
 PAGE_SIZE = 20
@@ -142,17 +141,10 @@ def _ages(offer) -> str:
     return ""
 
 
-def _is_over(schedule: OfferSchedule, today: date) -> bool:
-    """A season that has ended, or a single date that has passed, is no longer a meeting time."""
-    if schedule.frequency == Frequency.ONCE:
-        return schedule.date < today
-    return schedule.valid_until is not None and schedule.valid_until < today
-
-
 def _schedules(offer) -> list[str]:
     today = timezone.localdate()
     schedules = sorted(
-        (s for s in offer.schedules.all() if not _is_over(s, today)),
+        (s for s in offer.schedules.all() if not schedule_is_over(s, today)),
         key=selectors.directory_schedule_sort_key,
     )
     return [selectors.directory_schedule_text(s) for s in schedules]

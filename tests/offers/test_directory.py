@@ -380,6 +380,24 @@ def test_weekday_finds_weekly_monthly_and_single_date_meetings(client):
     assert _titles(client.get(URL, {"weekday": str(THU)})) == ["Torsdag"]
 
 
+def test_weekday_leaves_out_a_meeting_time_that_is_over(client):
+    today = timezone.localdate()
+    last_tuesday = today - timedelta(days=(today.weekday() - TUE) % 7 or 7)
+    offer(
+        title="Sommerbowling",
+        schedules=[
+            weekly(
+                TUE, valid_from=today - timedelta(days=90), valid_until=today - timedelta(days=3)
+            ),
+            weekly(THU),
+        ],
+    )
+    offer(title="Foredrag", schedules=[once(last_tuesday)])
+
+    assert _titles(client.get(URL, {"weekday": str(TUE)})) == []
+    assert _titles(client.get(URL, {"weekday": str(THU)})) == ["Sommerbowling"]
+
+
 def test_the_list_pages_through_the_results(client):
     for n in range(23):
         offer(title=f"Tilbud {n:02d}")

@@ -6,7 +6,8 @@ every request writes the session row, and Django's write commits and waits for P
 flush its log to disk: a few milliseconds on every page. A write that only moves the expiry need
 not wait. Should the database server crash in the fraction of a second before the flush, the
 expiry would be that of the request before, so the session would end a click earlier, never
-later. A session whose data changed (a sign-in, a confirmed second factor, anything a view
+later. The renewal writes the expiry alone, so it never writes back data another request changed
+meanwhile. A session whose data changed (a sign-in, a confirmed second factor, anything a view
 stored) is written exactly as Django writes it.
 """
 
@@ -19,18 +20,18 @@ class SessionStore(DatabaseSessionStore):
     def save(self, must_create=False):
         if must_create or self.session_key is None or self.modified:
             return super().save(must_create=must_create)
-        obj = self.create_model_instance(self._get_session())
-        using = router.db_for_write(self.model, instance=obj)
+        using = router.db_for_write(self.model)
         connection = connections[using]
         table = connection.ops.quote_name(self.model._meta.db_table)
         with transaction.atomic(using=using), connection.cursor() as cursor:
             # One statement, as Django's own save: set_config(…, true) holds for this
-            # transaction only, whose commit then returns before the disk flush.
+            # transaction only, whose commit then returns before the disk flush. Only the expiry:
+            # the data this request read may have been changed meanwhile by another request.
             cursor.execute(
-                f"UPDATE {table} SET session_data = %s, expire_date = %s "  # noqa: S608
+                f"UPDATE {table} SET expire_date = %s "  # noqa: S608
                 "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS commit_mode "
                 "WHERE session_key = %s",
-                [obj.session_data, obj.expire_date, obj.session_key],
+                [self.get_expiry_date(), self.session_key],
             )
             if cursor.rowcount != 1:
                 # The row is gone (signed out elsewhere, or expired and cleared): as Django does.

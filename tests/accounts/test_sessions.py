@@ -80,3 +80,20 @@ def test_each_request_renews_the_session_in_one_statement(client):
     writes = [q["sql"] for q in captured if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
     assert len(writes) == 1
     assert "synchronous_commit" in writes[0]
+
+
+def test_a_renewal_never_writes_back_what_another_request_changed_meanwhile():
+    # Two tabs: one renews a session it only read while the other has just stored a change
+    # (a confirmed second factor, a chosen team). The renewal moves the expiry and nothing else.
+    store = SessionStore()
+    store["colour"] = "green"
+    store.save(must_create=True)
+    reading = SessionStore(session_key=store.session_key)
+    assert reading["colour"] == "green"
+
+    changing = SessionStore(session_key=store.session_key)
+    changing["colour"] = "red"
+    changing.save()
+    reading.save()
+
+    assert SessionStore(session_key=store.session_key)["colour"] == "red"

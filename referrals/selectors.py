@@ -93,7 +93,7 @@ def case_get(*, user: User, case_id, request=None, log_read: bool = True) -> Cas
 # cannot import them: each hands in its part at start-up, from its AppConfig.ready, through the
 # two functions below, and caseload() adds what was handed in.
 
-# Annotation name -> a function making it, e.g. "triage_code" -> the latest screening's code.
+# Annotation name -> a function making it, e.g. "triage" -> the latest screening's colour.
 _CASELOAD_COLUMNS: dict[str, Callable[[], Expression]] = {}
 # What else falls due for a case's citizen besides the case's plan steps: each a function making
 # a subquery of the earliest such date.

@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -21,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
 from django.utils import timezone
 
@@ -60,11 +61,21 @@ def latest_screening(field_name: str, output_field=None, citizen: str = "pk") ->
     return Subquery(latest.values(field_name)[:1], output_field=output_field)
 
 
+def latest_colour(citizen: str = "pk") -> Subquery:
+    """The latest complete UCLA-3 screening's colour as {"code", "label", "hex"} (None when the
+    citizen has none): one subquery where three would be planned and run for each row."""
+    latest = Screening.objects.filter(
+        citizen=OuterRef(citizen), is_draft=False, instrument__code=DEFAULT_INSTRUMENT
+    ).order_by("-screened_at")
+    colour = JSONObject(code="triage_code", label="triage_label", hex="triage_hex")
+    return Subquery(latest.annotate(colour=colour).values("colour")[:1], output_field=JSONField())
+
+
 def caseload_columns_register() -> None:
-    """Hand referrals' caseload the latest triage colour of each case's citizen. Called from
-    ScreeningConfig.ready: referrals sits below screening and does not import it."""
-    for name in ("triage_code", "triage_label", "triage_hex"):
-        caseload_column_add(name, partial(latest_screening, name, citizen="citizen_id"))
+    """Hand referrals' caseload the latest triage colour of each case's citizen (`triage`, see
+    latest_colour). Called from ScreeningConfig.ready: referrals sits below screening and does
+    not import it."""
+    caseload_column_add("triage", partial(latest_colour, citizen="citizen_id"))
 
 
 def with_latest_screening(citizens: QuerySet[Citizen]) -> QuerySet[Citizen]:

@@ -279,9 +279,15 @@ def test_the_caseload_shows_the_latest_colour_and_the_next_task(team, worker, cl
     case_assign(case=case, assignee=builder, actor=builder)
     screen(citizen=case.citizen, by=builder, answers=(2, 2, 2))
 
-    [row] = client_for(builder).get("/forloeb/").context["page"]
-    assert (row.triage_code, row.triage_label) == ("yellow", "Gul")
+    page = client_for(builder).get("/forloeb/")
+    [row] = page.context["page"]
+    assert (row.triage["code"], row.triage["label"]) == ("yellow", "Gul")
     assert row.next_due == Task.objects.get(citizen=case.citizen).due
+    html = page.content.decode()
+    assert 'fill="#f2b600"' in html
+    assert "Gul</span>" in html
+    board = client_for(builder).get("/forloeb/team/").content.decode()
+    assert 'fill="#f2b600"' in board
 
 
 def test_home_care_adds_a_citizen_to_the_teams_list_and_is_told_about_errors(

@@ -189,13 +189,18 @@ def audit_read_many(
 
 
 def audit_record_many(
-    *, actor, action: str, objs: Sequence[models.Model], fields: Iterable[str] = ()
+    *,
+    actor,
+    action: str,
+    objs: Sequence[models.Model],
+    fields: Iterable[str] = (),
+    request: HttpRequest | None = None,
 ) -> list[AuditEvent]:
     """Write one audit event per record in one insert: the same change to many records at once
-    (an import), in the same transaction as the change."""
+    (an import), in the same transaction as the change, or many records handed out at once."""
     fields = list(fields)
     events = [
-        _event(actor=actor, action=action, obj=obj, fields=fields, subject_id=None, request=None)
+        _event(actor=actor, action=action, obj=obj, fields=fields, subject_id=None, request=request)
         for obj in objs
     ]
     return AuditEvent.objects.bulk_create(events, batch_size=1000)

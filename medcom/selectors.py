@@ -5,7 +5,7 @@ from django.http import Http404
 
 from accounts.models import User
 from audit.constants import AuditAction
-from audit.services import audit_read, audit_record
+from audit.services import audit_read, audit_record_many
 from medcom.models import MedComMessage, MedComReply
 from referrals.selectors import cases_visible_to
 
@@ -63,19 +63,18 @@ def medcom_reply_get(*, user: User, reply_id, request=None) -> MedComReply:
     return reply
 
 
-def medcom_outbox(*, gateway: User, count: int = OUTBOX_PAGE, request=None) -> list[MedComReply]:
-    """The replies waiting for the gateway, oldest first. Each leaves Brobyg with the answer:
-    each is in the audit trail as an export of the citizen's data to the gateway."""
+def medcom_outbox(
+    *, gateway: User, count: int = OUTBOX_PAGE, request=None
+) -> tuple[list[MedComReply], int]:
+    """The first `count` replies waiting for the gateway, oldest first, and how many wait in
+    all. Each reply handed out leaves Brobyg with the answer: each is in the audit trail as an
+    export of the citizen's data to the gateway (one insert for the page)."""
     count = max(1, min(count, OUTBOX_PAGE_MAX))
-    replies = list(
-        MedComReply.objects.sendable()
-        .filter(fetched_at__isnull=True)
-        .select_related("message__referral")
-        .order_by("created_at", "pk")[:count]
-    )
-    for reply in replies:
-        audit_record(actor=gateway, action=AuditAction.EXPORT, obj=reply, request=request)
-    return replies
+    waiting = MedComReply.objects.sendable().filter(fetched_at__isnull=True)
+    replies = list(waiting.select_related("message__referral").order_by("created_at", "pk")[:count])
+    total = len(replies) if len(replies) < count else waiting.count()
+    audit_record_many(actor=gateway, action=AuditAction.EXPORT, objs=replies, request=request)
+    return replies, total
 
 
 def medcom_outbox_reply(*, reply_id) -> MedComReply:

@@ -48,13 +48,13 @@ class OutboxView(FhirView):
             count = int(request.query_params.get("_count") or selectors.OUTBOX_PAGE)
         except ValueError:
             count = selectors.OUTBOX_PAGE
-        replies = selectors.medcom_outbox(gateway=request.user, count=count, request=request)
+        replies, total = selectors.medcom_outbox(gateway=request.user, count=count, request=request)
         base = f"{settings.BROBYG_BASE_URL}/fhir/outbox"
         return Response(
             {
                 "resourceType": "Bundle",
                 "type": "searchset",
-                "total": len(replies),
+                "total": total,
                 "link": [{"relation": "self", "url": request.build_absolute_uri()}],
                 "entry": [
                     {

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, User
+from accounts.selectors import user_team_ids
 from audit.constants import AuditAction
 from audit.services import audit_record
 from core.validators import long_text
@@ -39,8 +40,11 @@ from screening.selectors import Procedure, team_scheme, triage_procedure, triage
 REFERRAL_STEP = {"next_step": "referral"}
 
 
-def _lock(citizen: Citizen, team: Team) -> Citizen:
-    """The citizen's row, locked: changes of their colour take turns."""
+def _lock(citizen: Citizen, team: Team, actor: User) -> Citizen:
+    """The citizen's row, locked: changes of their colour take turns. Only a member of the team
+    changes a colour on its board."""
+    if team.pk not in user_team_ids(actor):
+        raise ValidationError({"team": _("You are not on this team.")})
     citizen = Citizen.objects.select_for_update().get(pk=citizen.pk)
     if team.pk not in citizen_team_ids(citizen):
         raise ValidationError({"team": _("The citizen is not on this team.")})
@@ -219,7 +223,7 @@ def triage_state_move(
     """Move the citizen to another colour by a step of the team's procedure (Greve: black →
     purple, "Bekræftet"). A move the procedure does not list is refused, saying what it allows;
     a step that needs a reason is refused without one. No screening is made."""
-    citizen = _lock(citizen, team)
+    citizen = _lock(citizen, team, actor)
     procedure = triage_procedure(team_scheme(team))
     _colour_of_scheme(to_colour, procedure, "to_colour")
     current = triage_view(
@@ -258,7 +262,7 @@ def triage_state_set_by_hand(
     reason = _reason(reason)
     if not reason:
         raise ValidationError({"reason": _("Say why the colour is set by hand.")})
-    citizen = _lock(citizen, team)
+    citizen = _lock(citizen, team, actor)
     _colour_of_scheme(colour, triage_procedure(team_scheme(team)), "colour")
     state, case = _state_set(
         citizen=citizen, team=team, colour=colour, how=TriageHow.HAND, actor=actor, reason=reason

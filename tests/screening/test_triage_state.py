@@ -160,6 +160,21 @@ def test_only_a_team_that_has_the_citizen_sets_its_colour(greve, yasemin):
         _move(stranger, greve, "black", yasemin)
 
 
+def test_only_a_member_of_the_team_sets_a_colour_on_its_board(greve, yasemin, soroe, bente):
+    # Bente may see Gerda (a grant, a shared case), but Greve's board is Greve's.
+    citizen = home_care_citizen(team=greve, first_name="Gerda")
+
+    with pytest.raises(ValidationError) as error:
+        _move(citizen, greve, "black", bente)
+    assert "team" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.triage_state_set_by_hand(
+            citizen=citizen, team=greve, colour=_colour("black"), actor=bente, reason="Set."
+        )
+    assert not TriageState.objects.exists()
+    assert _move(citizen, greve, "black", yasemin).colour.code == "black"
+
+
 def test_a_procedure_move_replaces_the_earlier_colours_next_step(greve, yasemin):
     citizen = home_care_citizen(team=greve)
     _move(citizen, greve, "black", yasemin)

@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCALE ?= municipal
 PYTEST_ARGS ?=
+# The suite runs in this many processes side by side, each on its own test database and Redis
+# database (config/settings/test.py); 1 runs it in one.
+TEST_PROCESSES ?= 2
 
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
@@ -36,7 +39,7 @@ test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/audit_dependencies.py
-	$(BIN)/python -m pytest --create-db $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --create-db $(if $(filter-out 1,$(TEST_PROCESSES)),-n $(TEST_PROCESSES) --dist loadfile) $(PYTEST_ARGS)
 
 audit: $(STAMP)
 	$(BIN)/python scripts/audit_dependencies.py

@@ -57,8 +57,10 @@ def celery_workers():
     def start(count: int = 1, env: dict[str, str] | None = None) -> str:
         queue = f"brobyg-test-{uuid.uuid4().hex[:8]}"
         db = settings.DATABASES["default"]
+        # The suite's process already chose its Redis database (config/settings/test.py).
+        inherited = {k: v for k, v in os.environ.items() if k != "PYTEST_XDIST_WORKER"}
         worker_env = {
-            **os.environ,
+            **inherited,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": (
                 f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"

@@ -1,5 +1,8 @@
 """Settings for the test suite: real PostgreSQL and Redis, as in production."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from config.env import database_config, env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, DATABASES, REDIS_BROKER_OPTIONS, REDIS_CACHE_OPTIONS
@@ -11,6 +14,21 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 DATABASES["default"] = database_config(default="postgres://postgres@127.0.0.1:5432/brobyg")
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+
+def redis_database_of_worker(url: str, worker: str) -> str:
+    """The suite's Redis database for one of the processes that run it side by side (`gw0`,
+    `gw1`, … from pytest-xdist): the next ones after the configured one. Each test empties its
+    database (tests/conftest.py), which must never empty another process's throttle counters,
+    cache or Celery queue."""
+    if not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + 1 + int(worker[2:])
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+REDIS_URL = redis_database_of_worker(REDIS_URL, os.environ.get("PYTEST_XDIST_WORKER", ""))
 CACHES["default"] = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
     "LOCATION": REDIS_URL,

@@ -88,13 +88,14 @@ def test_without_a_triage_the_score_decides(citizen, worker):
 @pytest.mark.parametrize(
     "screened_at",
     [
-        "0001-01-01T00:00:00Z",
-        (timezone.now() - timedelta(days=400)).isoformat(),
-        (timezone.now() + timedelta(hours=1)).isoformat(),
+        lambda: "0001-01-01T00:00:00Z",
+        lambda: (timezone.now() - timedelta(days=400)).isoformat(),
+        lambda: (timezone.now() + timedelta(hours=1)).isoformat(),
     ],
+    ids=["year-1", "400-days-ago", "an-hour-ahead"],
 )
 def test_a_screening_date_far_in_the_past_or_in_the_future_is_a_400(citizen, worker, screened_at):
-    response = _api(worker).post(URL, _body(citizen, screened_at=screened_at), format="json")
+    response = _api(worker).post(URL, _body(citizen, screened_at=screened_at()), format="json")
 
     assert response.status_code == 400, response.json()
     assert "screened_at" in response.json()

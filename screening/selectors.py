@@ -1,9 +1,10 @@
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 
 from django.db.models import (
-    Case,
+    BooleanField,
     Count,
     DateTimeField,
     DecimalField,
@@ -20,7 +21,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, JSONObject
 from django.http import Http404
@@ -51,43 +51,52 @@ from screening.models import (
 )
 
 
+def _latest(citizen: str) -> QuerySet[Screening]:
+    return Screening.objects.filter(
+        citizen=OuterRef(citizen), is_draft=False, instrument__code=DEFAULT_INSTRUMENT
+    ).order_by("-screened_at")
+
+
 def latest_screening(field_name: str, output_field=None, citizen: str = "pk") -> Subquery:
     """A field of the citizen's latest complete UCLA-3 screening, as a subquery; `citizen` names
     the outer column that holds the citizen's id ("pk" on citizens, "citizen_id" on cases).
     Another instrument (the change form, the direct question) has no score to follow here."""
-    latest = Screening.objects.filter(
-        citizen=OuterRef(citizen), is_draft=False, instrument__code=DEFAULT_INSTRUMENT
-    ).order_by("-screened_at")
-    return Subquery(latest.values(field_name)[:1], output_field=output_field)
+    return Subquery(_latest(citizen).values(field_name)[:1], output_field=output_field)
 
 
-def latest_colour(citizen: str = "pk") -> Subquery:
-    """The latest complete UCLA-3 screening's colour as {"code", "label", "hex"} (None when the
-    citizen has none): one subquery where three would be planned and run for each row."""
-    latest = Screening.objects.filter(
-        citizen=OuterRef(citizen), is_draft=False, instrument__code=DEFAULT_INSTRUMENT
-    ).order_by("-screened_at")
-    colour = JSONObject(code="triage_code", label="triage_label", hex="triage_hex")
-    return Subquery(latest.annotate(colour=colour).values("colour")[:1], output_field=JSONField())
+def latest_screening_summary(citizen: str = "pk") -> Subquery:
+    """The latest complete UCLA-3 screening's score and colour as one object {"score", "code",
+    "label", "hex", "scheme_id"} (None when the citizen has none). One subquery where a field
+    each would be planned and run once per field for every row: PostgreSQL does not see that
+    they are the same."""
+    summary = JSONObject(
+        score="score",
+        code="triage_code",
+        label="triage_label",
+        hex="triage_hex",
+        scheme_id="triage_scheme_id",
+    )
+    return Subquery(
+        _latest(citizen).annotate(summary=summary).values("summary")[:1],
+        output_field=JSONField(),
+    )
 
 
 def caseload_columns_register() -> None:
-    """Hand referrals' caseload the latest triage colour of each case's citizen (`triage`, see
-    latest_colour). Called from ScreeningConfig.ready: referrals sits below screening and does
-    not import it."""
-    caseload_column_add("triage", partial(latest_colour, citizen="citizen_id"))
+    """Hand referrals' caseload the latest screening's score and colour of each case's citizen
+    (`triage`, see latest_screening_summary). Called from ScreeningConfig.ready: referrals sits
+    below screening and does not import it."""
+    caseload_column_add("triage", partial(latest_screening_summary, citizen="citizen_id"))
 
 
 def with_latest_screening(citizens: QuerySet[Citizen]) -> QuerySet[Citizen]:
-    """Each citizen with their latest complete screening's date, score and colour, in one query
-    (the partial index on (citizen, -screened_at) serves every subquery)."""
+    """Each citizen with their latest complete screening: its date (`last_screened_at`, which
+    the due rule reads in the query) and its score and colour (`last`, see
+    latest_screening_summary), in one query; the partial index on (citizen, -screened_at)
+    serves both subqueries."""
     return citizens.annotate(
         last_screened_at=latest_screening("screened_at", DateTimeField()),
-        last_score=latest_screening("score", IntegerField()),
-        last_code=latest_screening("triage_code"),
-        last_label=latest_screening("triage_label"),
-        last_hex=latest_screening("triage_hex"),
-        last_rank=latest_screening("triage_rank", IntegerField()),
+        last=latest_screening_summary(),
     )
 
 
@@ -249,7 +258,7 @@ def triage_board(
             overdue_steps=Subquery(overdue, output_field=IntegerField()),
             rescreen_assignee=Subquery(pending.values("assignee__first_name")[:1]),
             rescreen_due=Subquery(pending.values("due")[:1]),
-            last_scheme_id=latest_screening("triage_scheme_id"),
+            last_rank=latest_screening("triage_rank", IntegerField()),
         )
         .prefetch_related(
             Prefetch(
@@ -264,8 +273,11 @@ def triage_board(
     groups: dict[str, BoardGroup] = {}
     for citizen in citizens:
         citizen.rescreen_due_now = citizen.screening_due
+        last = citizen.last or {}
         citizen.extra_time = settings_ is not None and settings_.gives_extra_time(
-            score=citizen.last_score, scheme_id=citizen.last_scheme_id, code=citizen.last_code
+            score=last.get("score"),
+            scheme_id=uuid.UUID(last["scheme_id"]) if last.get("scheme_id") else None,
+            code=last.get("code") or "",
         )
         citizen.triage = view = triage_view(
             citizen.current_triage[0] if citizen.current_triage else None, procedure
@@ -515,12 +527,19 @@ def with_due(
             output_field=DateTimeField(),
         ),
     )
-    rule = Q(last_screened_at__lte=F("due_before")) | (
-        Q(last_screened_at__isnull=True)
-        & (Q(due_from_hours__isnull=True) | Q(hours_a_week__gte=F("due_from_hours")))
+    # The date decides when there is one; without one (the comparison is NULL) the hours do; an
+    # unknown number of hours (NULL again) is "not due". The date is named once: each mention of
+    # the latest screening would be planned and run again for every citizen.
+    hours_rule = Q(due_from_hours__isnull=True) | Q(hours_a_week__gte=F("due_from_hours"))
+    return citizens.annotate(
+        screening_due=Coalesce(
+            ExpressionWrapper(
+                Q(last_screened_at__lte=F("due_before")), output_field=BooleanField()
+            ),
+            ExpressionWrapper(hours_rule, output_field=BooleanField()),
+            Value(False),
+        )
     )
-    # A CASE, not the bare condition: an unknown number of hours (NULL) is "not due", not NULL.
-    return citizens.annotate(screening_due=Case(When(rule, then=Value(True)), default=Value(False)))
 
 
 def home_help_team(*, user: User, citizen: Citizen) -> Team | None:

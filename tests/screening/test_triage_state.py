@@ -535,7 +535,7 @@ def test_the_board_and_the_chart_keep_following_ucla3_after_another_instrument(s
 
     board = _client(bente).get(f"/screening/tavle/?team={soroe.pk}")
     [row] = [c for g in board.context["groups"] for c in g.citizens]
-    assert row.last_score == 7  # UCLA-3's, not the direct question's
+    assert row.last["score"] == 7  # UCLA-3's, not the direct question's
     assert row.triage.colour.code == "yellow"  # the colour now is the latest one set
     detail = _client(bente).get(f"/screening/borgere/{citizen.pk}/")
     assert len(detail.context["chart"]["points"]) == 1

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -389,3 +390,21 @@ class UnmetNeed(BaseModel):
     @property
     def audit_subject_id(self):
         return self.case.citizen_id
+
+
+class DirectoryChange(models.Model):
+    """A statement that changed what the public directory shows: written by the database itself
+    (triggers on offers, their meeting times and the organisations, migration 0019), whatever
+    made the change (a form, a bulk update, an import, SQL by hand). The latest one's id is the
+    directory's version: a kept search is never shown after a later change (offers.views.
+    directory). The last thousand or so are kept."""
+
+    id = models.BigAutoField(primary_key=True)
+    changed_at = models.DateTimeField(_("changed at"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("change of the directory")
+        verbose_name_plural = _("changes of the directory")
+
+    def __str__(self) -> str:
+        return f"{self.pk} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -55,7 +55,7 @@ from offers.directory_search import (
     search_words_read,
     text_search,
 )
-from offers.models import Offer, OfferSchedule, UnmetNeed, offer_stale_before
+from offers.models import DirectoryChange, Offer, OfferSchedule, UnmetNeed, offer_stale_before
 from offers.schedules import schedules_current, schedules_on_weekday
 from places.geo import KM_PER_DEGREE, bounding_box
 from places.models import Postcode
@@ -444,17 +444,13 @@ def directory_map_point(row) -> dict:
 
 
 def directory_version() -> str:
-    """What the public directory shows changes with, as one short text, in one query: of the
-    offers, their meeting times and the organisations, how many there are and the latest change.
-    Saving, pausing, archiving or deleting any of them changes it, so a kept search (offers.views.
-    directory) is never shown after it."""
-    parts = [
-        f"(SELECT concat(count(*), '@', max(updated_at)) FROM {model._meta.db_table})"  # noqa: S608
-        for model in (Offer, OfferSchedule, Organisation)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT concat_ws('|', {', '.join(parts)})")
-        return cursor.fetchone()[0]
+    """What the public directory shows changes with, as one short text, in one indexed read: the
+    latest change of the offers, their meeting times or the organisations (DirectoryChange,
+    written by the database in the changing transaction). Saving, pausing, archiving or deleting
+    any of them changes it, however it is done, so a kept search (offers.views.directory) is
+    never shown after it."""
+    latest = DirectoryChange.objects.order_by("-id").values_list("id", flat=True).first()
+    return str(latest or 0)
 
 
 def directory_offer_get(*, user, offer_id) -> Offer:

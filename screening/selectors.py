@@ -263,7 +263,18 @@ def triage_board(
         .prefetch_related(
             Prefetch(
                 "triage_states",
-                queryset=_current_states().filter(team=team),
+                # The board shows of each state's screening its instrument's name, and of who set
+                # it their name: not the answers, nor the instrument's whole definition for every
+                # citizen.
+                queryset=_current_states()
+                .filter(team=team)
+                .defer(
+                    "screening__answers",
+                    "screening__observations",
+                    "screening__instrument__definition",
+                    "set_by__password",
+                    "set_by__security_stamp",
+                ),
                 to_attr="current_triage",
             )
         )

@@ -92,6 +92,7 @@ class ReminderPreferencesForm(forms.Form):
         label=_("Reminders by e-mail"),
         choices=ReminderPreference.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how you want your reminders by e-mail.")},
     )
     reminder_sms = forms.BooleanField(label=_("Also by SMS"), required=False)
     phone = forms.CharField(

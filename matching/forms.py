@@ -186,6 +186,7 @@ class ContactLogForm(forms.Form):
         label=gettext_lazy("Did it happen?"),
         choices=ContactOutcome.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose whether the contact happened.")},
     )
     on = forms.DateField(
         label=gettext_lazy("Another day than agreed"),

@@ -597,6 +597,7 @@ class DuplicateForm(forms.Form):
             ("distinct", _("No: two different people")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether they are the same person.")},
     )
     continue_case = forms.ChoiceField(
         label=_("Both have an open case. Which one goes on?"),

@@ -303,7 +303,15 @@ class HomeHelpImportForm(forms.Form):
 
 
 class QualityCheckForm(forms.Form):
-    outcome = forms.ChoiceField(choices=QualityOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        choices=QualityOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Choose whether the screening is fine or to talk about with the screener."
+            )
+        },
+    )
     note = forms.CharField(
         label=_("What to talk about"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -38,10 +38,15 @@ def _forms_of(app: str) -> list[type[forms.BaseForm]]:
 
 def _can_be_left_empty(field: forms.Field) -> bool:
     """Whether a person can send the field empty: not a hidden one, nor a list without an empty
-    choice (a browser always sends one of its options)."""
+    choice (a browser always sends one of its options). Radio buttons none of which is ticked
+    to begin with are sent as nothing at all."""
     widget = field.widget
     if isinstance(widget, forms.HiddenInput):
         return False
+    if isinstance(widget, forms.RadioSelect) and not isinstance(
+        widget, forms.CheckboxSelectMultiple
+    ):
+        return field.initial in (None, "")
     if isinstance(field, forms.ModelChoiceField):
         return field.empty_label is not None
     if isinstance(widget, forms.Select | forms.RadioSelect) and not isinstance(

@@ -177,6 +177,8 @@ def _pages():
     cases = ids["cases"]
     return {
         "trivial": (None, lambda i: "/bench/trivial/"),
+        # The same view signed in: what every signed-in page pays before it does anything.
+        "signed_in": (builder, lambda i: "/bench/trivial/"),
         "caseload": (builder, lambda i: "/forloeb/"),
         "case": (builder, lambda i: f"/forloeb/{cases[i % len(cases)]}/"),
         "board": (worker, lambda i: "/screening/tavle/"),
@@ -286,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
             print(r["profile"])
 
 
-_PAGE_NAMES = ("trivial", "caseload", "case", "board", "directory")
+_PAGE_NAMES = ("trivial", "signed_in", "caseload", "case", "board", "directory")
 METER = Meter()
 
 if __name__ == "__main__":

@@ -11,14 +11,28 @@ meanwhile. A session whose data changed (a sign-in, a confirmed second factor, a
 stored) is written exactly as Django writes it.
 """
 
+import json
+
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connections, router, transaction
 
 
 class SessionStore(DatabaseSessionStore):
+    def load(self):
+        session = super().load()
+        # What was read, to tell at the end whether the data changed: a view may change a value
+        # inside the session (a dict's key deleted) without the session noticing it was modified.
+        self._as_read = _canonical(session)
+        return session
+
     def save(self, must_create=False):
-        if must_create or self.session_key is None or self.modified:
+        if (
+            must_create
+            or self.session_key is None
+            or self.modified
+            or _canonical(self._get_session()) != getattr(self, "_as_read", None)
+        ):
             return super().save(must_create=must_create)
         using = router.db_for_write(self.model)
         connection = connections[using]
@@ -36,3 +50,10 @@ class SessionStore(DatabaseSessionStore):
             if cursor.rowcount != 1:
                 # The row is gone (signed out elsewhere, or expired and cleared): as Django does.
                 raise UpdateError
+
+
+def _canonical(session: dict) -> str | None:
+    try:
+        return json.dumps(session, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return None

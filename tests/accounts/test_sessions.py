@@ -97,3 +97,18 @@ def test_a_renewal_never_writes_back_what_another_request_changed_meanwhile():
     reading.save()
 
     assert SessionStore(session_key=store.session_key)["colour"] == "red"
+
+
+def test_a_value_changed_inside_the_session_is_written_though_the_session_was_not_told():
+    # A sign-in through the identity provider deletes its used state from a dict in the session
+    # (`del session["oidc_states"][state]`) without marking the session modified.
+    store = SessionStore()
+    store["oidc_states"] = {"used": {"nonce": "a"}, "other": {"nonce": "b"}}
+    store.save(must_create=True)
+
+    again = SessionStore(session_key=store.session_key)
+    del again["oidc_states"]["used"]
+    assert not again.modified
+    again.save()
+
+    assert SessionStore(session_key=store.session_key)["oidc_states"] == {"other": {"nonce": "b"}}

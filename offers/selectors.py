@@ -23,6 +23,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -444,13 +445,14 @@ def directory_map_point(row) -> dict:
 
 
 def directory_version() -> str:
-    """What the public directory shows changes with, as one short text, in one indexed read: the
-    latest change of the offers, their meeting times or the organisations (DirectoryChange,
-    written by the database in the changing transaction). Saving, pausing, archiving or deleting
-    any of them changes it, however it is done, so a kept search (offers.views.directory) is
-    never shown after it."""
-    latest = DirectoryChange.objects.order_by("-id").values_list("id", flat=True).first()
-    return str(latest or 0)
+    """What the public directory shows changes with, as one short text, in one read of a small
+    table: the changes of the offers, their meeting times or the organisations (DirectoryChange,
+    written by the database in the changing transaction), how many are kept and the latest.
+    Saving, pausing, archiving or deleting any of them changes it, however it is done, so a kept
+    search (offers.views.directory) is never shown after it; the count also moves when a change
+    that got its row earlier commits after a later one."""
+    latest = DirectoryChange.objects.aggregate(n=Count("pk"), latest=Max("pk"))
+    return f"{latest['n']}@{latest['latest'] or 0}"
 
 
 def directory_offer_get(*, user, offer_id) -> Offer:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 # Every statement that changes an offer, a meeting time or an organisation adds a row, in the
 # same transaction: a visitor who sees the new row also sees the change. Inserting never waits
 # for another transaction (no row is updated), and every hundredth row removes the rows before
-# the last thousand, which nobody else touches.
+# the last thousand that no other transaction is removing (it never waits for one).
 CHANGED = """
 CREATE FUNCTION offers_directory_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -14,7 +14,10 @@ DECLARE
 BEGIN
     INSERT INTO offers_directorychange DEFAULT VALUES RETURNING id INTO latest;
     IF latest % 100 = 0 THEN
-        DELETE FROM offers_directorychange WHERE id <= latest - 1000;
+        DELETE FROM offers_directorychange WHERE id IN (
+            SELECT id FROM offers_directorychange WHERE id <= latest - 1000
+            FOR UPDATE SKIP LOCKED
+        );
     END IF;
     RETURN NULL;
 END

@@ -59,7 +59,7 @@ def test_a_change_not_yet_committed_leaves_the_version_as_it_was_for_everyone_el
         dbname=settings["NAME"],
         autocommit=True,
     )
-    latest = "SELECT coalesce(max(id), 0)::text FROM offers_directorychange"
+    latest = "SELECT count(*) || '@' || coalesce(max(id), 0) FROM offers_directorychange"
     try:
         before = other.execute(latest).fetchone()[0]
         assert before == directory_version()
@@ -73,6 +73,30 @@ def test_a_change_not_yet_committed_leaves_the_version_as_it_was_for_everyone_el
         other.close()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_change_that_commits_after_a_later_one_still_changes_the_version():
+    # A's change gets its row first but commits last: a search kept in between must not stand.
+    walk = offer(title="Gå-klubben", organisation=an_organisation())
+    choir = offer(title="Koret", organisation=walk.organisation)
+    settings = connection.settings_dict
+    a = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+    )
+    try:
+        a.execute("UPDATE offers_offer SET status = 'paused' WHERE id = %s", [walk.pk])
+        Offer.objects.filter(pk=choir.pk).update(title="Koret synger")  # commits at once
+        in_between = directory_version()
+
+        a.commit()
+
+        assert directory_version() != in_between
+    finally:
+        a.close()
+
+
 @pytest.mark.django_db
 def test_only_the_last_thousand_or_so_changes_are_kept():
     club = offer(title="Gå-klubben")
@@ -81,4 +105,5 @@ def test_only_the_last_thousand_or_so_changes_are_kept():
             cursor.execute("UPDATE offers_offer SET title = %s WHERE id = %s", [f"Gå {n}", club.pk])
 
     assert 1000 <= DirectoryChange.objects.count() <= 1100
-    assert directory_version() == str(DirectoryChange.objects.order_by("-id").first().pk)
+    latest = DirectoryChange.objects.order_by("-id").first().pk
+    assert directory_version() == f"{DirectoryChange.objects.count()}@{latest}"

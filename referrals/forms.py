@@ -379,6 +379,7 @@ class CloseForm(forms.Form):
         ],
         initial=OPEN_WORK_END,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what happens to what is still open.")},
     )
     hand_over_to = forms.ModelChoiceField(
         label=_("Colleague"), queryset=None, required=False, empty_label=_("Choose …")

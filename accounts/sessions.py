@@ -8,7 +8,8 @@ not wait. Should the database server crash in the fraction of a second before th
 expiry would be that of the request before, so the session would end a click earlier, never
 later. The renewal writes the expiry alone, so it never writes back data another request changed
 meanwhile. A session whose data changed (a sign-in, a confirmed second factor, anything a view
-stored) is written exactly as Django writes it.
+stored, also a value changed inside one without telling the session) is written exactly as
+Django writes it.
 """
 
 import json

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
@@ -259,8 +258,6 @@ def _search(request) -> dict:
     query = request.GET.copy()
     query.pop("page", None)
     map_points = selectors.directory_map_points(offers)
-    for point in map_points:
-        point["url"] = reverse("directory:offer", args=[point["id"]])
     words = selectors.directory_search_words(q=q)
     context = {
         "form": form,
@@ -273,6 +270,8 @@ def _search(request) -> dict:
         "place_suggestions": place_suggestions,
         "sorted_by": selectors.directory_sort(sort=sort, q=q, area=area),
         "map_points": map_points,
+        # Each point links to its offer (the map's pattern, not an address in every point).
+        "map_links": True,
         "map_centre": area.centre if area and area.centre else None,
         **_page_context(),
     }

@@ -16,13 +16,21 @@
     }
   }
 
+  // An offer's address, from the map's pattern (the list's map links to each offer; an offer's
+  // own page does not link to itself).
+  var OFFER_ID = "00000000-0000-0000-0000-000000000000";
+  function offerUrl(element, point) {
+    var pattern = element.getAttribute("data-offer-url");
+    return pattern ? pattern.replace(OFFER_ID, point.id) : "";
+  }
+
   // The popup is built from text nodes: offer titles are typed by people, never trusted as HTML.
-  function popup(point) {
+  function popup(point, url) {
     var box = document.createElement("div");
     var title;
-    if (point.url) {
+    if (url) {
       title = document.createElement("a");
-      title.href = point.url;
+      title.href = url;
     } else {
       title = document.createElement("strong");
     }
@@ -85,7 +93,7 @@
     points.forEach(function (point) {
       var where = [point.lat, point.lng];
       window.L.marker(where, { title: point.title, alt: point.title })
-        .bindPopup(popup(point))
+        .bindPopup(popup(point, offerUrl(element, point)))
         .addTo(map);
       bounds.push(where);
     });

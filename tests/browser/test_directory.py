@@ -109,7 +109,9 @@ def test_search_the_directory_and_open_an_offer(offers, browser, live_server, vi
     expect(page.get_by_test_id("map-failed")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
-    page.get_by_role("link", name="Strikkecafé").tap()
+    # The marker's popup links to the offer.
+    page.locator(".leaflet-marker-icon").click()
+    page.locator(".leaflet-popup").get_by_role("link", name="Strikkecafé").tap()
     expect(page.get_by_role("heading", name="Strikkecafé", level=1)).to_be_visible()
     expect(page.get_by_test_id("offer-schedules")).to_have_text("Hver torsdag kl. 14.00–16.00")
     expect(page.get_by_test_id("offer-address")).to_contain_text("Vestergade 20")

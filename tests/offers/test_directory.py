@@ -429,9 +429,14 @@ def test_the_map_gets_every_result_with_coordinates_and_the_tiles_by_attribute(c
             "place": "5200 Odense V",
             "lat": 55.3925,
             "lng": 10.33,
-            "url": f"/tilbud/{here.pk}/",
         }
     ]
+    # Each point links to its offer through the map's pattern, not an address in every point.
+    pattern = re.search(r'data-offer-url="([^"]+)"', body).group(1)
+    link = pattern.replace("00000000-0000-0000-0000-000000000000", str(here.pk))
+    assert client.get(link).context["offer"] == here
+    # Written compactly: up to 500 points on every page of a search.
+    assert '"id":"' in data and ", " not in data.split("</script>")[0]
     # The page allows images from the tile server, and only the directory's pages do.
     assert "img-src 'self' data: https://tiles.example.org" in response["Content-Security-Policy"]
     assert "tiles.example.org" not in client.get("/konto/log-ind/")["Content-Security-Policy"]

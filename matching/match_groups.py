@@ -3,7 +3,7 @@ scoped to the caller, and what a roster may show.
 
 The offer's coordinator manages its groups. A citizen in a group is named to the coordinator only
 while the citizen's consent to share with this very offer stands, as on the requests page
-(offers.selectors.matches_mark_shared decides); otherwise the roster says "a citizen (no consent
+(matching.selectors.matches_mark_shared decides); otherwise the roster says "a citizen (no consent
 to share yet)". Every citizen a page shows, named or not, is a read of that citizen's data: the
 views log it.
 """

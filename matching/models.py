@@ -177,7 +177,7 @@ class Match(BaseModel):
     @property
     def citizen_for_provider(self) -> str:
         """The citizen as the offer or volunteer may know them: the first name once
-        offers.selectors.matches_mark_shared has found consent to share with this very
+        matching.selectors.matches_mark_shared has found consent to share with this very
         provider; until then (and if nobody asked the selector) a reference and an age band."""
         if getattr(self, "shared", False):
             return self.citizen.first_name

@@ -66,7 +66,7 @@ def match_actions(*, match: Match, user: User) -> MatchActions:
 @dataclass(frozen=True)
 class ProviderActions:
     """What the coordinator's requests page offers the offer's or the volunteer's side: the
-    actions of the section the match is in (offers.selectors.provider_request_section)."""
+    actions of the section the match is in (matching.selectors.provider_request_section)."""
 
     # Confirm or decline the request (match_respond): a new request, not yet answered, whose
     # first meeting is not yet planned.
@@ -86,7 +86,7 @@ def provider_actions(*, match: Match) -> ProviderActions:
 
 
 def provider_requests_mark_steps(sections: dict[str, list[Match]]) -> dict[str, list[Match]]:
-    """Mark each match of the requests page's sections (offers.selectors.provider_requests)
+    """Mark each match of the requests page's sections (matching.selectors.provider_requests)
     with the actions of its section (`steps`)."""
     for match in chain.from_iterable(sections.values()):
         match.steps = provider_actions(match=match)

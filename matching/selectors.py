@@ -78,7 +78,7 @@ def provider_matches(*, statuses, offer: Offer | None = None, volunteer=None) ->
 
 def open_matches_of_volunteer(*, volunteer) -> list[Match]:
     """The citizens the volunteer has or is proposed to now: the volunteer's page
-    (volunteers.selectors, which offers hands this to at start-up)."""
+    (volunteers.selectors, which matching hands this to at start-up)."""
     return provider_matches(volunteer=volunteer, statuses=OPEN_MATCH_STATUSES)
 
 

@@ -57,14 +57,14 @@ def match_readers_set(
 
 def open_matches_of_volunteer(*, volunteer: Volunteer) -> list:
     """The citizens the volunteer has or is proposed to now, each marked with what the
-    volunteer may know of them (offers.selectors.matches_mark_shared decides)."""
+    volunteer may know of them (matching.selectors.matches_mark_shared decides)."""
     reader = _MATCH_READERS.get("open_matches_of_volunteer")
     return reader(volunteer=volunteer) if reader else []
 
 
 def vetting_readers_set(*, matches_needing_vetting: Callable[..., set]) -> None:
     """`matches_needing_vetting(volunteer=…)`: the ids of the volunteer's open matches that bring
-    them into a private home (volunteers/vetting.py); offers hands it in at start-up."""
+    them into a private home (volunteers/vetting.py); matching hands it in at start-up."""
     _MATCH_READERS["matches_needing_vetting"] = matches_needing_vetting
 
 

@@ -75,7 +75,7 @@ def case_change_status(*, case: Case, status: str, actor: User) -> Case:
 # import them: each hands in its part at start-up, from its AppConfig.ready, and case_close calls
 # it in its own transaction, with the case's row locked.
 # Followups ends or hands over the case's tasks and asks for the day to approach a citizen who
-# said "not now" again; offers ends or hands over its matches, and checks first that "in a
+# said "not now" again; matching ends or hands over its matches, and checks first that "in a
 # lasting community" names a community beyond the bridge-builder's own.
 _ON_CASE_CLOSE: dict[str, Callable[..., None]] = {}
 _CASE_CLOSE_CHECKS: dict[str, Callable[..., None]] = {}
@@ -154,7 +154,7 @@ def case_close(
     bridge-builder confirms it with `close_anyway`.
 
     What the course still holds open ends with it: its follow-up tasks and the reminders about
-    them, and its matches (followups' and offers' hooks). With `hand_over_to`, a bridge-builder
+    them, and its matches (followups' and matching's hooks). With `hand_over_to`, a bridge-builder
     on the case's team, they go on with that colleague instead, who is given the case (so what
     its matches bring later is theirs). A citizen who declined may be approached again: with
     `approach_again_on`, the case's bridge-builder gets a task that day."""

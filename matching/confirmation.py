@@ -27,6 +27,7 @@ from matching.selectors import match_provider_may_see_citizen
 from offers.constants import MatchStatus
 from offers.models import OrganisationContact
 
+# Part of every link already sent: it keeps the name it had when matches lived in offers.
 SALT = "brobyg.offers.first-meeting"
 
 

@@ -33,6 +33,7 @@ from offers.selectors import WEEKDAY_IN_SENTENCE, directory_clock, directory_dat
 GRACE_DAYS = 2
 # The statuses of a match whose contact can be agreed and logged.
 RUNNING = (MatchStatus.FIRST_MEETING, MatchStatus.ACTIVE)
+# Part of every link already sent: it keeps the name it had when matches lived in offers.
 SALT = "brobyg.offers.contact-log"
 # How far back the log form offers agreed dates that are not logged yet.
 LOG_WINDOW_DAYS = 60

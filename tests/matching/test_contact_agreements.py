@@ -911,3 +911,20 @@ def test_the_pages_read_the_agreements_in_the_same_number_of_queries_however_man
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_link_sent_before_matches_moved_to_their_own_app_still_works(team, builder, client):
+    # Volunteers keep the links they were sent: the salt keeps the name it was made under.
+    from django.core import signing
+    from django.urls import reverse
+
+    match = running_match(team=team, builder=builder)
+    agreement = weekly_since(match, builder, days=14)
+    token = signing.dumps(
+        {"match": str(agreement.match_id), "made": agreement.link_issued_at.isoformat()},
+        salt="brobyg.offers.contact-log",
+    )
+
+    page = client.get(reverse("matching:contact_link", args=[agreement.match_id, token]))
+
+    assert page.status_code == 200

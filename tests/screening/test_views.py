@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from followups.constants import TaskKind
 from followups.models import Task
-from referrals.models import Referral
+from referrals.models import Citizen, Referral
 from screening.models import Screening
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.referrals.factories import bridge_team
@@ -348,3 +348,26 @@ def test_an_unfinished_screening_can_be_discarded(team, worker, client_for):
     assert list(Screening.objects.values_list("pk", flat=True)) == [done.pk]
     referrer = UserFactory(referrer=True)
     assert client_for(referrer).post(url.format(done.pk)).status_code == 403
+
+
+def test_show_more_costs_the_same_queries_for_a_colour_of_30_and_of_90(team, worker, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from screening.views import BOARD_ROWS
+
+    client = client_for(worker)
+
+    def more_queries(citizens: int) -> int:
+        while Citizen.objects.filter(home_care_team=team).count() < citizens:
+            screen(citizen=home_care_citizen(team=team), by=worker, answers=(1, 1, 1))
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(
+                "/screening/tavle/",
+                {"team": str(team.pk), "farve": "green", "fra": BOARD_ROWS},
+                HTTP_HX_REQUEST="true",
+            )
+        assert response.status_code == 200 and _rows(response) > 0
+        return len(captured)
+
+    assert more_queries(BOARD_ROWS + 5) == more_queries(BOARD_ROWS * 3 + 15)

@@ -524,3 +524,39 @@ def test_suggestions_api_query_count_with_wishes_and_a_referral(
     with django_assert_num_queries(14):
         response = api_client.get(url)
     assert response.status_code == 200
+
+
+def test_the_matching_page_costs_the_same_queries_with_few_offers_and_matches_and_with_many(
+    client, setting
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = setting["case"]
+    coordination = setting["offer"].team
+    client.force_login(setting["builder"])
+    ContentType.objects.get_for_models(Match, Case)
+    url = reverse("matching:case_matching", args=[case.pk])
+
+    def add(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            offer = make_offer(title=f"Tilbud {n}", team=coordination, capacity=5)
+            make_volunteer(team=coordination, first_name=f"Frivillig {n}")
+        match_propose(case=case, offer=offer, actor=setting["builder"], reasons=[])
+
+    def page_queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(captured)
+
+    add(1, 0)
+    few = page_queries()
+    add(12, 1)
+    add(1, 13)
+
+    assert page_queries() == few
+    assert Match.objects.filter(case=case).count() == 3
+    body = client.get(url).content.decode()
+    assert all(f"Tilbud {n}" in body for n in (0, 12, 13))

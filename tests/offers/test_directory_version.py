@@ -14,6 +14,18 @@ from tests.offers.factories import an_organisation, offer, weekly
 URL = "/tilbud/"
 
 
+def _another_connection(*, autocommit: bool) -> psycopg.Connection:
+    """A second connection to the test database: another visitor, or another transaction."""
+    settings = connection.settings_dict
+    return psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=autocommit,
+    )
+
+
 def _changes_the_version(change) -> bool:
     before = directory_version()
     change()
@@ -51,14 +63,7 @@ def test_an_offer_paused_by_a_bulk_update_leaves_a_kept_search_at_once():
 @pytest.mark.django_db(transaction=True)
 def test_a_change_not_yet_committed_leaves_the_version_as_it_was_for_everyone_else():
     club = offer(title="Gå-klubben", organisation=an_organisation())
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        host=settings["HOST"] or "127.0.0.1",
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        dbname=settings["NAME"],
-        autocommit=True,
-    )
+    other = _another_connection(autocommit=True)
     latest = "SELECT count(*) || '@' || coalesce(max(id), 0) FROM offers_directorychange"
     try:
         before = other.execute(latest).fetchone()[0]
@@ -78,13 +83,7 @@ def test_a_change_that_commits_after_a_later_one_still_changes_the_version():
     # A's change gets its row first but commits last: a search kept in between must not stand.
     walk = offer(title="Gå-klubben", organisation=an_organisation())
     choir = offer(title="Koret", organisation=walk.organisation)
-    settings = connection.settings_dict
-    a = psycopg.connect(
-        host=settings["HOST"] or "127.0.0.1",
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        dbname=settings["NAME"],
-    )
+    a = _another_connection(autocommit=False)
     try:
         a.execute("UPDATE offers_offer SET status = 'paused' WHERE id = %s", [walk.pk])
         Offer.objects.filter(pk=choir.pk).update(title="Koret synger")  # commits at once

@@ -96,7 +96,12 @@ class FirstMeetingForm(forms.Form):
 
 
 class MatchEndForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why"), choices=MatchEndReason.choices)
+    # Nothing chosen to begin with: a match never ends "lasting" because nobody changed the list.
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        choices=[("", _("Choose …")), *MatchEndReason.choices],
+        error_messages={"required": _("Choose why the match ends.")},
+    )
     note = forms.CharField(
         label=_("Note"),
         required=False,

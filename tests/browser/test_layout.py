@@ -88,12 +88,49 @@ def _cut_off_controls(page) -> list[str]:
     )
 
 
+def _tables_scrolled_sideways(page) -> list[str]:
+    """The tables wider than the box they scroll in: a column a person must scroll to see. Not
+    the statistics' tables of figures, whose columns are read across and scroll by design."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('main .table-responsive')]
+            .filter(box => !box.querySelector('table.stat-table'))
+            .filter(box => box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1)
+            .map(box => {
+                const table = box.querySelector('table');
+                return (table && (table.dataset.testid || table.caption?.innerText)) || 'a table';
+            })"""
+    )
+
+
+def _cut_off_choices(page) -> list[str]:
+    """The drop-down lists too narrow for the choice they show (its end hidden under the arrow)."""
+    return page.evaluate(
+        """() => {
+            const canvas = document.createElement('canvas').getContext('2d');
+            return [...document.querySelectorAll('main select')].filter(select => {
+                if (!select.offsetParent || select.multiple) return false;
+                if (select.selectedIndex < 0) return false;
+                const style = getComputedStyle(select);
+                canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+                const text = canvas.measureText(select.options[select.selectedIndex].text).width;
+                const room = select.clientWidth - parseFloat(style.paddingLeft)
+                    - parseFloat(style.paddingRight);
+                return text > room + 1;
+            }).map(select => select.name);
+        }"""
+    )
+
+
 def _problems(page) -> list[str]:
     problems = []
     if (wider := overflow(page)) > 0:
         problems.append(f"{wider} px wider than the screen")
     if cut_off := _cut_off_controls(page):
         problems.append(f"cut off: {sorted(set(cut_off))}")
+    if scrolled := _tables_scrolled_sideways(page):
+        problems.append(f"tables to scroll sideways: {scrolled}")
+    if narrow := _cut_off_choices(page):
+        problems.append(f"choices cut off: {narrow}")
     if untranslated := _untranslated(page):
         problems.append(f"codes or English: {untranslated}")
     return problems
@@ -150,6 +187,19 @@ def test_the_public_pages_fit_a_phone(demo, browser, live_server):
         href = next(h for h in hrefs if re.fullmatch(r"/tilbud/[0-9a-f-]{36}/", h))
         page.goto(href)
         found[href] = _problems(page)
+        assert {href: problems for href, problems in found.items() if problems} == {}
+    finally:
+        context.close()
+
+
+def test_the_public_pages_fit_a_landscape_tablet(demo, browser, live_server):
+    context = browser.new_context(viewport=LANDSCAPE_TABLET, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        found = {}
+        for href in [*PUBLIC, "/tilbud/?area=5000&km=10"]:
+            page.goto(href)
+            found[href] = _problems(page)
         assert {href: problems for href, problems in found.items() if problems} == {}
     finally:
         context.close()

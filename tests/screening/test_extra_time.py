@@ -6,20 +6,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from screening.models import TeamScreeningSettings, TriageColour, TriageScheme
-from tests.accounts.factories import TeamFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.screening.factories import home_care_citizen, screen
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(home_care=True)
-
-
-@pytest.fixture
-def worker(team):
-    return UserFactory(home_care=True, team=team)
 
 
 def _settings(team, **extra) -> TeamScreeningSettings:

@@ -19,16 +19,6 @@ URL = "/api/v1/screenings/"
 
 
 @pytest.fixture
-def team():
-    return TeamFactory(home_care=True)
-
-
-@pytest.fixture
-def worker(team):
-    return UserFactory(home_care=True, team=team)
-
-
-@pytest.fixture
 def citizen(team):
     return home_care_citizen(team=team)
 

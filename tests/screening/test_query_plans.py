@@ -15,20 +15,9 @@ from django.test import Client
 from referrals.models import Citizen
 from referrals.selectors import citizens_visible_to
 from screening.selectors import triage_board
-from tests.accounts.factories import TeamFactory, UserFactory
 from tests.screening.factories import home_care_citizen, screen
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(home_care=True)
-
-
-@pytest.fixture
-def worker(team):
-    return UserFactory(home_care=True, team=team)
 
 
 def _plan(queryset) -> str:

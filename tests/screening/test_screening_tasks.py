@@ -15,23 +15,13 @@ from followups.models import Task
 from followups.services import task_create_by_hand, task_plan_create
 from referrals.services import case_assign, referral_create
 from screening import services
-from tests.accounts.factories import TeamFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.referrals.factories import bridge_team
 from tests.screening.factories import home_care_citizen, screen
 
 pytestmark = pytest.mark.django_db
 
 RED, YELLOW, GREEN = (3, 3, 2), (2, 2, 2), (1, 1, 1)
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(home_care=True)
-
-
-@pytest.fixture
-def worker(team):
-    return UserFactory(home_care=True, team=team)
 
 
 @pytest.fixture

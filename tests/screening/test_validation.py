@@ -10,22 +10,11 @@ from rest_framework.test import APIClient
 
 from followups.models import Task
 from screening.models import Instrument, Screening, TeamScreeningSettings, TriageScheme
-from tests.accounts.factories import TeamFactory, UserFactory
 from tests.screening.factories import home_care_citizen
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/screenings/"
-
-
-@pytest.fixture
-def team():
-    return TeamFactory(home_care=True)
-
-
-@pytest.fixture
-def worker(team):
-    return UserFactory(home_care=True, team=team)
 
 
 @pytest.fixture

@@ -560,3 +560,25 @@ def test_the_matching_page_costs_the_same_queries_with_few_offers_and_matches_an
     assert Match.objects.filter(case=case).count() == 3
     body = client.get(url).content.decode()
     assert all(f"Tilbud {n}" in body for n in (0, 12, 13))
+
+
+def test_ending_a_match_needs_a_reason_chosen_and_nothing_is_chosen_for_the_bridge_builder(
+    client, setting
+):
+    case = setting["case"]
+    match = match_propose(case=case, offer=setting["offer"], actor=setting["builder"], reasons=[])
+    client.force_login(setting["builder"])
+    url = reverse("matching:match_action", args=[case.pk, match.pk, "end"])
+    page = client.get(reverse("matching:case_matching", args=[case.pk])).content.decode()
+    assert '<option value="" selected>Vælg …</option>' in page
+
+    refused = client.post(url, {"end-reason": "", "end-note": ""})
+
+    assert refused.status_code == 400
+    assert "Vælg, hvorfor matchet slutter." in refused.content.decode()
+    match.refresh_from_db()
+    assert match.status == MatchStatus.PROPOSED
+
+    assert client.post(url, {"end-reason": "not_a_fit", "end-note": ""}).status_code == 302
+    match.refresh_from_db()
+    assert (match.status, match.end_reason) == (MatchStatus.ENDED, "not_a_fit")
